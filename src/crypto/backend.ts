@@ -1,0 +1,47 @@
+/**
+ * The crypto boundary. Only `src/crypto/` touches WebCrypto, `@noble/*`, `node:crypto`
+ * or randomness; everything else calls a {@link CryptoBackend} and the hash helpers.
+ *
+ * Two implementations give identical bytes (they are tested against each other):
+ * - the portable backend (`./portable.ts`): WebCrypto plus @noble/curves, for browsers;
+ * - the Node backend (`./node.ts`): node:crypto (OpenSSL), measured faster, reached only
+ *   through the package's `node` export condition.
+ *
+ * @module
+ */
+
+/** A P-521 key pair in the forms the wire format needs. */
+export interface P521KeyPair {
+  /** The private scalar, exactly 66 bytes big-endian. Confidential: zero after use. */
+  readonly privateKey: Uint8Array;
+  /** The uncompressed public point `04 ‖ X(66) ‖ Y(66)`, 133 bytes. */
+  readonly publicKey: Uint8Array;
+}
+
+/** The primitives a request needs. All byte arguments are left untouched. */
+export interface CryptoBackend {
+  readonly name: string;
+  /** `n` cryptographically secure random bytes. */
+  randomBytes(n: number): Uint8Array;
+  /** A fresh P-521 key pair. */
+  generateP521(): Promise<P521KeyPair>;
+  /** The public point (133 bytes, uncompressed) of a 66-byte private scalar. */
+  p521PublicKey(privateKey: Uint8Array): Promise<Uint8Array>;
+  /**
+   * ECDH on P-521 (SP 800-56A, ECC CDH): the 66-byte x coordinate of the shared point.
+   * `publicKey` is a 133-byte uncompressed point.
+   */
+  ecdhP521(privateKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array>;
+  /** AES-256-GCM encryption with a 16-byte tag; returns `ciphertext ‖ tag`. */
+  aesGcmEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
+  /** AES-256-GCM decryption of `ciphertext ‖ tag`; throws `ERR_CRYPTO` when authentication fails. */
+  aesGcmDecrypt(key: Uint8Array, iv: Uint8Array, ciphertextAndTag: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
+}
+
+/** Sizes of the P-521 encodings (SEC 1 §2.3.3; RFC 5903 §3.1 for the 66-byte secret). */
+export const P521_SCALAR_SIZE = 66;
+export const P521_POINT_SIZE = 133;
+/** AES-256-GCM sizes (SP 800-38D): 32-byte key, 12-byte IV, 16-byte tag. */
+export const AES256_KEY_SIZE = 32;
+export const GCM_IV_SIZE = 12;
+export const GCM_TAG_SIZE = 16;

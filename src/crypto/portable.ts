@@ -1,0 +1,131 @@
+/**
+ * The portable backend: WebCrypto for AES-GCM and (where the runtime has it) P-521 ECDH,
+ * @noble/curves for the rest of P-521. Runs in browsers, Deno, Bun and Node.
+ *
+ * @module
+ */
+import { CryptoError } from '../errors.js';
+import { type CryptoBackend, GCM_IV_SIZE, P521_SCALAR_SIZE, type P521KeyPair } from './backend.js';
+import { assertP521Point, nobleEcdh, noblePublicKey, nobleRandomPrivateKey, normalizeP521PrivateKey } from './p521.js';
+
+function subtle(): SubtleCrypto {
+  const s = globalThis.crypto?.subtle;
+  if (!s) throw new CryptoError('ERR_CRYPTO', 'crypto: WebCrypto (crypto.subtle) is not available in this runtime');
+  return s;
+}
+
+function buf(b: Uint8Array): Uint8Array<ArrayBuffer> {
+  // WebCrypto wants an ArrayBuffer-backed view; copy only when it is not.
+  return b.buffer instanceof ArrayBuffer ? (b as Uint8Array<ArrayBuffer>) : new Uint8Array(b);
+}
+
+function b64url(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += String.fromCharCode(x);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function webRandomBytes(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  const c = globalThis.crypto;
+  if (!c?.getRandomValues) throw new CryptoError('ERR_CRYPTO', 'crypto: no secure random source (crypto.getRandomValues)');
+  for (let o = 0; o < n; o += 65536) c.getRandomValues(out.subarray(o, Math.min(n, o + 65536)));
+  return out;
+}
+
+export async function webAesGcmEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array> {
+  checkAes(key, iv);
+  const k = await subtle().importKey('raw', buf(key), 'AES-GCM', false, ['encrypt']);
+  const ct = await subtle().encrypt({ name: 'AES-GCM', iv: buf(iv), additionalData: buf(aad), tagLength: 128 }, k, buf(plaintext));
+  return new Uint8Array(ct);
+}
+
+export async function webAesGcmDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array, aad: Uint8Array): Promise<Uint8Array> {
+  checkAes(key, iv);
+  const k = await subtle().importKey('raw', buf(key), 'AES-GCM', false, ['decrypt']);
+  try {
+    const pt = await subtle().decrypt({ name: 'AES-GCM', iv: buf(iv), additionalData: buf(aad), tagLength: 128 }, k, buf(data));
+    return new Uint8Array(pt);
+  } catch (cause) {
+    throw new CryptoError('ERR_CRYPTO', 'aes-gcm: authentication failed (wrong key or modified data)', { cause });
+  }
+}
+
+export function checkAes(key: Uint8Array, iv: Uint8Array): void {
+  if (key.length !== 32) throw new CryptoError('ERR_CRYPTO', `aes-gcm: key has ${key.length} bytes (expected 32)`);
+  if (iv.length !== GCM_IV_SIZE) throw new CryptoError('ERR_CRYPTO', `aes-gcm: IV has ${iv.length} bytes (expected ${GCM_IV_SIZE})`);
+}
+
+async function webEcdh(privateKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array> {
+  const pub = noblePublicKey(privateKey);
+  const jwk: JsonWebKey = {
+    kty: 'EC',
+    crv: 'P-521',
+    d: b64url(privateKey),
+    x: b64url(pub.subarray(1, 1 + P521_SCALAR_SIZE)),
+    y: b64url(pub.subarray(1 + P521_SCALAR_SIZE)),
+    ext: false,
+  };
+  const s = subtle();
+  const priv = await s.importKey('jwk', jwk, { name: 'ECDH', namedCurve: 'P-521' }, false, ['deriveBits']);
+  jwk.d = '';
+  const peer = await s.importKey('raw', buf(publicKey), { name: 'ECDH', namedCurve: 'P-521' }, false, []);
+  // 528 bits = 66 bytes: asking for 521 would silently clear the low 7 bits.
+  const bits = await s.deriveBits({ name: 'ECDH', public: peer }, priv, 528);
+  return new Uint8Array(bits);
+}
+
+let webEcdhWorks: Promise<boolean> | undefined;
+
+/** Whether this runtime's WebCrypto does P-521 ECDH (probed once). */
+function probeWebEcdh(): Promise<boolean> {
+  webEcdhWorks ??= (async () => {
+    try {
+      const a = nobleRandomPrivateKey();
+      const b = nobleRandomPrivateKey();
+      const z = await webEcdh(a, noblePublicKey(b));
+      const ok = z.length === P521_SCALAR_SIZE && z.every((v, i) => v === nobleEcdh(b, noblePublicKey(a))[i]);
+      a.fill(0);
+      b.fill(0);
+      return ok;
+    } catch {
+      return false;
+    }
+  })();
+  return webEcdhWorks;
+}
+
+function makeBackend(name: string, ecdh: (d: Uint8Array, q: Uint8Array) => Promise<Uint8Array>): CryptoBackend {
+  return {
+    name,
+    randomBytes: webRandomBytes,
+    async generateP521(): Promise<P521KeyPair> {
+      const privateKey = nobleRandomPrivateKey();
+      return { privateKey, publicKey: noblePublicKey(privateKey) };
+    },
+    async p521PublicKey(privateKey) {
+      return noblePublicKey(normalizeP521PrivateKey(privateKey));
+    },
+    async ecdhP521(privateKey, publicKey) {
+      const d = normalizeP521PrivateKey(privateKey);
+      assertP521Point(publicKey);
+      return ecdh(d, publicKey);
+    },
+    aesGcmEncrypt: webAesGcmEncrypt,
+    aesGcmDecrypt: webAesGcmDecrypt,
+  };
+}
+
+/** P-521 entirely in @noble/curves; AES-GCM in WebCrypto. */
+export const nobleBackend: CryptoBackend = makeBackend('noble', async (d, q) => nobleEcdh(d, q));
+
+/** P-521 ECDH in WebCrypto (throws where the runtime lacks P-521). */
+export const webCryptoBackend: CryptoBackend = makeBackend('webcrypto', webEcdh);
+
+/**
+ * The default portable backend: WebCrypto ECDH where the runtime supports P-521,
+ * @noble/curves otherwise. Identical bytes either way.
+ */
+export const portableBackend: CryptoBackend = makeBackend('portable', async (d, q) =>
+  (await probeWebEcdh()) ? webEcdh(d, q) : nobleEcdh(d, q),
+);

@@ -1,0 +1,7 @@
+/**
+ * SE header and image parsing (`se-secrets/header`).
+ *
+ * @module
+ */
+export * from './se-header.js';
+export * from './locate.js';

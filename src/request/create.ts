@@ -1,0 +1,186 @@
+/**
+ * Building an add-secret request.
+ *
+ * @module
+ */
+import type { CryptoBackend } from '../crypto/backend.js';
+import { AES256_KEY_SIZE, GCM_IV_SIZE } from '../crypto/backend.js';
+import { normalizeP521PrivateKey, pointToWire } from '../crypto/p521.js';
+import { portableBackend } from '../crypto/portable.js';
+import { InputError } from '../errors.js';
+import { parseSeHeader } from '../header/locate.js';
+import type { SeHeaderTags } from '../header/se-header.js';
+import { zeroize } from '../internal/bytes.js';
+import { CUID_SIZE, FLAG_DISABLE_DUMP, MAX_KEY_SLOTS, USER_DATA_SIZE, UserDataType, encodeRequestAad } from './asrcb.js';
+import { type ExtensionSecretOption, extensionSecretBytes } from './ext-secret.js';
+import { type SecretSpec, encodeGuestSecret } from './guest-secret.js';
+import { type HostKey, hostKeysFromDocuments } from './host-key.js';
+import { wrapKeySlot } from './keyslot.js';
+import { encodeSecretHeader } from './secret.js';
+
+/** Request flags: by name, or the raw 64-bit word (pvsecret's hidden `--pcf`). */
+export type RequestFlags = { disableDump?: boolean } | bigint;
+
+/**
+ * Fixed randomness, **for known-answer tests only**: a request built with it is as
+ * predictable as its inputs. Mirrors the reference's fixed encryption context.
+ */
+export interface DeterministicInputs {
+  /** 12-byte request IV. */
+  readonly iv: Uint8Array;
+  /** 32-byte AES-256 protection key. */
+  readonly protectionKey: Uint8Array;
+  /** Raw P-521 private scalar of the customer key, any left-padding. */
+  readonly customerPrivateKey: Uint8Array;
+}
+
+/** Options of {@link createAddSecretRequest}. */
+export interface CreateAddSecretRequestOptions {
+  /** The secret to add. */
+  readonly secret: SecretSpec;
+  /** The guest's SE header or SE image bytes, or just its tags. */
+  readonly seHeader: Uint8Array | SeHeaderTags;
+  /** Host-key documents (PEM or DER; a PEM may hold several) or host keys. */
+  readonly hostKeys: readonly (Uint8Array | HostKey)[];
+  /**
+   * Host-key verification. `false` builds on unverified keys (pvsecret `--no-verify`);
+   * it must be said explicitly.
+   */
+  readonly verify: false;
+  readonly flags?: RequestFlags;
+  /** Configuration unique ID, 16 bytes; zero when absent. */
+  readonly cuid?: Uint8Array;
+  readonly extensionSecret?: ExtensionSecretOption;
+  /** For known-answer tests only. */
+  readonly deterministic?: DeterministicInputs;
+  /** The crypto backend; the package entry point chooses the fastest for the runtime. */
+  readonly backend?: CryptoBackend;
+}
+
+function bytesOption(v: unknown, size: number, name: string, code: 'ERR_INVALID_OPTION' | 'ERR_CUID' = 'ERR_INVALID_OPTION'): Uint8Array {
+  if (!(v instanceof Uint8Array) || v.length !== size) {
+    const got = v instanceof Uint8Array ? `${v.length} bytes` : typeof v;
+    throw new InputError(code, `${name} must be ${size} bytes (got ${got})`);
+  }
+  return v;
+}
+
+/** The pld/ald/tld/tag the request is bound to. */
+export function seHeaderTags(seHeader: CreateAddSecretRequestOptions['seHeader']): SeHeaderTags {
+  if (seHeader instanceof Uint8Array) return parseSeHeader(seHeader);
+  if (typeof seHeader !== 'object' || seHeader === null) {
+    throw new InputError('ERR_INVALID_OPTION', 'options.seHeader: expected SE header or image bytes, or { pld, ald, tld, tag }');
+  }
+  return {
+    pld: bytesOption(seHeader.pld, 64, 'options.seHeader.pld'),
+    ald: bytesOption(seHeader.ald, 64, 'options.seHeader.ald'),
+    tld: bytesOption(seHeader.tld, 64, 'options.seHeader.tld'),
+    tag: bytesOption(seHeader.tag, 16, 'options.seHeader.tag'),
+  };
+}
+
+/** The 64-bit flags word. @throws InputError `ERR_FLAGS` */
+export function flagsWord(flags: RequestFlags | undefined): bigint {
+  if (flags === undefined) return 0n;
+  if (typeof flags === 'bigint') {
+    if (flags < 0n || flags > 0xffffffffffffffffn) throw new InputError('ERR_FLAGS', `options.flags: ${flags} does not fit in 64 bits`);
+    return flags;
+  }
+  if (typeof flags !== 'object' || flags === null) throw new InputError('ERR_FLAGS', 'options.flags: expected { disableDump } or a bigint');
+  for (const k of Object.keys(flags)) {
+    if (k !== 'disableDump') throw new InputError('ERR_FLAGS', `options.flags: unknown flag ${JSON.stringify(k)} (known: disableDump)`);
+  }
+  return flags.disableDump ? FLAG_DISABLE_DUMP : 0n;
+}
+
+/** Host keys from documents and key objects, in the order given. @throws `ERR_HOST_KEY_COUNT` */
+export function resolveHostKeys(hostKeys: CreateAddSecretRequestOptions['hostKeys']): HostKey[] {
+  if (!Array.isArray(hostKeys)) throw new InputError('ERR_INVALID_OPTION', 'options.hostKeys: expected an array of host-key documents');
+  const out: HostKey[] = [];
+  for (const k of hostKeys) {
+    if (k instanceof Uint8Array) out.push(...hostKeysFromDocuments([k]));
+    else if (k && typeof k === 'object' && k.publicKey instanceof Uint8Array && k.hash instanceof Uint8Array) out.push(k);
+    else throw new InputError('ERR_INVALID_OPTION', 'options.hostKeys: each entry must be host-key document bytes or a host key');
+  }
+  if (out.length < 1 || out.length > MAX_KEY_SLOTS) {
+    throw new InputError('ERR_HOST_KEY_COUNT', `request: needs 1 to ${MAX_KEY_SLOTS} host keys (got ${out.length})`);
+  }
+  return out;
+}
+
+/**
+ * Builds an add-secret request, byte-compatible with `pvsecret create` 2.43.
+ *
+ * @example
+ * ```ts
+ * const request = await createAddSecretRequest({
+ *   secret: { type: 'association', name: 'my-secret' },
+ *   seHeader: await readFile('guest.hdr'),
+ *   hostKeys: [await readFile('HKD-8561-0000001.crt')],
+ *   verify: false,
+ * });
+ * ```
+ * @throws InputError `ERR_VERIFY_REQUIRED`, `ERR_INVALID_OPTION`, `ERR_HOST_KEY_COUNT`,
+ *   `ERR_SECRET_NAME`, `ERR_SECRET_SIZE`, `ERR_CUID`, `ERR_FLAGS`;
+ *   HeaderError `ERR_HEADER_*`; CertificateError `ERR_CERT_PARSE`, `ERR_HOST_KEY_NOT_P521`
+ */
+export async function createAddSecretRequest(options: CreateAddSecretRequestOptions): Promise<Uint8Array> {
+  if (typeof options !== 'object' || options === null) throw new InputError('ERR_INVALID_OPTION', 'options: expected an object');
+  if (options.verify !== false) {
+    throw new InputError(
+      'ERR_VERIFY_REQUIRED',
+      'options.verify: host-key verification must be chosen explicitly (verify: false builds on unverified host keys)',
+    );
+  }
+  const backend = options.backend ?? portableBackend;
+  const tags = seHeaderTags(options.seHeader);
+  const hostKeys = resolveHostKeys(options.hostKeys);
+  const flags = flagsWord(options.flags);
+  const cuid = options.cuid === undefined ? new Uint8Array(CUID_SIZE) : bytesOption(options.cuid, CUID_SIZE, 'options.cuid', 'ERR_CUID');
+  const det = options.deterministic;
+  const iv = det ? bytesOption(det.iv, GCM_IV_SIZE, 'deterministic.iv') : backend.randomBytes(GCM_IV_SIZE);
+
+  const secret = encodeGuestSecret(options.secret, backend);
+  const ext = extensionSecretBytes(options.extensionSecret, tags.tag);
+  let protectionKey: Uint8Array | undefined;
+  let customerPrivateKey: Uint8Array | undefined;
+  let plaintext: Uint8Array | undefined;
+  try {
+    let customerPublicKey: Uint8Array;
+    if (det) {
+      protectionKey = bytesOption(det.protectionKey, AES256_KEY_SIZE, 'deterministic.protectionKey').slice();
+      customerPrivateKey = normalizeP521PrivateKey(det.customerPrivateKey);
+      customerPublicKey = await backend.p521PublicKey(customerPrivateKey);
+    } else {
+      protectionKey = backend.randomBytes(AES256_KEY_SIZE);
+      const pair = await backend.generateP521();
+      customerPrivateKey = pair.privateKey;
+      customerPublicKey = pair.publicKey;
+    }
+    const keySlots: Uint8Array[] = [];
+    for (const hk of hostKeys) {
+      keySlots.push(await wrapKeySlot(backend, customerPrivateKey, hk.publicKey, hk.hash, protectionKey));
+    }
+    plaintext = new Uint8Array(secret.value.length + ext.length);
+    plaintext.set(secret.value, 0);
+    plaintext.set(ext, secret.value.length);
+
+    const { request, aadLength } = encodeRequestAad({
+      userDataType: UserDataType.None,
+      iv,
+      flags,
+      ...tags,
+      cuid,
+      userDataArea: new Uint8Array(USER_DATA_SIZE),
+      customerPublicKey: pointToWire(customerPublicKey),
+      keySlots,
+      secretHeader: encodeSecretHeader(secret.header),
+      sea: plaintext.length,
+    });
+    const sealed = await backend.aesGcmEncrypt(protectionKey, iv, plaintext, request.subarray(0, aadLength));
+    request.set(sealed, aadLength);
+    return request;
+  } finally {
+    zeroize(protectionKey, customerPrivateKey, plaintext, secret.value, ext);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The secrets a request can carry, as the caller describes them, and their encoding
+ * into a secret header plus the confidential value.
+ *
+ * @module
+ */
+import type { CryptoBackend } from '../crypto/backend.js';
+import { InputError } from '../errors.js';
+import { type SecretHeader, SecretType } from './secret.js';
+import { secretId } from './secret-id.js';
+
+/** Size of an association secret (the reference's `ASSOC_SECRET_SIZE`). */
+export const ASSOCIATION_SECRET_SIZE = 32;
+
+/** A meta (null) secret: no value; the request only carries flags. */
+export interface MetaSecret {
+  readonly type: 'meta';
+}
+
+/** An association secret, tying AP queues to the guest. */
+export interface AssociationSecret {
+  readonly type: 'association';
+  readonly name: string;
+  /** 32 bytes; random when absent. */
+  readonly value?: Uint8Array;
+  /** Use the name's bytes as the id instead of its SHA-256 (pvsecret `--use-name`). */
+  readonly useName?: boolean;
+}
+
+/** Every secret `createAddSecretRequest` accepts. */
+export type SecretSpec = MetaSecret | AssociationSecret;
+
+/** A secret ready for a request: its header and confidential encoded value. */
+export interface EncodedSecret {
+  readonly header: SecretHeader;
+  /** Confidential: zero after use. */
+  readonly value: Uint8Array;
+}
+
+function describe(v: unknown): string {
+  return v instanceof Uint8Array ? `${v.length} bytes` : v === undefined ? 'nothing' : typeof v;
+}
+
+/**
+ * Encodes a secret. Random values come from `crypto`.
+ *
+ * @throws InputError `ERR_INVALID_OPTION`, `ERR_SECRET_NAME`, `ERR_SECRET_SIZE`
+ */
+export function encodeGuestSecret(secret: SecretSpec, crypto: CryptoBackend): EncodedSecret {
+  if (typeof secret !== 'object' || secret === null) {
+    throw new InputError('ERR_INVALID_OPTION', 'options.secret: expected an object with a type');
+  }
+  switch (secret.type) {
+    case 'meta':
+      return { header: { type: SecretType.Null, length: 0 }, value: new Uint8Array(0) };
+    case 'association': {
+      const id = secretId(secret.name, { useName: secret.useName === true });
+      let value: Uint8Array;
+      if (secret.value === undefined) {
+        value = crypto.randomBytes(ASSOCIATION_SECRET_SIZE);
+      } else {
+        if (!(secret.value instanceof Uint8Array) || secret.value.length !== ASSOCIATION_SECRET_SIZE) {
+          throw new InputError('ERR_SECRET_SIZE', `association secret: value must be ${ASSOCIATION_SECRET_SIZE} bytes (got ${describe(secret.value)})`);
+        }
+        value = secret.value.slice();
+      }
+      return { header: { type: SecretType.Association, length: value.length, id }, value };
+    }
+    default:
+      throw new InputError('ERR_INVALID_OPTION', `options.secret.type: unknown secret type ${JSON.stringify((secret as { type: unknown }).type)}`);
+  }
+}

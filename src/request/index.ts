@@ -1,0 +1,13 @@
+/**
+ * Add-secret requests (`se-secrets/request`).
+ *
+ * @module
+ */
+export * from './asrcb.js';
+export * from './create.js';
+export * from './ext-secret.js';
+export * from './guest-secret.js';
+export * from './host-key.js';
+export * from './keyslot.js';
+export * from './secret.js';
+export * from './secret-id.js';

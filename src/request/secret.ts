@@ -1,0 +1,105 @@
+/**
+ * Secret types and the secret header.
+ *
+ * ```text
+ *  meta (null), 16 bytes:              named secrets, 48 bytes:
+ *  0x00 ┌ reserved00    u16 ┐          0x00 ┌ reserved00    u16 ┐
+ *  0x02 │ secret type   u16 │          0x02 │ secret type   u16 │
+ *  0x04 │ secret length u32 │ (= 0)    0x04 │ secret length u32 │
+ *  0x08 │ reserved08      8 │          0x08 │ reserved08      8 │
+ *  0x10 └───────────────────┘          0x10 │ secret id      32 │
+ *                                      0x30 └───────────────────┘
+ * ```
+ *
+ * The header is authenticated, not encrypted. Source: s390-tools
+ * `rust/pv/src/uvsecret/guest_secret.rs` (`ListableSecretHdr`) and
+ * `rust/pv_core/src/uvdevice/secret_list.rs` (type codes).
+ *
+ * @module
+ */
+import { RequestError } from '../errors.js';
+import { ByteReader, ByteWriter } from '../internal/bytes.js';
+import { SECRET_ID_SIZE } from './secret-id.js';
+
+/** Secret type codes (the reference's `ListableSecretType`). */
+export const SecretType = {
+  Null: 0x01,
+  Association: 0x02,
+  PlainText: 0x03,
+  Aes128: 0x04,
+  Aes192: 0x05,
+  Aes256: 0x06,
+  AesXts128: 0x07,
+  AesXts256: 0x08,
+  HmacSha256: 0x09,
+  HmacSha512: 0x0a,
+  EcSecp256r1: 0x11,
+  EcSecp384r1: 0x12,
+  EcSecp521r1: 0x13,
+  Ed25519: 0x14,
+  Ed448: 0x15,
+  UpdateCck: 0x16,
+} as const;
+export type SecretTypeCode = (typeof SecretType)[keyof typeof SecretType];
+
+const NAMES: Record<number, string> = {
+  0x01: 'Meta',
+  0x02: 'Association',
+  0x03: 'PLAINTEXT',
+  0x04: 'AES-128-KEY',
+  0x05: 'AES-192-KEY',
+  0x06: 'AES-256-KEY',
+  0x07: 'AES-XTS-128-KEY',
+  0x08: 'AES-XTS-256-KEY',
+  0x09: 'HMAC-SHA-256-KEY',
+  0x0a: 'HMAC-SHA-512-KEY',
+  0x11: 'EC-SECP256R1-PRIVATE-KEY',
+  0x12: 'EC-SECP384R1-PRIVATE-KEY',
+  0x13: 'EC-SECP521R1-PRIVATE-KEY',
+  0x14: 'ED25519-PRIVATE-KEY',
+  0x15: 'ED448-PRIVATE-KEY',
+  0x16: 'Update CCK',
+};
+
+/** A readable name for a secret type code. */
+export function secretTypeName(type: number): string {
+  return NAMES[type] ?? `unknown type 0x${type.toString(16).padStart(2, '0')}`;
+}
+
+/** Size of the secret header of a meta secret. */
+export const META_SECRET_HEADER_SIZE = 16;
+/** Size of the secret header of every other secret (it carries the id). */
+export const NAMED_SECRET_HEADER_SIZE = 48;
+
+export function secretHeaderSize(type: number): number {
+  return type === SecretType.Null ? META_SECRET_HEADER_SIZE : NAMED_SECRET_HEADER_SIZE;
+}
+
+/** The authenticated description of a secret. */
+export interface SecretHeader {
+  readonly type: number;
+  /** Length of the (encoded) secret value in the encrypted area. */
+  readonly length: number;
+  /** 32 bytes; all zero for update-CCK; absent for meta. */
+  readonly id?: Uint8Array;
+}
+
+export function encodeSecretHeader(h: SecretHeader): Uint8Array {
+  const size = secretHeaderSize(h.type);
+  const w = new ByteWriter(size).zeros(2).u16(h.type).u32(h.length).zeros(8);
+  if (size === NAMED_SECRET_HEADER_SIZE) w.put(h.id ?? new Uint8Array(SECRET_ID_SIZE), SECRET_ID_SIZE);
+  return w.finish();
+}
+
+/** Decodes a secret header; the type decides its size. */
+export function decodeSecretHeader(r: ByteReader): SecretHeader {
+  r.reserved(2, 'secret header reserved00', 'ERR_REQUEST_RESERVED');
+  const type = r.u16('secret type');
+  if (!(type in NAMES)) {
+    throw new RequestError('ERR_REQUEST_SECRET_TYPE', `request: unknown secret type 0x${type.toString(16)}`);
+  }
+  const length = r.u32('secret length');
+  r.reserved(8, 'secret header reserved08', 'ERR_REQUEST_RESERVED');
+  if (type === SecretType.Null) return { type, length };
+  return { type, length, id: r.bytesOf(SECRET_ID_SIZE, 'secret id') };
+}
