@@ -11,10 +11,11 @@ import { InputError } from '../errors.js';
 import { parseSeHeader } from '../header/locate.js';
 import type { SeHeaderTags } from '../header/se-header.js';
 import { zeroize } from '../internal/bytes.js';
-import { CUID_SIZE, FLAG_DISABLE_DUMP, MAX_KEY_SLOTS, USER_DATA_SIZE, UserDataType, encodeRequestAad } from './asrcb.js';
+import { CUID_SIZE, FLAG_DISABLE_DUMP, USER_DATA_SIZE, UserDataType, encodeRequestAad } from './asrcb.js';
 import { type ExtensionSecretOption, extensionSecretBytes } from './ext-secret.js';
 import { type SecretSpec, encodeGuestSecret } from './guest-secret.js';
-import { type HostKey, hostKeysFromDocuments } from './host-key.js';
+import type { HostKey } from './host-key.js';
+import { resolveHostKeys } from './resolve-host-keys.js';
 import { wrapKeySlot } from './keyslot.js';
 import { encodeSecretHeader } from './secret.js';
 
@@ -93,21 +94,6 @@ export function flagsWord(flags: RequestFlags | undefined): bigint {
   return flags.disableDump ? FLAG_DISABLE_DUMP : 0n;
 }
 
-/** Host keys from documents and key objects, in the order given. @throws `ERR_HOST_KEY_COUNT` */
-export function resolveHostKeys(hostKeys: CreateAddSecretRequestOptions['hostKeys']): HostKey[] {
-  if (!Array.isArray(hostKeys)) throw new InputError('ERR_INVALID_OPTION', 'options.hostKeys: expected an array of host-key documents');
-  const out: HostKey[] = [];
-  for (const k of hostKeys) {
-    if (k instanceof Uint8Array) out.push(...hostKeysFromDocuments([k]));
-    else if (k && typeof k === 'object' && k.publicKey instanceof Uint8Array && k.hash instanceof Uint8Array) out.push(k);
-    else throw new InputError('ERR_INVALID_OPTION', 'options.hostKeys: each entry must be host-key document bytes or a host key');
-  }
-  if (out.length < 1 || out.length > MAX_KEY_SLOTS) {
-    throw new InputError('ERR_HOST_KEY_COUNT', `request: needs 1 to ${MAX_KEY_SLOTS} host keys (got ${out.length})`);
-  }
-  return out;
-}
-
 /**
  * Builds an add-secret request, byte-compatible with `pvsecret create` 2.43.
  *
@@ -126,15 +112,9 @@ export function resolveHostKeys(hostKeys: CreateAddSecretRequestOptions['hostKey
  */
 export async function createAddSecretRequest(options: CreateAddSecretRequestOptions): Promise<Uint8Array> {
   if (typeof options !== 'object' || options === null) throw new InputError('ERR_INVALID_OPTION', 'options: expected an object');
-  if (options.verify !== false) {
-    throw new InputError(
-      'ERR_VERIFY_REQUIRED',
-      'options.verify: host-key verification must be chosen explicitly (verify: false builds on unverified host keys)',
-    );
-  }
   const backend = options.backend ?? portableBackend;
   const tags = seHeaderTags(options.seHeader);
-  const hostKeys = resolveHostKeys(options.hostKeys);
+  const hostKeys = await resolveHostKeys(options);
   const flags = flagsWord(options.flags);
   const cuid = options.cuid === undefined ? new Uint8Array(CUID_SIZE) : bytesOption(options.cuid, CUID_SIZE, 'options.cuid', 'ERR_CUID');
   const det = options.deterministic;

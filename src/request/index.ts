@@ -11,3 +11,4 @@ export * from './host-key.js';
 export * from './keyslot.js';
 export * from './secret.js';
 export * from './secret-id.js';
+export * from './resolve-host-keys.js';
