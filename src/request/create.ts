@@ -68,7 +68,10 @@ function bytesOption(v: unknown, size: number, name: string, code: 'ERR_INVALID_
 
 /** The pld/ald/tld/tag the request is bound to. */
 export function seHeaderTags(seHeader: CreateAddSecretRequestOptions['seHeader']): SeHeaderTags {
-  if (seHeader instanceof Uint8Array) return parseSeHeader(seHeader);
+  if (seHeader instanceof Uint8Array) {
+    const { pld, ald, tld, tag } = parseSeHeader(seHeader);
+    return { pld, ald, tld, tag };
+  }
   if (typeof seHeader !== 'object' || seHeader === null) {
     throw new InputError('ERR_INVALID_OPTION', 'options.seHeader: expected SE header or image bytes, or { pld, ald, tld, tag }');
   }
@@ -149,7 +152,10 @@ export async function createAddSecretRequest(options: CreateAddSecretRequestOpti
       userDataType: UserDataType.None,
       iv,
       flags,
-      ...tags,
+      pld: tags.pld,
+      ald: tags.ald,
+      tld: tags.tld,
+      tag: tags.tag,
       cuid,
       userDataArea: new Uint8Array(USER_DATA_SIZE),
       customerPublicKey: pointToWire(customerPublicKey),
