@@ -242,13 +242,23 @@ export interface YamlValue {
   readonly openEnded: boolean;
 }
 
-/** Writes `value` as the value of a root block-mapping entry, like serde_yaml + libyaml. */
-export function yamlMappingValue(value: string): YamlValue {
+/** The style serde_yaml asks libyaml for: literal with a `\n`, single-quoted when needed, else any. */
+export type RequestedStyle = 'any' | 'single' | 'literal';
+
+export function serdeRequestedStyle(value: string): RequestedStyle {
+  return value.includes('\n') ? 'literal' : needsQuotes(value) ? 'single' : 'any';
+}
+
+/**
+ * Writes `value` as the value of a root block-mapping entry, like serde_yaml + libyaml.
+ * `requested` is for tests of the libyaml half; it defaults to serde_yaml's choice.
+ */
+export function yamlMappingValue(value: string, requested: RequestedStyle = serdeRequestedStyle(value)): YamlValue {
   const chars = [...value];
   const a = analyze(chars);
   let style: 'plain' | 'single' | 'double' | 'literal';
-  if (value.includes('\n')) style = a.block ? 'literal' : 'double';
-  else if (needsQuotes(value)) style = a.singleQuoted ? 'single' : 'double';
+  if (requested === 'literal') style = a.block ? 'literal' : 'double';
+  else if (requested === 'single') style = a.singleQuoted ? 'single' : 'double';
   else style = a.blockPlain ? 'plain' : a.singleQuoted ? 'single' : 'double';
   switch (style) {
     case 'plain':
