@@ -3,6 +3,8 @@
  * against node:crypto directly (an independent OpenSSL path) and against each other.
  */
 import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodeBackend } from '../src/crypto/node.js';
 import { portableBackend } from '../src/crypto/portable.js';
@@ -17,9 +19,14 @@ const u8 = (b: Buffer | string) => new Uint8Array(typeof b === 'string' ? Buffer
 function ec(namedCurve: string) {
   return generateKeyPairSync('ec', { namedCurve });
 }
-const rsa2048 = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const rsa3072 = generateKeyPairSync('rsa', { modulusLength: 3072 });
-const p521 = ec('secp521r1');
+/** Fixed keys (scripts/gen-user-keys.ts): generating RSA-3072 on every run is slow. */
+const fixture = (f: string) => {
+  const privateKey = createPrivateKey(readFileSync(join(import.meta.dirname, 'fixtures', 'user-keys', f)));
+  return { privateKey, publicKey: createPublicKey(privateKey) };
+};
+const rsa2048 = fixture('rsa-2048.pem');
+const rsa3072 = fixture('rsa-3072.pem');
+const p521 = fixture('ec-p521.pem');
 
 function jwkD(k: KeyObject): Buffer {
   return Buffer.from((k.export({ format: 'jwk' }) as { d: string }).d, 'base64url');

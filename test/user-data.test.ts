@@ -2,29 +2,25 @@
  * Signed and unsigned user data: built requests are checked with node:crypto's verify
  * on the signature taken out at the offsets of the format (and with the openssl CLI when
  * it is installed), and by verifyAddSecretRequest with both backends. No signed request
- * from the real pvsecret exists here; the user-signing keys are generated.
+ * from the real pvsecret exists here; the user-signing keys were generated for the tests
+ * (test/fixtures/user-keys/, scripts/gen-user-keys.ts).
  */
-import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
-import { X509Certificate, constants, createPrivateKey, verify as nodeVerify, webcrypto } from 'node:crypto';
+import { X509Certificate, constants, verify as nodeVerify } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAddSecretRequest, parseAddSecretRequest, verifyAddSecretRequest } from './helpers/api.js';
 import { openRequest, p521ScalarFromPem } from './helpers/independent.js';
-import { issue } from './fixtures/pki.js';
 import { nodeBackend } from '../src/crypto/node.js';
 import { portableBackend } from '../src/crypto/portable.js';
 
-const subtle = webcrypto.subtle as unknown as SubtleCrypto;
 const samples = join(import.meta.dirname, '..', 'samples');
 const hkd = new Uint8Array(readFileSync(join(samples, 'HKD-sample-1.crt')));
 const hostScalar = p521ScalarFromPem(readFileSync(join(samples, 'HKD-sample-1.key')));
 const hdr = new Uint8Array(readFileSync(join(samples, 'sample.hdr')));
 const base = { seHeader: hdr, hostKeys: [hkd], verify: false as const };
-const notBefore = new Date('2025-01-01T00:00:00Z');
-const notAfter = new Date('2045-01-01T00:00:00Z');
 
 interface UserKey {
   label: string;
@@ -36,26 +32,25 @@ interface UserKey {
   cert: Uint8Array;
 }
 
-async function userKey(label: string, alg: RsaHashedKeyGenParams | EcKeyGenParams, type: number, max: number): Promise<UserKey> {
-  const keys = (await subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const pkcs8 = new Uint8Array(await subtle.exportKey('pkcs8', keys.privateKey));
-  const key = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
-  const legacy = key.asymmetricKeyType === 'rsa' ? 'pkcs1' : 'sec1';
-  const forms: [string, Uint8Array][] = [
-    ['pkcs8 pem', new Uint8Array(Buffer.from(key.export({ type: 'pkcs8', format: 'pem' }) as string))],
-    [`${legacy} pem`, new Uint8Array(Buffer.from(key.export({ type: legacy, format: 'pem' }) as string))],
-    [`${legacy} der`, new Uint8Array(key.export({ type: legacy, format: 'der' }))],
-  ];
-  const issued = await issue(undefined, { name: `CN=user ${label}`, notBefore, notAfter, keys });
-  return { label, type, max, pkcs8, forms, cert: new Uint8Array(issued.cert.rawData) };
+/** Fixed user-signing keys and certificates (scripts/gen-user-keys.ts). */
+const userKeys = join(import.meta.dirname, 'fixtures', 'user-keys');
+const readKey = (f: string) => new Uint8Array(readFileSync(join(userKeys, f)));
+
+function userKey(file: string, label: string, type: number, max: number): UserKey {
+  const legacy = file.startsWith('rsa') ? 'pkcs1' : 'sec1';
+  return {
+    label,
+    type,
+    max,
+    pkcs8: readKey(`${file}.pem`),
+    forms: [[`${legacy} pem`, readKey(`${file}.${legacy}.pem`)], [`${legacy} der`, readKey(`${file}.${legacy}.der`)]],
+    cert: readKey(`${file}.crt`),
+  };
 }
 
-const rsa = (bits: number): RsaHashedKeyGenParams => ({ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-512', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: bits });
-const [ec521, rsa2048, rsa3072] = await Promise.all([
-  userKey('EC P-521', { name: 'ECDSA', namedCurve: 'P-521' }, 2, 256),
-  userKey('RSA-2048', rsa(2048), 3, 256),
-  userKey('RSA-3072', rsa(3072), 4, 128),
-]);
+const ec521 = userKey('ec-p521', 'EC P-521', 2, 256);
+const rsa2048 = userKey('rsa-2048', 'RSA-2048', 3, 256);
+const rsa3072 = userKey('rsa-3072', 'RSA-3072', 4, 128);
 const keys = [ec521, rsa2048, rsa3072];
 
 /** The signature at the offsets of the format, and the message it signs (node:crypto only). */
@@ -176,10 +171,8 @@ describe('user data options: sizes and key types', () => {
   });
 
   it('other keys are refused before the size is checked', async () => {
-    for (const alg of [{ name: 'ECDSA', namedCurve: 'P-256' }, { name: 'ECDSA', namedCurve: 'P-384' }, rsa(1024), { name: 'Ed25519' }]) {
-      const kp = (await subtle.generateKey(alg as EcKeyGenParams, true, ['sign', 'verify'])) as CryptoKeyPair;
-      const pkcs8 = new Uint8Array(await subtle.exportKey('pkcs8', kp.privateKey));
-      expect(await code(build({ userData: new Uint8Array(600), userSigningKey: pkcs8 })), JSON.stringify(alg)).toBe('ERR_USER_KEY_TYPE');
+    for (const f of ['ec-p256.pem', 'ec-p384.sec1.der', 'rsa-1024.pkcs1.pem', 'ed25519.pem']) {
+      expect(await code(build({ userData: new Uint8Array(600), userSigningKey: readKey(f) })), f).toBe('ERR_USER_KEY_TYPE');
     }
     expect(await code(build({ userSigningKey: new TextEncoder().encode('not a key') }))).toBe('ERR_KEY_PARSE');
     expect(await code(build({ userSigningKey: hkd }))).toBe('ERR_KEY_PARSE');
@@ -207,7 +200,10 @@ describe('verifyAddSecretRequest', () => {
     expect(await code(verifyAddSecretRequest(await signedEc, { userCertificate: rsa2048.cert }))).toBe('ERR_REQUEST_SIGNATURE_KEY_TYPE');
     expect(await code(verifyAddSecretRequest(await signedRsa, { userCertificate: rsa2048.cert }))).toBe('ERR_REQUEST_SIGNATURE_KEY_TYPE');
     expect(await code(verifyAddSecretRequest(await signedRsa, { userCertificate: hkd }))).toBe('ERR_REQUEST_SIGNATURE_KEY_TYPE');
-    const otherEc = await userKey('other', { name: 'ECDSA', namedCurve: 'P-521' }, 2, 256);
+    for (const f of ['ec-p384.crt', 'rsa-1024.crt']) {
+      expect(await code(verifyAddSecretRequest(await signedEc, { userCertificate: readKey(f) })), f).toBe('ERR_REQUEST_SIGNATURE_KEY_TYPE');
+    }
+    const otherEc = userKey('ec-p521-other', 'other EC P-521', 2, 256);
     for (const backend of [nodeBackend, portableBackend]) {
       expect(await code(verifyAddSecretRequest(await signedEc, { userCertificate: otherEc.cert, backend }))).toBe('ERR_REQUEST_SIGNATURE');
       for (const [req, cert] of [[await signedEc, ec521.cert], [await signedRsa, rsa3072.cert]] as const) {

@@ -22,6 +22,7 @@ const file = (v: ManifestVector) => new Uint8Array(readFileSync(join(VECTOR_DIR,
 
 describe('vector inventory', () => {
   it('every vector file is in the manifest and every manifest vector has its file', () => {
+    for (const f of portableSubset) expect(ok.some((v) => v.file === f), f).toBe(true);
     const onDisk = readdirSync(VECTOR_DIR).filter((f) => f !== 'manifest.json' && f !== 'keys').sort();
     expect(onDisk).toEqual(ok.map((v) => v.file).sort());
     expect(ok.length).toBe(36);
@@ -29,9 +30,12 @@ describe('vector inventory', () => {
   });
 });
 
+/** The portable backend rebuilds one vector per secret kind (it is slower; the backends are also tested against each other). */
+const portableSubset = new Set(['null_none_default_cuid_seven', 'assoc_simple_dump_cuid_two', 'plain-40_none_default_ncuid_one', 'aes-256+usename_derived_default_cuid_two', 'ec-p521_none_default_ncuid_one', 'ec-ed448_none_default_ncuid_one', 'cck_derived_dump_cuid_two', 'null+policy_none_default_ncuid_one']);
+
 describe('(a) the builder reproduces every vector', () => {
   for (const backend of [nodeBackend, portableBackend]) {
-    for (const v of ok) {
+    for (const v of backend === nodeBackend ? ok : ok.filter((x) => portableSubset.has(x.file as string))) {
       it(`${v.file} (${backend.name})`, async () => {
         const got = await createAddSecretRequest({ ...optionsOf(m, v), backend });
         expect(Buffer.from(got).toString('hex')).toBe(Buffer.from(file(v)).toString('hex'));
