@@ -12,7 +12,7 @@ import { createECDH, createHash, createPrivateKey } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAddSecretRequest, parseAddSecretRequest, parseSeHeader, policyUserData } from '../src/node.js';
-import { type Manifest, type ManifestVector, ROOT, VECTOR_DIR, optionsOf } from '../test/helpers/vectors.js';
+import { type Manifest, type ManifestVector, optionsOf, ROOT, VECTOR_DIR } from '../test/helpers/vectors.js';
 
 const sha = (alg: string, label: string) => createHash(alg).update(`se-secrets vectors: ${label}`).digest();
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -73,41 +73,156 @@ const policy = { content: hex(Buffer.from('toc policy file contents\n')), path: 
 
 type Scenario = Omit<ManifestVector, 'expected'> & { error?: string };
 const retr = (kind: 'plain' | 'aes' | 'aes-xts' | 'hmac-sha', size: number, name = `${kind}-${size}`) => ({
-  type: 'retrievable' as const, kind, name, value: hex(filled(size, `${kind} ${size}`)),
+  type: 'retrievable' as const,
+  kind,
+  name,
+  value: hex(filled(size, `${kind} ${size}`)),
 });
 const ec = (name: string, valueFile: string) => ({ type: 'retrievable' as const, kind: 'ec' as const, name, valueFile });
 
 const scenarios: Scenario[] = [
   { file: 'null_none_default_ncuid_one', comment: 'meta secret, nothing else', secret: { type: 'meta' }, hostKeys: one },
   { file: 'null_none_dump_ncuid_one', comment: 'meta secret with the disable-dump flag', secret: { type: 'meta' }, flags: 'disable-dump', hostKeys: one },
-  { file: 'null_none_pcf_ncuid_one', comment: 'meta secret with raw flags (--pcf 0x40000000000000ff)', secret: { type: 'meta' }, flags: { pcf: '40000000000000ff' }, hostKeys: one },
-  { file: 'null_simple_default_cuid_one', comment: 'meta secret, simple extension secret, CUID', secret: { type: 'meta' }, extension: { simple }, cuid, hostKeys: one },
-  { file: 'null_derived_default_cuid_one', comment: 'meta secret, extension secret derived from a CCK, CUID', secret: { type: 'meta' }, extension: { cck }, cuid, hostKeys: one },
+  {
+    file: 'null_none_pcf_ncuid_one',
+    comment: 'meta secret with raw flags (--pcf 0x40000000000000ff)',
+    secret: { type: 'meta' },
+    flags: { pcf: '40000000000000ff' },
+    hostKeys: one,
+  },
+  {
+    file: 'null_simple_default_cuid_one',
+    comment: 'meta secret, simple extension secret, CUID',
+    secret: { type: 'meta' },
+    extension: { simple },
+    cuid,
+    hostKeys: one,
+  },
+  {
+    file: 'null_derived_default_cuid_one',
+    comment: 'meta secret, extension secret derived from a CCK, CUID',
+    secret: { type: 'meta' },
+    extension: { cck },
+    cuid,
+    hostKeys: one,
+  },
   { file: 'null_none_default_cuid_seven', comment: 'meta secret for seven host keys (two keys, repeated)', secret: { type: 'meta' }, cuid, hostKeys: seven },
-  { file: 'null+udata512_none_default_ncuid_one', comment: 'meta secret with 512 bytes of unsigned user data', secret: { type: 'meta' }, userData: hex(filled(512, 'user data')), hostKeys: one },
-  { file: 'null+udata0_none_default_ncuid_one', comment: 'meta secret with empty unsigned user data (type 1, area zero)', secret: { type: 'meta' }, userData: '', hostKeys: one },
-  { file: 'null+policy_none_default_ncuid_one', comment: 'meta secret with a --policy reference as user data', secret: { type: 'meta' }, policy, hostKeys: one },
-  { file: 'assoc_none_default_ncuid_one', comment: 'association secret', secret: { type: 'association', name: 'vector association', value: hex(filled(32, 'association')) }, hostKeys: one },
-  { file: 'assoc_simple_dump_cuid_two', comment: 'association secret, simple extension, disable-dump, CUID, two hosts', secret: { type: 'association', name: 'vector association', value: hex(filled(32, 'association')) }, extension: { simple }, flags: 'disable-dump', cuid, hostKeys: two },
-  { file: 'assoc+usename_none_default_ncuid_one', comment: 'association secret, id = name bytes (--use-name)', secret: { type: 'association', name: 'short name', value: hex(filled(32, 'association')), useName: true }, hostKeys: one },
-  { file: 'assoc+usename32_none_default_ncuid_one', comment: 'association secret, --use-name with a 32-byte name (cut to 31)', secret: { type: 'association', name: 'abcdefghijklmnopqrstuvwxyz012345', value: hex(filled(32, 'association')), useName: true }, hostKeys: one },
-  { file: 'assoc+udata5_none_default_ncuid_one', comment: 'association secret with 5 bytes of unsigned user data', secret: { type: 'association', name: 'vector association', value: hex(filled(32, 'association')) }, userData: '0102030405', hostKeys: one },
-  ...[0, 1, 13, 14, 40, 8190].map((n) => ({ file: `plain-${n}_none_default_ncuid_one`, comment: `retrievable plaintext of ${n} bytes`, secret: retr('plain', n), hostKeys: one })),
+  {
+    file: 'null+udata512_none_default_ncuid_one',
+    comment: 'meta secret with 512 bytes of unsigned user data',
+    secret: { type: 'meta' },
+    userData: hex(filled(512, 'user data')),
+    hostKeys: one,
+  },
+  {
+    file: 'null+udata0_none_default_ncuid_one',
+    comment: 'meta secret with empty unsigned user data (type 1, area zero)',
+    secret: { type: 'meta' },
+    userData: '',
+    hostKeys: one,
+  },
+  {
+    file: 'null+policy_none_default_ncuid_one',
+    comment: 'meta secret with a --policy reference as user data',
+    secret: { type: 'meta' },
+    policy,
+    hostKeys: one,
+  },
+  {
+    file: 'assoc_none_default_ncuid_one',
+    comment: 'association secret',
+    secret: { type: 'association', name: 'vector association', value: hex(filled(32, 'association')) },
+    hostKeys: one,
+  },
+  {
+    file: 'assoc_simple_dump_cuid_two',
+    comment: 'association secret, simple extension, disable-dump, CUID, two hosts',
+    secret: { type: 'association', name: 'vector association', value: hex(filled(32, 'association')) },
+    extension: { simple },
+    flags: 'disable-dump',
+    cuid,
+    hostKeys: two,
+  },
+  {
+    file: 'assoc+usename_none_default_ncuid_one',
+    comment: 'association secret, id = name bytes (--use-name)',
+    secret: { type: 'association', name: 'short name', value: hex(filled(32, 'association')), useName: true },
+    hostKeys: one,
+  },
+  {
+    file: 'assoc+usename32_none_default_ncuid_one',
+    comment: 'association secret, --use-name with a 32-byte name (cut to 31)',
+    secret: { type: 'association', name: 'abcdefghijklmnopqrstuvwxyz012345', value: hex(filled(32, 'association')), useName: true },
+    hostKeys: one,
+  },
+  {
+    file: 'assoc+udata5_none_default_ncuid_one',
+    comment: 'association secret with 5 bytes of unsigned user data',
+    secret: { type: 'association', name: 'vector association', value: hex(filled(32, 'association')) },
+    userData: '0102030405',
+    hostKeys: one,
+  },
+  ...[0, 1, 13, 14, 40, 8190].map((n) => ({
+    file: `plain-${n}_none_default_ncuid_one`,
+    comment: `retrievable plaintext of ${n} bytes`,
+    secret: retr('plain', n),
+    hostKeys: one,
+  })),
   ...[16, 24, 32].map((n) => ({ file: `aes-${n * 8}_none_default_ncuid_one`, comment: `retrievable AES-${n * 8} key`, secret: retr('aes', n), hostKeys: one })),
-  ...[32, 64].map((n) => ({ file: `aes-xts-${n * 4}_none_default_ncuid_one`, comment: `retrievable AES-XTS-${n * 4} key (${n} bytes)`, secret: retr('aes-xts', n), hostKeys: one })),
-  ...[64, 128].map((n) => ({ file: `hmac-sha-${n * 4}_none_default_ncuid_one`, comment: `retrievable HMAC-SHA-${n * 4} key (${n} bytes)`, secret: retr('hmac-sha', n), hostKeys: one })),
-  { file: 'aes-256+usename_derived_default_cuid_two', comment: 'retrievable AES-256 key, --use-name, derived extension, CUID, two hosts', secret: { ...retr('aes', 32, 'aes key by name'), useName: true }, extension: { cck }, cuid, hostKeys: two },
+  ...[32, 64].map((n) => ({
+    file: `aes-xts-${n * 4}_none_default_ncuid_one`,
+    comment: `retrievable AES-XTS-${n * 4} key (${n} bytes)`,
+    secret: retr('aes-xts', n),
+    hostKeys: one,
+  })),
+  ...[64, 128].map((n) => ({
+    file: `hmac-sha-${n * 4}_none_default_ncuid_one`,
+    comment: `retrievable HMAC-SHA-${n * 4} key (${n} bytes)`,
+    secret: retr('hmac-sha', n),
+    hostKeys: one,
+  })),
+  {
+    file: 'aes-256+usename_derived_default_cuid_two',
+    comment: 'retrievable AES-256 key, --use-name, derived extension, CUID, two hosts',
+    secret: { ...retr('aes', 32, 'aes key by name'), useName: true },
+    extension: { cck },
+    cuid,
+    hostKeys: two,
+  },
   { file: 'ec-p256_none_default_ncuid_one', comment: 'retrievable EC P-256 key (PKCS#8 PEM)', secret: ec('ec p256', keys.p256), hostKeys: one },
   { file: 'ec-p384_none_default_ncuid_one', comment: 'retrievable EC P-384 key (SEC 1 PEM)', secret: ec('ec p384', keys.p384), hostKeys: one },
-  { file: 'ec-p521_none_default_ncuid_one', comment: 'retrievable EC P-521 key (PKCS#8 DER, scalar with a leading zero byte)', secret: ec('ec p521', keys.p521), hostKeys: one },
+  {
+    file: 'ec-p521_none_default_ncuid_one',
+    comment: 'retrievable EC P-521 key (PKCS#8 DER, scalar with a leading zero byte)',
+    secret: ec('ec p521', keys.p521),
+    hostKeys: one,
+  },
   { file: 'ec-p521sec1_none_default_ncuid_one', comment: 'retrievable EC P-521 key (SEC 1 DER)', secret: ec('ec p521 sec1', keys.p521sec1), hostKeys: one },
   { file: 'ec-ed25519_none_default_ncuid_one', comment: 'retrievable Ed25519 key (PKCS#8 PEM)', secret: ec('ec ed25519', keys.ed25519), hostKeys: one },
-  { file: 'ec-ed448_none_default_ncuid_one', comment: 'retrievable Ed448 key (PKCS#8 DER; 57 bytes padded to 64)', secret: ec('ec ed448', keys.ed448), hostKeys: one },
+  {
+    file: 'ec-ed448_none_default_ncuid_one',
+    comment: 'retrievable Ed448 key (PKCS#8 DER; 57 bytes padded to 64)',
+    secret: ec('ec ed448', keys.ed448),
+    hostKeys: one,
+  },
   { file: 'cck_none_default_ncuid_one', comment: 'update-CCK', secret: { type: 'update-cck', value: hex(filled(32, 'new cck')) }, hostKeys: one },
-  { file: 'cck_derived_dump_cuid_two', comment: 'update-CCK with derived extension, disable-dump, CUID, two hosts', secret: { type: 'update-cck', value: hex(filled(32, 'new cck')) }, extension: { cck }, flags: 'disable-dump', cuid, hostKeys: two },
+  {
+    file: 'cck_derived_dump_cuid_two',
+    comment: 'update-CCK with derived extension, disable-dump, CUID, two hosts',
+    secret: { type: 'update-cck', value: hex(filled(32, 'new cck')) },
+    extension: { cck },
+    flags: 'disable-dump',
+    cuid,
+    hostKeys: two,
+  },
   // error scenarios: no file, the exact code
   { comment: 'AES key of 20 bytes', secret: retr('aes', 20), hostKeys: one, error: 'ERR_SECRET_SIZE' },
-  { comment: 'AES-XTS key material of 33 bytes (pvsecret accepts it; se-secrets does not)', secret: retr('aes-xts', 33), hostKeys: one, error: 'ERR_SECRET_SIZE' },
+  {
+    comment: 'AES-XTS key material of 33 bytes (pvsecret accepts it; se-secrets does not)',
+    secret: retr('aes-xts', 33),
+    hostKeys: one,
+    error: 'ERR_SECRET_SIZE',
+  },
   { comment: 'HMAC key of 65 bytes (pvsecret accepts it; se-secrets does not)', secret: retr('hmac-sha', 65), hostKeys: one, error: 'ERR_SECRET_SIZE' },
   { comment: 'HMAC key of 32 bytes', secret: retr('hmac-sha', 32), hostKeys: one, error: 'ERR_SECRET_SIZE' },
   { comment: 'plaintext of 8191 bytes', secret: retr('plain', 8191), hostKeys: one, error: 'ERR_SECRET_SIZE' },
@@ -115,7 +230,12 @@ const scenarios: Scenario[] = [
   { comment: 'X25519 key as an EC secret', secret: ec('x', keys.x25519), hostKeys: one, error: 'ERR_SECRET_KEY_TYPE' },
   { comment: 'a certificate as an EC secret', secret: ec('cert', '../../samples/HKD-sample-1.crt'), hostKeys: one, error: 'ERR_KEY_PARSE' },
   { comment: 'update-CCK of 31 bytes', secret: { type: 'update-cck', value: hex(filled(31, 'short cck')) }, hostKeys: one, error: 'ERR_SECRET_SIZE' },
-  { comment: 'association value of 33 bytes', secret: { type: 'association', name: 'a', value: hex(filled(33, 'x')) }, hostKeys: one, error: 'ERR_SECRET_SIZE' },
+  {
+    comment: 'association value of 33 bytes',
+    secret: { type: 'association', name: 'a', value: hex(filled(33, 'x')) },
+    hostKeys: one,
+    error: 'ERR_SECRET_SIZE',
+  },
   { comment: '513 bytes of unsigned user data', secret: { type: 'meta' }, userData: hex(filled(513, 'too much')), hostKeys: one, error: 'ERR_USER_DATA_SIZE' },
 ];
 
@@ -149,4 +269,6 @@ for (const { error, ...s } of scenarios) {
   manifest.vectors.push(v);
 }
 writeFileSync(join(VECTOR_DIR, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-console.log(`${manifest.vectors.filter((v) => v.file).length} vectors and ${manifest.vectors.filter((v) => !v.file).length} error scenarios written to ${VECTOR_DIR}`);
+console.log(
+  `${manifest.vectors.filter((v) => v.file).length} vectors and ${manifest.vectors.filter((v) => !v.file).length} error scenarios written to ${VECTOR_DIR}`,
+);

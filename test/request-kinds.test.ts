@@ -8,6 +8,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { encodeRequestAad } from '../src/request/asrcb.js';
+import { encodeKeySlot } from '../src/request/keyslot.js';
+import { encodeRetrievable } from '../src/request/retrievable.js';
+import { encodeSecretHeader } from '../src/request/secret.js';
 import {
   createAddSecretRequest,
   decodePolicyReference,
@@ -19,11 +23,7 @@ import {
   verifyAddSecretRequest,
 } from './helpers/api.js';
 import { HAVE_UPSTREAM, UPSTREAM_SKIP_REASON, upstream } from './helpers/upstream.js';
-import { VECTOR_DIR, loadManifest } from './helpers/vectors.js';
-import { encodeRetrievable } from '../src/request/retrievable.js';
-import { encodeRequestAad } from '../src/request/asrcb.js';
-import { encodeKeySlot } from '../src/request/keyslot.js';
-import { encodeSecretHeader } from '../src/request/secret.js';
+import { loadManifest, VECTOR_DIR } from './helpers/vectors.js';
 
 const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const codeOf = (f: () => unknown) => {
@@ -35,7 +35,9 @@ const codeOf = (f: () => unknown) => {
   return undefined;
 };
 const manifest = loadManifest();
-const vectors = manifest.vectors.filter((v) => v.file).map((v) => ({ name: v.file as string, bytes: new Uint8Array(readFileSync(join(VECTOR_DIR, v.file as string))) }));
+const vectors = manifest.vectors
+  .filter((v) => v.file)
+  .map((v) => ({ name: v.file as string, bytes: new Uint8Array(readFileSync(join(VECTOR_DIR, v.file as string))) }));
 const vector = (name: string) => (vectors.find((v) => v.name === name) as { bytes: Uint8Array }).bytes;
 
 describe('retrievable encodings', () => {
@@ -62,10 +64,14 @@ describe('retrievable encodings', () => {
         return `${(e as { code: string }).code}: ${(e as Error).message}`;
       }
     };
-    expect(msg(() => encodeRetrievable('plain', new Uint8Array(8191)))).toBe('ERR_SECRET_SIZE: retrievable plaintext: data is 8191 bytes (expected at most 8190)');
+    expect(msg(() => encodeRetrievable('plain', new Uint8Array(8191)))).toBe(
+      'ERR_SECRET_SIZE: retrievable plaintext: data is 8191 bytes (expected at most 8190)',
+    );
     expect(msg(() => encodeRetrievable('aes', new Uint8Array(20)))).toBe('ERR_SECRET_SIZE: retrievable aes key: key is 20 bytes (expected 16, 24 or 32)');
     expect(msg(() => encodeRetrievable('aes-xts', new Uint8Array(48)))).toBe('ERR_SECRET_SIZE: retrievable aes-xts key: key is 48 bytes (expected 32 or 64)');
-    expect(msg(() => encodeRetrievable('hmac-sha', new Uint8Array(32)))).toBe('ERR_SECRET_SIZE: retrievable hmac-sha key: key is 32 bytes (expected 64 or 128)');
+    expect(msg(() => encodeRetrievable('hmac-sha', new Uint8Array(32)))).toBe(
+      'ERR_SECRET_SIZE: retrievable hmac-sha key: key is 32 bytes (expected 64 or 128)',
+    );
     expect(codeOf(() => encodeRetrievable('rsa' as 'aes', new Uint8Array(16)))).toBe('ERR_INVALID_OPTION');
     expect(codeOf(() => encodeRetrievable('aes', 'abc' as unknown as Uint8Array))).toBe('ERR_INVALID_OPTION');
   });
@@ -74,7 +80,10 @@ describe('retrievable encodings', () => {
     const valid = { aes: [16, 24, 32], 'aes-xts': [32, 64], 'hmac-sha': [64, 128] } as const;
     for (const [kind, sizes] of Object.entries(valid) as [keyof typeof valid, readonly number[]][]) {
       for (let n = 0; n <= 130; n++) {
-        expect(codeOf(() => encodeRetrievable(kind, new Uint8Array(n))), `${kind} ${n}`).toBe(sizes.includes(n) ? undefined : 'ERR_SECRET_SIZE');
+        expect(
+          codeOf(() => encodeRetrievable(kind, new Uint8Array(n))),
+          `${kind} ${n}`,
+        ).toBe(sizes.includes(n) ? undefined : 'ERR_SECRET_SIZE');
       }
     }
   });
@@ -248,11 +257,17 @@ describe('policy references', () => {
 
   it('a policy reference is unsigned user data; with a signing key it does not fit', async () => {
     const samples = join(import.meta.dirname, '..', 'samples');
-    const base = { seHeader: new Uint8Array(readFileSync(join(samples, 'sample.hdr'))), hostKeys: [new Uint8Array(readFileSync(join(samples, 'HKD-sample-1.crt')))], verify: false as const };
+    const base = {
+      seHeader: new Uint8Array(readFileSync(join(samples, 'sample.hdr'))),
+      hostKeys: [new Uint8Array(readFileSync(join(samples, 'HKD-sample-1.crt')))],
+      verify: false as const,
+    };
     const { userData } = policyUserData(content, 'toc.pol');
     const req = await createAddSecretRequest({ ...base, secret: { type: 'meta' }, userData });
     expect(hexOf(parseAddSecretRequest(req).userData!)).toBe(hexOf(userData));
     const key = new Uint8Array(readFileSync(join(samples, 'HKD-sample-1.key')));
-    await expect(createAddSecretRequest({ ...base, secret: { type: 'meta' }, userData, userSigningKey: key })).rejects.toMatchObject({ code: 'ERR_USER_DATA_SIZE' });
+    await expect(createAddSecretRequest({ ...base, secret: { type: 'meta' }, userData, userSigningKey: key })).rejects.toMatchObject({
+      code: 'ERR_USER_DATA_SIZE',
+    });
   });
 });

@@ -8,8 +8,8 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { needsQuotes, type RequestedStyle, yamlMappingValue } from '../src/internal/yaml-scalar.js';
 import { secretInfoFileName, secretInfoYaml } from './helpers/api.js';
-import { needsQuotes, yamlMappingValue, type RequestedStyle } from '../src/internal/yaml-scalar.js';
 
 const fixture = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'yaml-scalars.json'), 'utf8')) as {
   cases: { value: string; requested: RequestedStyle; yaml: string }[];
@@ -36,13 +36,71 @@ describe('yaml scalar writer (libyaml half), against PyYAML + libyaml 0.2.5', ()
 
 describe('serde_yaml style request: names that would not read back as strings are quoted', () => {
   const quoted = [
-    '', '~', 'null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE',
-    '123', '0123', '-007', '+5', '-5', '0x1f', '0o17', '0b101', '+0x1f', '-0x1f', '1.5', '1e3', '0.', '.5', '-2.5E-3', '1.e5',
-    '.inf', '.Inf', '-.inf', '+.inf', '.nan', '.NaN', '.NAN', `0x${'f'.repeat(32)}`, '1'.repeat(40), '00',
+    '',
+    '~',
+    'null',
+    'Null',
+    'NULL',
+    'true',
+    'True',
+    'TRUE',
+    'false',
+    'False',
+    'FALSE',
+    '123',
+    '0123',
+    '-007',
+    '+5',
+    '-5',
+    '0x1f',
+    '0o17',
+    '0b101',
+    '+0x1f',
+    '-0x1f',
+    '1.5',
+    '1e3',
+    '0.',
+    '.5',
+    '-2.5E-3',
+    '1.e5',
+    '.inf',
+    '.Inf',
+    '-.inf',
+    '+.inf',
+    '.nan',
+    '.NaN',
+    '.NAN',
+    `0x${'f'.repeat(32)}`,
+    '1'.repeat(40),
+    '00',
   ];
   const plain = [
-    'yes', 'no', 'on', 'off', 'inf', 'nan', 'NaN', 'Infinity', '1_000', '0x', '1e', '+.nan', '++5', '+-5', '0x+5', '-0x-5',
-    `0x${'f'.repeat(33)}`, '1e400', '0xZZ', 'e5', '.', '-', '+', 'myConfidentialSecret', '1 2', `0x${'1'.repeat(64)}`,
+    'yes',
+    'no',
+    'on',
+    'off',
+    'inf',
+    'nan',
+    'NaN',
+    'Infinity',
+    '1_000',
+    '0x',
+    '1e',
+    '+.nan',
+    '++5',
+    '+-5',
+    '0x+5',
+    '-0x-5',
+    `0x${'f'.repeat(33)}`,
+    '1e400',
+    '0xZZ',
+    'e5',
+    '.',
+    '-',
+    '+',
+    'myConfidentialSecret',
+    '1 2',
+    `0x${'1'.repeat(64)}`,
   ];
   for (const s of quoted) it(`${JSON.stringify(s)} is quoted`, () => expect(needsQuotes(s)).toBe(true));
   for (const s of plain) it(`${JSON.stringify(s)} is not`, () => expect(needsQuotes(s)).toBe(false));
@@ -59,9 +117,7 @@ describe('secretInfoYaml', () => {
   });
 
   it('association with useName: the id is the name bytes', () => {
-    expect(secretInfoYaml({ type: 'association', name: 'abc', useName: true })).toBe(
-      `!Association\nname: abc\nid: 0x616263${'00'.repeat(29)}\n`,
-    );
+    expect(secretInfoYaml({ type: 'association', name: 'abc', useName: true })).toBe(`!Association\nname: abc\nid: 0x616263${'00'.repeat(29)}\n`);
   });
 
   const retrievable: [string, Parameters<typeof secretInfoYaml>[0], string][] = [
@@ -80,9 +136,17 @@ describe('secretInfoYaml', () => {
     ['secp384r1', '18 (EC-SECP384R1-PRIVATE-KEY)'],
     ['secp521r1', '19 (EC-SECP521R1-PRIVATE-KEY)'],
   ] as const) {
-    retrievable.push([`ec ${curve}`, { type: 'retrievable', kind: 'ec', name: 'n', value: pem(generateKeyPairSync('ec', { namedCurve: curve }).privateKey) }, kind]);
+    retrievable.push([
+      `ec ${curve}`,
+      { type: 'retrievable', kind: 'ec', name: 'n', value: pem(generateKeyPairSync('ec', { namedCurve: curve }).privateKey) },
+      kind,
+    ]);
   }
-  retrievable.push(['ed25519', { type: 'retrievable', kind: 'ec', name: 'n', value: pem(generateKeyPairSync('ed25519').privateKey) }, '20 (EC-ED25519-PRIVATE-KEY)']);
+  retrievable.push([
+    'ed25519',
+    { type: 'retrievable', kind: 'ec', name: 'n', value: pem(generateKeyPairSync('ed25519').privateKey) },
+    '20 (EC-ED25519-PRIVATE-KEY)',
+  ]);
   retrievable.push(['ed448', { type: 'retrievable', kind: 'ec', name: 'n', value: pem(generateKeyPairSync('ed448').privateKey) }, '21 (EC-ED448-PRIVATE-KEY)']);
 
   for (const [label, secret, kind] of retrievable) {

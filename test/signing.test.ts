@@ -2,16 +2,16 @@
  * Private-key parsing and the user-data signature primitives of both backends, checked
  * against node:crypto directly (an independent OpenSSL path) and against each other.
  */
-import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { SigningKey } from '../src/crypto/backend.js';
+import { signingKeyFromPrivateKey, verificationKeyOf } from '../src/crypto/keys.js';
 import { nodeBackend } from '../src/crypto/node.js';
 import { portableBackend } from '../src/crypto/portable.js';
-import { parsePrivateKey, type PrivateKeyInfo } from '../src/crypto/private-key.js';
-import { signingKeyFromPrivateKey, verificationKeyOf } from '../src/crypto/keys.js';
+import { type PrivateKeyInfo, parsePrivateKey } from '../src/crypto/private-key.js';
 import { ecdsaDerToRaw, ecdsaRawToDer, pssMaxSaltLength, rsaPssSha512Verify } from '../src/crypto/signature.js';
-import type { SigningKey } from '../src/crypto/backend.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const u8 = (b: Buffer | string) => new Uint8Array(typeof b === 'string' ? Buffer.from(b) : b);
@@ -66,7 +66,11 @@ describe('parsePrivateKey', () => {
         const k = parsePrivateKey(bytes) as Extract<PrivateKeyInfo, { kind: 'ec' }>;
         expect(k.kind).toBe('ec');
         expect(k.curve).toBe(name);
-        expect(Buffer.from(k.scalar).toString('hex').padStart(2 * size, '0')).toBe(d.toString('hex'));
+        expect(
+          Buffer.from(k.scalar)
+            .toString('hex')
+            .padStart(2 * size, '0'),
+        ).toBe(d.toString('hex'));
       });
     }
   }
@@ -133,7 +137,12 @@ describe('parsePrivateKey', () => {
 describe('ECDSA DER conversion', () => {
   it('round-trips r ‖ s with high bits and leading zeros', () => {
     const raw = new Uint8Array(132);
-    raw[0] = 0; raw[1] = 0x80; raw[65] = 7; raw[66] = 0; raw[67] = 0; raw[68] = 1;
+    raw[0] = 0;
+    raw[1] = 0x80;
+    raw[65] = 7;
+    raw[66] = 0;
+    raw[67] = 0;
+    raw[68] = 1;
     const der = ecdsaRawToDer(raw);
     expect(Buffer.from(ecdsaDerToRaw(der)!).equals(Buffer.from(raw))).toBe(true);
     expect(ecdsaDerToRaw(new Uint8Array([0x30, 0]))).toBeUndefined();

@@ -6,15 +6,15 @@
  * (test/fixtures/user-keys/, scripts/gen-user-keys.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { X509Certificate, constants, verify as nodeVerify } from 'node:crypto';
+import { constants, verify as nodeVerify, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createAddSecretRequest, parseAddSecretRequest, verifyAddSecretRequest } from './helpers/api.js';
-import { openRequest, p521ScalarFromPem } from './helpers/independent.js';
 import { nodeBackend } from '../src/crypto/node.js';
 import { portableBackend } from '../src/crypto/portable.js';
+import { createAddSecretRequest, parseAddSecretRequest, verifyAddSecretRequest } from './helpers/api.js';
+import { openRequest, p521ScalarFromPem } from './helpers/independent.js';
 
 const samples = join(import.meta.dirname, '..', 'samples');
 const hkd = new Uint8Array(readFileSync(join(samples, 'HKD-sample-1.crt')));
@@ -43,7 +43,10 @@ function userKey(file: string, label: string, type: number, max: number): UserKe
     type,
     max,
     pkcs8: readKey(`${file}.pem`),
-    forms: [[`${legacy} pem`, readKey(`${file}.${legacy}.pem`)], [`${legacy} der`, readKey(`${file}.${legacy}.der`)]],
+    forms: [
+      [`${legacy} pem`, readKey(`${file}.${legacy}.pem`)],
+      [`${legacy} der`, readKey(`${file}.${legacy}.der`)],
+    ],
     cert: readKey(`${file}.crt`),
   };
 }
@@ -78,9 +81,10 @@ function extract(req: Uint8Array, type: number): { signature: Buffer; message: B
 function nodeVerifies(k: UserKey, req: Uint8Array): boolean {
   const pub = new X509Certificate(Buffer.from(k.cert)).publicKey;
   const { signature, message } = extract(req, k.type);
-  const options = k.type === 2
-    ? { key: pub, dsaEncoding: 'der' as const }
-    : { key: pub, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO };
+  const options =
+    k.type === 2
+      ? { key: pub, dsaEncoding: 'der' as const }
+      : { key: pub, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO };
   return nodeVerify('sha512', message, options, signature);
 }
 
@@ -99,7 +103,13 @@ describe('signed user data', () => {
     for (const k of keys) {
       it(`${k.label}, ${k.max} bytes of data (${backend.name}): node:crypto verifies, the tag covers the signature`, async () => {
         const data = new Uint8Array(k.max).map((_, i) => (i * 7 + 1) & 0xff);
-        const req = await createAddSecretRequest({ ...base, secret: { type: 'association', name: 'signed' }, userData: data, userSigningKey: k.pkcs8, backend });
+        const req = await createAddSecretRequest({
+          ...base,
+          secret: { type: 'association', name: 'signed' },
+          userData: data,
+          userSigningKey: k.pkcs8,
+          backend,
+        });
         const b = Buffer.from(req);
         expect(b.readUInt16BE(6)).toBe(k.type);
         expect(b.subarray(0x218, 0x218 + k.max).equals(Buffer.from(data))).toBe(true);
@@ -124,7 +134,11 @@ describe('signed user data', () => {
       it(`${k.label} accepted as ${form}; no data means empty signed data`, async () => {
         const req = await createAddSecretRequest({ ...base, secret: { type: 'meta' }, userSigningKey: bytes });
         expect(Buffer.from(req).readUInt16BE(6)).toBe(k.type);
-        expect(Buffer.from(req).subarray(0x218, 0x218 + k.max).equals(Buffer.alloc(k.max))).toBe(true);
+        expect(
+          Buffer.from(req)
+            .subarray(0x218, 0x218 + k.max)
+            .equals(Buffer.alloc(k.max)),
+        ).toBe(true);
         expect(nodeVerifies(k, req)).toBe(true);
       });
     }
@@ -147,14 +161,27 @@ describe('signed user data', () => {
       writeFileSync(join(dir, 'sig.bin'), signature);
       writeFileSync(join(dir, 'msg.bin'), message);
       const pss = k.type === 2 ? [] : ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:auto'];
-      const out = execFileSync('openssl', ['dgst', '-sha512', '-verify', join(dir, 'pub.pem'), ...pss, '-signature', join(dir, 'sig.bin'), join(dir, 'msg.bin')]);
+      const out = execFileSync('openssl', [
+        'dgst',
+        '-sha512',
+        '-verify',
+        join(dir, 'pub.pem'),
+        ...pss,
+        '-signature',
+        join(dir, 'sig.bin'),
+        join(dir, 'msg.bin'),
+      ]);
       expect(out.toString().trim()).toBe('Verified OK');
     }
   });
 });
 
 describe('user data options: sizes and key types', () => {
-  const code = async (p: Promise<unknown>) => p.then(() => undefined, (e: { code?: string }) => e.code);
+  const code = async (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: { code?: string }) => e.code,
+    );
   const build = (o: { userData?: Uint8Array; userSigningKey?: Uint8Array }) => createAddSecretRequest({ ...base, secret: { type: 'meta' }, ...o });
 
   it('unsigned: up to 512 bytes, type 1 even when empty', async () => {
@@ -180,7 +207,11 @@ describe('user data options: sizes and key types', () => {
 });
 
 describe('verifyAddSecretRequest', () => {
-  const code = async (p: Promise<unknown>) => p.then(() => undefined, (e: { code?: string }) => e.code);
+  const code = async (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: { code?: string }) => e.code,
+    );
   const signedEc = createAddSecretRequest({ ...base, secret: { type: 'meta' }, userData: new Uint8Array([5]), userSigningKey: ec521.pkcs8 });
   const signedRsa = createAddSecretRequest({ ...base, secret: { type: 'meta' }, userSigningKey: rsa3072.pkcs8 });
   const unsigned = createAddSecretRequest({ ...base, secret: { type: 'meta' }, userData: new Uint8Array([1, 2, 3]) });
@@ -206,7 +237,10 @@ describe('verifyAddSecretRequest', () => {
     const otherEc = userKey('ec-p521-other', 'other EC P-521', 2, 256);
     for (const backend of [nodeBackend, portableBackend]) {
       expect(await code(verifyAddSecretRequest(await signedEc, { userCertificate: otherEc.cert, backend }))).toBe('ERR_REQUEST_SIGNATURE');
-      for (const [req, cert] of [[await signedEc, ec521.cert], [await signedRsa, rsa3072.cert]] as const) {
+      for (const [req, cert] of [
+        [await signedEc, ec521.cert],
+        [await signedRsa, rsa3072.cert],
+      ] as const) {
         for (const at of [0x30, 0x218, 0x420, req.length - 17]) {
           const bad = req.slice();
           bad[at] = (bad[at] as number) ^ 0x01;

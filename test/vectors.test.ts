@@ -5,15 +5,15 @@
  * (b) every vector is read independently — node:crypto only, offsets written here from
  *     the format (not our parser) — and each field checked against the manifest inputs.
  */
-import { X509Certificate, createCipheriv, createDecipheriv, createECDH, createHash, createPrivateKey, hkdfSync } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createCipheriv, createDecipheriv, createECDH, createHash, createPrivateKey, hkdfSync, X509Certificate } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createAddSecretRequest } from './helpers/api.js';
-import { p521ScalarFromPem } from './helpers/independent.js';
-import { type Manifest, type ManifestVector, ROOT, VECTOR_DIR, loadManifest, optionsOf } from './helpers/vectors.js';
 import { nodeBackend } from '../src/crypto/node.js';
 import { portableBackend } from '../src/crypto/portable.js';
+import { createAddSecretRequest } from './helpers/api.js';
+import { p521ScalarFromPem } from './helpers/independent.js';
+import { loadManifest, type Manifest, type ManifestVector, optionsOf, ROOT, VECTOR_DIR } from './helpers/vectors.js';
 
 const m: Manifest = loadManifest();
 const ok = m.vectors.filter((v) => v.expected.outcome === 'ok');
@@ -22,8 +22,14 @@ const file = (v: ManifestVector) => new Uint8Array(readFileSync(join(VECTOR_DIR,
 
 describe('vector inventory', () => {
   it('every vector file is in the manifest and every manifest vector has its file', () => {
-    for (const f of portableSubset) expect(ok.some((v) => v.file === f), f).toBe(true);
-    const onDisk = readdirSync(VECTOR_DIR).filter((f) => f !== 'manifest.json' && f !== 'keys').sort();
+    for (const f of portableSubset)
+      expect(
+        ok.some((v) => v.file === f),
+        f,
+      ).toBe(true);
+    const onDisk = readdirSync(VECTOR_DIR)
+      .filter((f) => f !== 'manifest.json' && f !== 'keys')
+      .sort();
     expect(onDisk).toEqual(ok.map((v) => v.file).sort());
     expect(ok.length).toBe(36);
     expect(errors.length).toBe(11);
@@ -31,7 +37,16 @@ describe('vector inventory', () => {
 });
 
 /** The portable backend rebuilds one vector per secret kind (it is slower; the backends are also tested against each other). */
-const portableSubset = new Set(['null_none_default_cuid_seven', 'assoc_simple_dump_cuid_two', 'plain-40_none_default_ncuid_one', 'aes-256+usename_derived_default_cuid_two', 'ec-p521_none_default_ncuid_one', 'ec-ed448_none_default_ncuid_one', 'cck_derived_dump_cuid_two', 'null+policy_none_default_ncuid_one']);
+const portableSubset = new Set([
+  'null_none_default_cuid_seven',
+  'assoc_simple_dump_cuid_two',
+  'plain-40_none_default_ncuid_one',
+  'aes-256+usename_derived_default_cuid_two',
+  'ec-p521_none_default_ncuid_one',
+  'ec-ed448_none_default_ncuid_one',
+  'cck_derived_dump_cuid_two',
+  'null+policy_none_default_ncuid_one',
+]);
 
 describe('(a) the builder reproduces every vector', () => {
   for (const backend of [nodeBackend, portableBackend]) {
@@ -78,7 +93,9 @@ function expectedSecret(v: ManifestVector): { type: number; length: number; id?:
     const key = s.valueFile.endsWith('.der') ? createPrivateKey({ key: bytes, format: 'der', type: encoding }) : createPrivateKey(bytes);
     const d = Buffer.from((key.export({ format: 'jwk' }) as { d: string }).d, 'base64url');
     const curve = key.asymmetricKeyType === 'ec' ? (key.asymmetricKeyDetails?.namedCurve as string) : (key.asymmetricKeyType as string);
-    const [type, size] = ({ prime256v1: [0x11, 32], secp384r1: [0x12, 48], secp521r1: [0x13, 80], ed25519: [0x14, 32], ed448: [0x15, 64] } as Record<string, [number, number]>)[curve]!;
+    const [type, size] = (
+      { prime256v1: [0x11, 32], secp384r1: [0x12, 48], secp521r1: [0x13, 80], ed25519: [0x14, 32], ed448: [0x15, 64] } as Record<string, [number, number]>
+    )[curve]!;
     return { type, length: size, id, value: pad(d, size), headerSize: 48 };
   }
   const data = Buffer.from(s.value, 'hex');

@@ -9,7 +9,7 @@ import { leftPad } from '../internal/bytes.js';
 import { P521_SCALAR_SIZE, type SigningKey, type VerificationKey } from './backend.js';
 import { parseDer, sequence, unsignedInteger } from './der.js';
 import { assertP521Point } from './p521.js';
-import { type PrivateKeyInfo, bitLength } from './private-key.js';
+import { bitLength, type PrivateKeyInfo } from './private-key.js';
 import { base64Url } from './signature.js';
 
 const OID_RSA = '1.2.840.113549.1.1.1';

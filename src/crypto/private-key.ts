@@ -14,7 +14,7 @@ import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { decodePem, looksLikePem } from '../certs/pem.js';
 import { CryptoError, InputError } from '../errors.js';
 import { leftPad } from '../internal/bytes.js';
-import { explicitTag, objectIdentifier, octetString, parseDer, sequence, bitString, smallInteger, unsignedInteger } from './der.js';
+import { bitString, explicitTag, objectIdentifier, octetString, parseDer, sequence, smallInteger, unsignedInteger } from './der.js';
 
 /** Algorithm OIDs (RFC 8017, RFC 5480, RFC 8410, RFC 3279). */
 const OID_RSA = '1.2.840.113549.1.1.1';

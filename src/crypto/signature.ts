@@ -13,8 +13,9 @@
  *
  * @module
  */
-import { sha512 } from './hash.js';
+
 import { parseDer, sequence, unsignedInteger } from './der.js';
+import { sha512 } from './hash.js';
 
 /** SHA-512 output size, the PSS hash length `hLen` (FIPS 180-4). */
 export const SHA512_SIZE = 64;

@@ -60,7 +60,11 @@ export function digitsButNotNumber(s: string): boolean {
   return t.length > 1 && t.startsWith('0') && /^[0-9]*$/.test(t.slice(1));
 }
 
-const RADIX_PREFIXES: readonly [string, number][] = [['0x', 16], ['0o', 8], ['0b', 2]];
+const RADIX_PREFIXES: readonly [string, number][] = [
+  ['0x', 16],
+  ['0o', 8],
+  ['0b', 2],
+];
 
 function isUnsignedInt(s: string): boolean {
   const unpositive = s.startsWith('+') ? s.slice(1) : s;
@@ -186,8 +190,21 @@ function singleQuoted(chars: readonly string[]): string {
 }
 
 const ESCAPES: Record<number, string> = {
-  0x00: '0', 0x07: 'a', 0x08: 'b', 0x09: 't', 0x0a: 'n', 0x0b: 'v', 0x0c: 'f', 0x0d: 'r',
-  0x1b: 'e', 0x22: '"', 0x5c: '\\', 0x85: 'N', 0xa0: '_', 0x2028: 'L', 0x2029: 'P',
+  0: '0',
+  7: 'a',
+  8: 'b',
+  9: 't',
+  10: 'n',
+  11: 'v',
+  12: 'f',
+  13: 'r',
+  27: 'e',
+  34: '"',
+  92: '\\',
+  133: 'N',
+  160: '_',
+  8232: 'L',
+  8233: 'P',
 };
 
 function doubleQuoted(chars: readonly string[]): string {

@@ -60,7 +60,11 @@ export function policyUserData(policy: Uint8Array, path: string | Uint8Array): P
   if (!(name instanceof Uint8Array)) throw new InputError('ERR_INVALID_OPTION', `policy: expected the path as a string or bytes (got ${typeof path})`);
   const hash = sha256(policy);
   const stored = name.subarray(0, Math.min(name.length, POLICY_NAME_SIZE));
-  const userData = new ByteWriter(USER_DATA_SIZE).put(hash, POLICY_HASH_SIZE).put(stored).zeros(POLICY_NAME_SIZE - stored.length).finish();
+  const userData = new ByteWriter(USER_DATA_SIZE)
+    .put(hash, POLICY_HASH_SIZE)
+    .put(stored)
+    .zeros(POLICY_NAME_SIZE - stored.length)
+    .finish();
   return { userData, hash, hashLine: `${toHex(hash)}\n` };
 }
 

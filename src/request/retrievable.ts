@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { parsePrivateKey, describePrivateKey, zeroizePrivateKey, type PrivateKeyInfo } from '../crypto/private-key.js';
+import { describePrivateKey, type PrivateKeyInfo, parsePrivateKey, zeroizePrivateKey } from '../crypto/private-key.js';
 import { InputError } from '../errors.js';
 import { leftPad } from '../internal/bytes.js';
 import { SecretType, type SecretTypeCode } from './secret.js';
@@ -58,7 +58,9 @@ export interface EncodedRetrievable {
 function sized(table: Record<number, SecretTypeCode>, value: Uint8Array, what: string): EncodedRetrievable {
   const type = table[value.length];
   if (type === undefined) {
-    const sizes = Object.keys(table).join(' or ').replace(/ or (?=.* or )/g, ', ');
+    const sizes = Object.keys(table)
+      .join(' or ')
+      .replace(/ or (?=.* or )/g, ', ');
     throw new InputError('ERR_SECRET_SIZE', `retrievable ${what}: key is ${value.length} bytes (expected ${sizes})`);
   }
   return { type, value: value.slice() };
@@ -137,7 +139,9 @@ export function encodeRetrievable(kind: RetrievableKind, value: Uint8Array): Enc
  */
 export function expectedSecretLengths(type: number): readonly number[] | undefined {
   for (const table of [AES, AES_XTS, HMAC_SHA]) {
-    const sizes = Object.entries(table).filter(([, t]) => t === type).map(([s]) => Number(s));
+    const sizes = Object.entries(table)
+      .filter(([, t]) => t === type)
+      .map(([s]) => Number(s));
     if (sizes.length > 0) return sizes;
   }
   for (const spec of Object.values(EC)) if (spec.type === type) return [spec.size];

@@ -17,12 +17,13 @@
  *
  * @module
  */
+
+import { portableBackend } from '../crypto/portable.js';
 import { InputError } from '../errors.js';
 import { toHex, zeroize } from '../internal/bytes.js';
 import { yamlMappingValue } from '../internal/yaml-scalar.js';
-import { type SecretSpec, encodeGuestSecret } from './guest-secret.js';
+import { encodeGuestSecret, type SecretSpec } from './guest-secret.js';
 import { secretTypeName } from './secret.js';
-import { portableBackend } from '../crypto/portable.js';
 
 /** Lone UTF-16 surrogates, which UTF-8 (and so the secret id) turns into U+FFFD. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

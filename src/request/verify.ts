@@ -10,20 +10,21 @@
  *
  * @module
  */
+
+import { parseCertificates, publicKeyAlgorithm, subjectPublicKeyBytes } from '../certs/x509.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { type CertificatePublicKey, certificatePublicKey } from '../crypto/keys.js';
 import { portableBackend } from '../crypto/portable.js';
-import { parseCertificates, publicKeyAlgorithm, subjectPublicKeyBytes } from '../certs/x509.js';
 import { InputError, RequestError } from '../errors.js';
 import { ByteReader, equalBytes } from '../internal/bytes.js';
 import { REQUEST_HEADER_SIZE, REQUEST_MAGIC, REQUEST_TAG_SIZE, REQUEST_VERSION_1 } from './asrcb.js';
 import {
   EC_SIGNATURE_MAX_SIZE,
+  maxUserDataSize,
   USER_DATA_OFFSET,
   USER_DATA_SIZE,
   UserDataType,
   type UserDataTypeCode,
-  maxUserDataSize,
   userDataTypeName,
 } from './user-data.js';
 

@@ -31,9 +31,7 @@ export interface ManifestVector {
   userData?: string;
   /** For `--policy` scenarios: what the user data was made from. */
   policy?: { content: string; path: string };
-  expected:
-    | { outcome: 'ok'; size: number; userDataType: number; secretType: number; secretLength: number }
-    | { outcome: 'error'; code: string };
+  expected: { outcome: 'ok'; size: number; userDataType: number; secretType: number; secretLength: number } | { outcome: 'error'; code: string };
 }
 
 export interface Manifest {
