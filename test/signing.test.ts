@@ -192,6 +192,21 @@ describe('signSha512 / verifySha512', () => {
     }
   }
 
+  it('ECDSA signatures must be DER, not merely BER (as OpenSSL insists)', async () => {
+    const key = signingKey(p521.privateKey);
+    const der = await nodeBackend.signSha512(key, msg);
+    const raw = ecdsaDerToRaw(der) as Uint8Array;
+    // r with a superfluous leading zero byte: same value, not DER.
+    const r = [0, ...raw.subarray(0, 66)];
+    const s = [...raw.subarray(66)];
+    const body = [0x02, r.length, ...r, 0x02, s.length, ...s];
+    const ber = new Uint8Array([0x30, 0x81, body.length, ...body]);
+    for (const backend of [nodeBackend, portableBackend]) {
+      expect(await backend.verifySha512(verificationKeyOf(key), msg, der), backend.name).toBe(true);
+      expect(await backend.verifySha512(verificationKeyOf(key), msg, ber), backend.name).toBe(false);
+    }
+  });
+
   it('RSA-PSS verification detects any salt length (OpenSSL 3.1+ signs with 64)', () => {
     const key = signingKey(rsa2048.privateKey);
     if (key.type !== 'rsa') throw new Error('rsa');

@@ -5,11 +5,12 @@
  * @module
  */
 import { CryptoError } from '../errors.js';
+import { equalBytes } from '../internal/bytes.js';
 import { type CryptoBackend, GCM_IV_SIZE, P521_SCALAR_SIZE, type P521KeyPair, type SigningKey, type VerificationKey } from './backend.js';
 import { p521 } from '@noble/curves/nist.js';
 import { signingKeyJwk } from './keys.js';
 import { assertP521Point, nobleEcdh, noblePublicKey, nobleRandomPrivateKey, normalizeP521PrivateKey } from './p521.js';
-import { ecdsaRawToDer, pssMaxSaltLength, rsaPssSha512Verify } from './signature.js';
+import { ecdsaDerToRaw, ecdsaRawToDer, pssMaxSaltLength, rsaPssSha512Verify } from './signature.js';
 
 function subtle(): SubtleCrypto {
   const s = globalThis.crypto?.subtle;
@@ -108,8 +109,11 @@ export async function webSignSha512(key: SigningKey, message: Uint8Array): Promi
 /** Verification without WebCrypto: @noble/curves for ECDSA, BigInt RSA-PSS with automatic salt length. */
 export async function portableVerifySha512(key: VerificationKey, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
   if (key.type === 'rsa') return rsaPssSha512Verify(key.n, key.e, message, signature);
+  // OpenSSL accepts only the DER encoding itself (it re-encodes and compares); so do we.
+  const raw = ecdsaDerToRaw(signature);
+  if (!raw || !equalBytes(ecdsaRawToDer(raw), signature)) return false;
   try {
-    return p521.verify(signature, message, key.publicKey, { prehash: true, format: 'der', lowS: false });
+    return p521.verify(raw, message, key.publicKey, { prehash: true, format: 'compact', lowS: false });
   } catch {
     return false;
   }
