@@ -78,6 +78,11 @@ export interface PolicyReference {
 /**
  * Reads a policy reference from 512 bytes of user data (an all-zero hash means "no policy").
  *
+ * @example
+ * ```ts
+ * const { userData } = parseAddSecretRequest(request);
+ * if (userData) console.log(new TextDecoder().decode(decodePolicyReference(userData).name));
+ * ```
  * @throws RequestError `ERR_REQUEST_LENGTH` when the data is not 512 bytes
  */
 export function decodePolicyReference(userData: Uint8Array): PolicyReference {

@@ -52,7 +52,14 @@ const MAX_DATA: readonly number[] = [0, 512, 256, 256, 128];
 /** Names as pvsecret prints them (`UserDataType` Display), for messages. */
 const NAMES: readonly string[] = ['none', 'unsigned', 'ECDSA signed', 'RSA 2048 signed', 'RSA 3072 signed'];
 
-/** The most data a user-data type carries: 0, 512, 256, 256 or 128 bytes. */
+/**
+ * The most data a user-data type carries: 0, 512, 256, 256 or 128 bytes.
+ *
+ * @example
+ * ```ts
+ * maxUserDataSize(UserDataType.SignedRsa3072); // 128
+ * ```
+ */
 export function maxUserDataSize(type: UserDataTypeCode): number {
   return MAX_DATA[type] as number;
 }
