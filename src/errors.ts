@@ -38,6 +38,7 @@ export type ErrorCode =
   | 'ERR_SECRET_KEY_TYPE'
   | 'ERR_USER_DATA_SIZE'
   | 'ERR_USER_KEY_TYPE'
+  | 'ERR_USER_CERT_REQUIRED'
   | 'ERR_CUID'
   | 'ERR_FLAGS'
   | 'ERR_KEY_PARSE'

@@ -47,6 +47,21 @@ export {
   type KeySlot,
   type SecretHeader,
   type SecretIdOptions,
+  type RetrievableSecret,
+  type RetrievableKind,
+  type UpdateCckSecret,
+  verifyAddSecretRequest,
+  type VerifyAddSecretRequestOptions,
+  type VerifiedAddSecretRequest,
+  secretInfoYaml,
+  secretInfoFileName,
+  policyUserData,
+  decodePolicyReference,
+  tocPolicyLine,
+  type PolicyUserData,
+  type PolicyReference,
+  MAX_PLAINTEXT_SIZE,
+  maxUserDataSize,
 } from './request/index.js';
 export { hostKeysFromDocuments } from './request/host-key.js';
 export type { CryptoBackend, P521KeyPair } from './crypto/backend.js';

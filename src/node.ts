@@ -6,6 +6,11 @@
  */
 import { nodeBackend } from './crypto/node.js';
 import { type CreateAddSecretRequestOptions, createAddSecretRequest as createPortable } from './request/create.js';
+import {
+  type VerifiedAddSecretRequest,
+  type VerifyAddSecretRequestOptions,
+  verifyAddSecretRequest as verifyPortable,
+} from './request/verify.js';
 
 export * from './index.js';
 export { readSeHeader, type ReadStats } from './node/read-se-header.js';
@@ -17,4 +22,12 @@ export { nodeBackend } from './crypto/node.js';
  */
 export function createAddSecretRequest(options: CreateAddSecretRequestOptions): Promise<Uint8Array> {
   return createPortable({ backend: nodeBackend, ...options });
+}
+
+/**
+ * Verifies an add-secret request like `pvsecret verify` (node:crypto backend unless
+ * `backend` is given). See the portable `verifyAddSecretRequest`.
+ */
+export function verifyAddSecretRequest(bytes: Uint8Array, options: VerifyAddSecretRequestOptions = {}): Promise<VerifiedAddSecretRequest> {
+  return verifyPortable(bytes, { backend: nodeBackend, ...options });
 }

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { RsaPrivateComponents } from './private-key.js';
 
 /** A P-521 key pair in the forms the wire format needs. */
 export interface P521KeyPair {
@@ -17,6 +18,25 @@ export interface P521KeyPair {
   /** The uncompressed public point `04 ‖ X(66) ‖ Y(66)`, 133 bytes. */
   readonly publicKey: Uint8Array;
 }
+
+/**
+ * A user-signing key (the reference's `--user-sign-key`): EC P-521 or RSA. Confidential.
+ * Build it with `signingKeyFromPrivateKey` (`./keys.ts`).
+ */
+export type SigningKey =
+  | {
+      readonly type: 'ec-p521';
+      /** The private scalar, 66 bytes. */
+      readonly privateKey: Uint8Array;
+      /** The uncompressed public point, 133 bytes. */
+      readonly publicKey: Uint8Array;
+    }
+  | { readonly type: 'rsa'; readonly modulusBits: number; readonly components: RsaPrivateComponents };
+
+/** The public half of a {@link SigningKey}, e.g. from the user's certificate. */
+export type VerificationKey =
+  | { readonly type: 'ec-p521'; readonly publicKey: Uint8Array }
+  | { readonly type: 'rsa'; readonly modulusBits: number; readonly n: Uint8Array; readonly e: Uint8Array };
 
 /** The primitives a request needs. All byte arguments are left untouched. */
 export interface CryptoBackend {
@@ -36,6 +56,17 @@ export interface CryptoBackend {
   aesGcmEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
   /** AES-256-GCM decryption of `ciphertext ‖ tag`; throws `ERR_CRYPTO` when authentication fails. */
   aesGcmDecrypt(key: Uint8Array, iv: Uint8Array, ciphertextAndTag: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Signs `message` with SHA-512 as the reference signs user data (OpenSSL defaults):
+   * EC P-521 → ECDSA, DER-encoded (at most 139 bytes); RSA → RSASSA-PSS with MGF1-SHA-512
+   * and the maximum salt length (OpenSSL 3.0's default), as long as the modulus.
+   */
+  signSha512(key: SigningKey, message: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Verifies a signature made by {@link signSha512} (ECDSA: DER; RSA-PSS: any salt
+   * length, detected from the signature). False for a wrong or malformed signature.
+   */
+  verifySha512(key: VerificationKey, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
 }
 
 /** Sizes of the P-521 encodings (SEC 1 §2.3.3; RFC 5903 §3.1 for the 66-byte secret). */

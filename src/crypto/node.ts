@@ -7,11 +7,12 @@
  *
  * @module
  */
-import { createCipheriv, createDecipheriv, createECDH, randomFillSync } from 'node:crypto';
+import { constants, createCipheriv, createDecipheriv, createECDH, createPrivateKey, createPublicKey, randomFillSync, sign, verify } from 'node:crypto';
 import { CryptoError } from '../errors.js';
 import { leftPad } from '../internal/bytes.js';
 import { type CryptoBackend, GCM_TAG_SIZE, P521_SCALAR_SIZE } from './backend.js';
 import { assertP521Point, normalizeP521PrivateKey } from './p521.js';
+import { signingKeyJwk, verificationKeyJwk } from './keys.js';
 import { checkAes } from './portable.js';
 
 const CURVE = 'secp521r1';
@@ -79,6 +80,28 @@ export const nodeBackend: CryptoBackend = {
     } catch (cause) {
       a.fill(0);
       throw new CryptoError('ERR_CRYPTO', 'aes-gcm: authentication failed (wrong key or modified data)', { cause });
+    }
+  },
+  async signSha512(key, message) {
+    const k = createPrivateKey({ key: signingKeyJwk(key) as import('node:crypto').JsonWebKey, format: 'jwk' });
+    // OpenSSL's defaults, as the reference leaves them: ECDSA in DER; PSS with MGF1 on the
+    // signature digest and the maximum salt length (OpenSSL 3.0's default for signing).
+    const options =
+      key.type === 'ec-p521'
+        ? { key: k, dsaEncoding: 'der' as const }
+        : { key: k, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_MAX_SIGN };
+    return new Uint8Array(sign('sha512', message, options));
+  },
+  async verifySha512(key, message, signature) {
+    const k = createPublicKey({ key: verificationKeyJwk(key) as import('node:crypto').JsonWebKey, format: 'jwk' });
+    const options =
+      key.type === 'ec-p521'
+        ? { key: k, dsaEncoding: 'der' as const }
+        : { key: k, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO };
+    try {
+      return verify('sha512', message, options, signature);
+    } catch {
+      return false;
     }
   },
 };

@@ -5,8 +5,12 @@
  * @module
  */
 import { CryptoError } from '../errors.js';
-import { type CryptoBackend, GCM_IV_SIZE, P521_SCALAR_SIZE, type P521KeyPair } from './backend.js';
+import { equalBytes } from '../internal/bytes.js';
+import { type CryptoBackend, GCM_IV_SIZE, P521_SCALAR_SIZE, type P521KeyPair, type SigningKey, type VerificationKey } from './backend.js';
+import { p521 } from '@noble/curves/nist.js';
+import { signingKeyJwk } from './keys.js';
 import { assertP521Point, nobleEcdh, noblePublicKey, nobleRandomPrivateKey, normalizeP521PrivateKey } from './p521.js';
+import { ecdsaDerToRaw, ecdsaRawToDer, pssMaxSaltLength, rsaPssSha512Verify } from './signature.js';
 
 function subtle(): SubtleCrypto {
   const s = globalThis.crypto?.subtle;
@@ -75,6 +79,46 @@ async function webEcdh(privateKey: Uint8Array, publicKey: Uint8Array): Promise<U
   return new Uint8Array(bits);
 }
 
+/**
+ * SHA-512 signatures with WebCrypto: RSA-PSS with the maximum salt length (OpenSSL 3.0's
+ * default, which the reference inherits); ECDSA P-521 converted to DER. Where the runtime
+ * has no P-521 ECDSA, @noble/curves signs instead (hedged: random input mixed into k).
+ */
+export async function webSignSha512(key: SigningKey, message: Uint8Array): Promise<Uint8Array> {
+  const s = subtle();
+  const jwk = signingKeyJwk(key);
+  try {
+    if (key.type === 'rsa') {
+      const k = await s.importKey('jwk', jwk, { name: 'RSA-PSS', hash: 'SHA-512' }, false, ['sign']);
+      return new Uint8Array(await s.sign({ name: 'RSA-PSS', saltLength: pssMaxSaltLength(key.modulusBits) }, k, buf(message)));
+    }
+    let k: CryptoKey;
+    try {
+      k = await s.importKey('jwk', jwk, { name: 'ECDSA', namedCurve: 'P-521' }, false, ['sign']);
+    } catch {
+      return p521.sign(message, key.privateKey, { prehash: true, format: 'der', lowS: false, extraEntropy: true });
+    }
+    return ecdsaRawToDer(new Uint8Array(await s.sign({ name: 'ECDSA', hash: 'SHA-512' }, k, buf(message))));
+  } catch (cause) {
+    throw new CryptoError('ERR_CRYPTO', `sign: ${key.type} signature failed`, { cause });
+  } finally {
+    jwk.d = '';
+  }
+}
+
+/** Verification without WebCrypto: @noble/curves for ECDSA, BigInt RSA-PSS with automatic salt length. */
+export async function portableVerifySha512(key: VerificationKey, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  if (key.type === 'rsa') return rsaPssSha512Verify(key.n, key.e, message, signature);
+  // OpenSSL accepts only the DER encoding itself (it re-encodes and compares); so do we.
+  const raw = ecdsaDerToRaw(signature);
+  if (!raw || !equalBytes(ecdsaRawToDer(raw), signature)) return false;
+  try {
+    return p521.verify(raw, message, key.publicKey, { prehash: true, format: 'compact', lowS: false });
+  } catch {
+    return false;
+  }
+}
+
 let webEcdhWorks: Promise<boolean> | undefined;
 
 /** Whether this runtime's WebCrypto does P-521 ECDH (probed once). */
@@ -113,6 +157,8 @@ function makeBackend(name: string, ecdh: (d: Uint8Array, q: Uint8Array) => Promi
     },
     aesGcmEncrypt: webAesGcmEncrypt,
     aesGcmDecrypt: webAesGcmDecrypt,
+    signSha512: webSignSha512,
+    verifySha512: portableVerifySha512,
   };
 }
 

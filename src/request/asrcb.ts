@@ -42,7 +42,9 @@ import { ByteReader, ByteWriter, equalBytes } from '../internal/bytes.js';
 import { WIRE_PUBLIC_KEY_SIZE } from '../crypto/p521.js';
 import { EXTENSION_SECRET_SIZE } from './ext-secret.js';
 import { type KeySlot, KEY_SLOT_SIZE, decodeKeySlot } from './keyslot.js';
-import { type SecretHeader, SecretType, decodeSecretHeader, secretHeaderSize } from './secret.js';
+import { expectedSecretLengths, MAX_RETRIEVABLE_SIZE, PLAINTEXT_ALIGNMENT } from './retrievable.js';
+import { type SecretHeader, SecretType, decodeSecretHeader, secretHeaderSize, secretTypeName } from './secret.js';
+import { USER_DATA_SIZE, UserDataType, decodeUserDataArea } from './user-data.js';
 
 /** ASCII "asrcbM": first six bytes of the request magic; the user-data type follows. */
 export const REQUEST_MAGIC = new Uint8Array([0x61, 0x73, 0x72, 0x63, 0x62, 0x4d]);
@@ -52,23 +54,13 @@ export const REQUEST_HEADER_SIZE = 0x30;
 export const FLAGS_OFFSET = 0x30;
 export const CUID_OFFSET = 0x108;
 export const CUID_SIZE = 16;
-export const USER_DATA_OFFSET = 0x218;
-export const USER_DATA_SIZE = 0x200;
 export const CUSTOMER_KEY_OFFSET = 0x418;
 export const KEY_SLOTS_OFFSET = 0x4b8;
 export const REQUEST_TAG_SIZE = 16;
 /** At most 255 key slots: nks is one byte. */
 export const MAX_KEY_SLOTS = 255;
 
-/** The user-data type in the magic's last two bytes. */
-export const UserDataType = {
-  None: 0,
-  Unsigned: 1,
-  SignedEcP521: 2,
-  SignedRsa2048: 3,
-  SignedRsa3072: 4,
-} as const;
-export type UserDataTypeCode = (typeof UserDataType)[keyof typeof UserDataType];
+export { UserDataType, type UserDataTypeCode, USER_DATA_OFFSET, USER_DATA_SIZE } from './user-data.js';
 
 /** The disable-dump flag: bit 0 (most significant) of the flags word. */
 export const FLAG_DISABLE_DUMP = 0x8000000000000000n;
@@ -91,6 +83,13 @@ export interface AddSecretRequestInfo {
   readonly cuid: Uint8Array;
   /** The 512-byte user-data area as it is (signature included where signed). */
   readonly userDataArea: Uint8Array;
+  /**
+   * The user data by type: all 512 bytes when unsigned, the 256 or 128-byte data slot
+   * when signed (zero padding included); absent for type 0.
+   */
+  readonly userData?: Uint8Array;
+  /** The user-data signature (types 2–4): DER ECDSA, or RSA-PSS. */
+  readonly signature?: Uint8Array;
   /** The customer public key in wire form (160 bytes). */
   readonly customerPublicKey: Uint8Array;
   readonly keySlots: readonly KeySlot[];
@@ -155,9 +154,12 @@ function fail(code: 'ERR_REQUEST_MAGIC' | 'ERR_REQUEST_VERSION' | 'ERR_REQUEST_L
  * const info = parseAddSecretRequest(bytes);
  * console.log(info.secret.type, info.keySlots.length);
  * ```
+ * The user-data area is decoded by its type into `userData` and `signature` (strictly:
+ * unused and reserved bytes must be zero); the secret length must suit the secret type.
+ *
  * @throws RequestError `ERR_REQUEST_MAGIC`, `ERR_REQUEST_VERSION`, `ERR_REQUEST_LENGTH`,
  *   `ERR_REQUEST_RESERVED`, `ERR_REQUEST_KEY_SLOTS`, `ERR_REQUEST_USER_DATA_TYPE`,
- *   `ERR_REQUEST_SECRET_TYPE`; FormatError `ERR_TRUNCATED`
+ *   `ERR_REQUEST_SECRET_TYPE`; FormatError `ERR_TRUNCATED`, `ERR_REQUEST_RESERVED`
  */
 export function parseAddSecretRequest(bytes: Uint8Array): AddSecretRequestInfo {
   if (!(bytes instanceof Uint8Array)) fail('ERR_REQUEST_MAGIC', 'input is not a byte array');
@@ -197,13 +199,39 @@ export function parseAddSecretRequest(bytes: Uint8Array): AddSecretRequestInfo {
   if (sea !== secret.length + EXTENSION_SECRET_SIZE) {
     fail('ERR_REQUEST_LENGTH', `encrypted area is ${sea} bytes (expected secret length ${secret.length} + ${EXTENSION_SECRET_SIZE})`);
   }
-  if (secret.type === SecretType.Null && secret.length !== 0) {
-    fail('ERR_REQUEST_LENGTH', `meta secret has length ${secret.length} (expected 0)`);
-  }
+  checkSecretLength(secret);
+  const { userData, signature } = decodeUserDataArea(userDataType, userDataArea);
   const encrypted = r.bytesOf(sea, 'encrypted area');
   const requestTag = r.bytesOf(REQUEST_TAG_SIZE, 'tag');
   return {
     userDataType, version, length, iv, nks, sea, flags, pld, ald, tld, tag, cuid,
-    userDataArea, customerPublicKey, keySlots, secret, encrypted, requestTag, aadLength,
+    userDataArea, ...(userData ? { userData } : {}), ...(signature ? { signature } : {}),
+    customerPublicKey, keySlots, secret, encrypted, requestTag, aadLength,
   };
+}
+
+/** The secret header's length must suit its type (sizes of `guest_secret.rs`). */
+function checkSecretLength(secret: SecretHeader): void {
+  const n = secret.length;
+  const name = secretTypeName(secret.type);
+  let expected: readonly number[] | undefined;
+  switch (secret.type) {
+    case SecretType.Null:
+      expected = [0];
+      break;
+    case SecretType.Association:
+    case SecretType.UpdateCck:
+      expected = [32];
+      break;
+    case SecretType.PlainText:
+      if (n === 0 || n > MAX_RETRIEVABLE_SIZE || n % PLAINTEXT_ALIGNMENT !== 0) {
+        fail('ERR_REQUEST_LENGTH', `${name} secret has length ${n} (expected a multiple of ${PLAINTEXT_ALIGNMENT} from 16 to ${MAX_RETRIEVABLE_SIZE})`);
+      }
+      return;
+    default:
+      expected = expectedSecretLengths(secret.type);
+  }
+  if (expected && !expected.includes(n)) {
+    fail('ERR_REQUEST_LENGTH', `${name} secret has length ${n} (expected ${expected.join(' or ')})`);
+  }
 }

@@ -11,13 +11,14 @@ import { InputError } from '../errors.js';
 import { parseSeHeader } from '../header/locate.js';
 import type { SeHeaderTags } from '../header/se-header.js';
 import { zeroize } from '../internal/bytes.js';
-import { CUID_SIZE, FLAG_DISABLE_DUMP, USER_DATA_SIZE, UserDataType, encodeRequestAad } from './asrcb.js';
+import { CUID_SIZE, FLAG_DISABLE_DUMP, encodeRequestAad } from './asrcb.js';
 import { type ExtensionSecretOption, extensionSecretBytes } from './ext-secret.js';
-import { type SecretSpec, encodeGuestSecret } from './guest-secret.js';
+import { type EncodedSecret, type SecretSpec, encodeGuestSecret } from './guest-secret.js';
 import type { HostKey } from './host-key.js';
 import { resolveHostKeys } from './resolve-host-keys.js';
 import { wrapKeySlot } from './keyslot.js';
 import { encodeSecretHeader } from './secret.js';
+import { resolveUserData, signRequest, zeroizeSigningKey } from './user-data.js';
 
 /** Request flags: by name, or the raw 64-bit word (pvsecret's hidden `--pcf`). */
 export type RequestFlags = { disableDump?: boolean } | bigint;
@@ -52,6 +53,17 @@ export interface CreateAddSecretRequestOptions {
   /** Configuration unique ID, 16 bytes; zero when absent. */
   readonly cuid?: Uint8Array;
   readonly extensionSecret?: ExtensionSecretOption;
+  /**
+   * User data carried (authenticated, not encrypted) in the request: at most 512 bytes
+   * unsigned; with `userSigningKey` at most 256 (EC P-521, RSA-2048) or 128 (RSA-3072).
+   * See `policyUserData` for pvsecret's `--policy` reference.
+   */
+  readonly userData?: Uint8Array;
+  /**
+   * PEM or DER private key (PKCS#8, SEC 1 or PKCS#1) signing the request with SHA-512:
+   * EC P-521 (ECDSA), RSA-2048 or RSA-3072 (RSA-PSS). Without `userData`, empty data is signed.
+   */
+  readonly userSigningKey?: Uint8Array;
   /** For known-answer tests only. */
   readonly deterministic?: DeterministicInputs;
   /** The crypto backend; the package entry point chooses the fastest for the runtime. */
@@ -110,8 +122,9 @@ export function flagsWord(flags: RequestFlags | undefined): bigint {
  * });
  * ```
  * @throws InputError `ERR_VERIFY_REQUIRED`, `ERR_INVALID_OPTION`, `ERR_HOST_KEY_COUNT`,
- *   `ERR_SECRET_NAME`, `ERR_SECRET_SIZE`, `ERR_CUID`, `ERR_FLAGS`;
- *   HeaderError `ERR_HEADER_*`; CertificateError `ERR_CERT_PARSE`, `ERR_HOST_KEY_NOT_P521`
+ *   `ERR_SECRET_NAME`, `ERR_SECRET_SIZE`, `ERR_SECRET_KEY_TYPE`, `ERR_KEY_PARSE`, `ERR_CUID`,
+ *   `ERR_FLAGS`, `ERR_USER_DATA_SIZE`, `ERR_USER_KEY_TYPE`; HeaderError `ERR_HEADER_*`;
+ *   CertificateError `ERR_CERT_PARSE`, `ERR_HOST_KEY_NOT_P521`; CryptoError `ERR_INVALID_PRIVATE_KEY`
  */
 export async function createAddSecretRequest(options: CreateAddSecretRequestOptions): Promise<Uint8Array> {
   if (typeof options !== 'object' || options === null) throw new InputError('ERR_INVALID_OPTION', 'options: expected an object');
@@ -123,12 +136,15 @@ export async function createAddSecretRequest(options: CreateAddSecretRequestOpti
   const det = options.deterministic;
   const iv = det ? bytesOption(det.iv, GCM_IV_SIZE, 'deterministic.iv') : backend.randomBytes(GCM_IV_SIZE);
 
-  const secret = encodeGuestSecret(options.secret, backend);
-  const ext = extensionSecretBytes(options.extensionSecret, tags.tag);
+  const userData = resolveUserData(options.userData, options.userSigningKey);
+  let secret: EncodedSecret | undefined;
+  let ext: Uint8Array | undefined;
   let protectionKey: Uint8Array | undefined;
   let customerPrivateKey: Uint8Array | undefined;
   let plaintext: Uint8Array | undefined;
   try {
+    secret = encodeGuestSecret(options.secret, backend);
+    ext = extensionSecretBytes(options.extensionSecret, tags.tag);
     let customerPublicKey: Uint8Array;
     if (det) {
       protectionKey = bytesOption(det.protectionKey, AES256_KEY_SIZE, 'deterministic.protectionKey').slice();
@@ -149,7 +165,7 @@ export async function createAddSecretRequest(options: CreateAddSecretRequestOpti
     plaintext.set(ext, secret.value.length);
 
     const { request, aadLength } = encodeRequestAad({
-      userDataType: UserDataType.None,
+      userDataType: userData.type,
       iv,
       flags,
       pld: tags.pld,
@@ -157,7 +173,7 @@ export async function createAddSecretRequest(options: CreateAddSecretRequestOpti
       tld: tags.tld,
       tag: tags.tag,
       cuid,
-      userDataArea: new Uint8Array(USER_DATA_SIZE),
+      userDataArea: userData.area,
       customerPublicKey: pointToWire(customerPublicKey),
       keySlots,
       secretHeader: encodeSecretHeader(secret.header),
@@ -165,8 +181,12 @@ export async function createAddSecretRequest(options: CreateAddSecretRequestOpti
     });
     const sealed = await backend.aesGcmEncrypt(protectionKey, iv, plaintext, request.subarray(0, aadLength));
     request.set(sealed, aadLength);
+    if (userData.signingKey) {
+      await signRequest(backend, request, { aadLength, iv, protectionKey, plaintext }, userData.type, userData.signingKey);
+    }
     return request;
   } finally {
-    zeroize(protectionKey, customerPrivateKey, plaintext, secret.value, ext);
+    zeroize(protectionKey, customerPrivateKey, plaintext, secret?.value, ext);
+    zeroizeSigningKey(userData.signingKey);
   }
 }

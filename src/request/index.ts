@@ -12,3 +12,8 @@ export * from './keyslot.js';
 export * from './secret.js';
 export * from './secret-id.js';
 export * from './resolve-host-keys.js';
+export * from './retrievable.js';
+export * from './user-data.js';
+export * from './policy.js';
+export * from './verify.js';
+export * from './secret-info.js';

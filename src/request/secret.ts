@@ -7,7 +7,7 @@
  *  0x02 │ secret type   u16 │          0x02 │ secret type   u16 │
  *  0x04 │ secret length u32 │ (= 0)    0x04 │ secret length u32 │
  *  0x08 │ reserved08      8 │          0x08 │ reserved08      8 │
- *  0x10 └───────────────────┘          0x10 │ secret id      32 │
+ *  0x10 └───────────────────┘          0x10 │ secret id      32 │  (update-CCK: reserved10, zero)
  *                                      0x30 └───────────────────┘
  * ```
  *
@@ -56,8 +56,8 @@ const NAMES: Record<number, string> = {
   0x11: 'EC-SECP256R1-PRIVATE-KEY',
   0x12: 'EC-SECP384R1-PRIVATE-KEY',
   0x13: 'EC-SECP521R1-PRIVATE-KEY',
-  0x14: 'ED25519-PRIVATE-KEY',
-  0x15: 'ED448-PRIVATE-KEY',
+  0x14: 'EC-ED25519-PRIVATE-KEY',
+  0x15: 'EC-ED448-PRIVATE-KEY',
   0x16: 'Update CCK',
 };
 
@@ -80,7 +80,7 @@ export interface SecretHeader {
   readonly type: number;
   /** Length of the (encoded) secret value in the encrypted area. */
   readonly length: number;
-  /** 32 bytes; all zero for update-CCK; absent for meta. */
+  /** 32 bytes; absent for meta and update-CCK (whose header holds 32 zero bytes there). */
   readonly id?: Uint8Array;
 }
 
@@ -101,5 +101,10 @@ export function decodeSecretHeader(r: ByteReader): SecretHeader {
   const length = r.u32('secret length');
   r.reserved(8, 'secret header reserved08', 'ERR_REQUEST_RESERVED');
   if (type === SecretType.Null) return { type, length };
+  if (type === SecretType.UpdateCck) {
+    // A CCK update has no id: the last 32 bytes of its header are reserved (`UpdateCckHdr`).
+    r.reserved(SECRET_ID_SIZE, 'secret header reserved10', 'ERR_REQUEST_RESERVED');
+    return { type, length };
+  }
   return { type, length, id: r.bytesOf(SECRET_ID_SIZE, 'secret id') };
 }

@@ -1,0 +1,106 @@
+/**
+ * User-signing and verification keys: from parsed private keys and certificate public
+ * keys into the forms the backends take, and into JWKs for WebCrypto / node:crypto import.
+ *
+ * @module
+ */
+import { p521 } from '@noble/curves/nist.js';
+import { leftPad } from '../internal/bytes.js';
+import { P521_SCALAR_SIZE, type SigningKey, type VerificationKey } from './backend.js';
+import { parseDer, sequence, unsignedInteger } from './der.js';
+import { assertP521Point } from './p521.js';
+import { bitLength, type PrivateKeyInfo } from './private-key.js';
+import { base64Url } from './signature.js';
+
+const OID_RSA = '1.2.840.113549.1.1.1';
+const OID_EC = '1.2.840.10045.2.1';
+const OID_SECP521R1 = '1.3.132.0.35';
+
+/**
+ * A signing key for a parsed private key: EC P-521 or RSA (any size; callers decide
+ * which sizes they accept). Undefined for every other key.
+ */
+export function signingKeyFromPrivateKey(key: PrivateKeyInfo): SigningKey | undefined {
+  if (key.kind === 'ec' && key.curve === 'P-521') {
+    const privateKey = leftPad(key.scalar, P521_SCALAR_SIZE);
+    return { type: 'ec-p521', privateKey, publicKey: p521.getPublicKey(privateKey, false) };
+  }
+  if (key.kind === 'rsa') return { type: 'rsa', modulusBits: key.modulusBits, components: key.components };
+  return undefined;
+}
+
+/** The public half of a signing key. */
+export function verificationKeyOf(key: SigningKey): VerificationKey {
+  return key.type === 'ec-p521'
+    ? { type: 'ec-p521', publicKey: key.publicKey }
+    : { type: 'rsa', modulusBits: key.modulusBits, n: key.components.n, e: key.components.e };
+}
+
+/** What a certificate's public key is, for the user-data signature check. */
+export type CertificatePublicKey =
+  | { readonly kind: 'ec'; readonly curveOid?: string; readonly key?: VerificationKey }
+  | { readonly kind: 'rsa'; readonly modulusBits: number; readonly key: VerificationKey }
+  | { readonly kind: 'other'; readonly algorithm: string };
+
+/**
+ * Classifies a subject public key (RFC 5280 §4.1.2.7): `subjectPublicKey` is the BIT
+ * STRING contents (an EC point, or a DER RSAPublicKey).
+ */
+export function certificatePublicKey(algorithmOid: string, curveOid: string | undefined, subjectPublicKey: Uint8Array): CertificatePublicKey {
+  if (algorithmOid === OID_RSA) {
+    const f = sequence(parseDer(subjectPublicKey));
+    const n = unsignedInteger(f?.[0]);
+    const e = unsignedInteger(f?.[1]);
+    if (!f || f.length !== 2 || !n || !e) return { kind: 'other', algorithm: 'malformed rsa public key' };
+    const modulusBits = bitLength(n);
+    return { kind: 'rsa', modulusBits, key: { type: 'rsa', modulusBits, n, e } };
+  }
+  if (algorithmOid === OID_EC) {
+    if (curveOid !== OID_SECP521R1) return curveOid === undefined ? { kind: 'ec' } : { kind: 'ec', curveOid };
+    try {
+      assertP521Point(subjectPublicKey, 'certificate public key');
+    } catch {
+      return { kind: 'other', algorithm: 'malformed ec public key' };
+    }
+    return { kind: 'ec', curveOid, key: { type: 'ec-p521', publicKey: subjectPublicKey.slice() } };
+  }
+  return { kind: 'other', algorithm: algorithmOid };
+}
+
+/** A private JWK (RFC 7518 §6) for importing a signing key. Confidential. */
+export function signingKeyJwk(key: SigningKey): JsonWebKey {
+  if (key.type === 'ec-p521') {
+    return {
+      kty: 'EC',
+      crv: 'P-521',
+      d: base64Url(key.privateKey),
+      x: base64Url(key.publicKey.subarray(1, 1 + P521_SCALAR_SIZE)),
+      y: base64Url(key.publicKey.subarray(1 + P521_SCALAR_SIZE)),
+    };
+  }
+  const c = key.components;
+  return {
+    kty: 'RSA',
+    n: base64Url(c.n),
+    e: base64Url(c.e),
+    d: base64Url(c.d),
+    p: base64Url(c.p),
+    q: base64Url(c.q),
+    dp: base64Url(c.dp),
+    dq: base64Url(c.dq),
+    qi: base64Url(c.qi),
+  };
+}
+
+/** A public JWK for importing a verification key. */
+export function verificationKeyJwk(key: VerificationKey): JsonWebKey {
+  if (key.type === 'ec-p521') {
+    return {
+      kty: 'EC',
+      crv: 'P-521',
+      x: base64Url(key.publicKey.subarray(1, 1 + P521_SCALAR_SIZE)),
+      y: base64Url(key.publicKey.subarray(1 + P521_SCALAR_SIZE)),
+    };
+  }
+  return { kty: 'RSA', n: base64Url(key.n), e: base64Url(key.e) };
+}

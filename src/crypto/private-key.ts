@@ -1,0 +1,244 @@
+/**
+ * Private keys as pvsecret reads them (OpenSSL `d2i_AutoPrivateKey`, then
+ * `PEM_read_bio_PrivateKey`): DER or PEM, PKCS#8 (`PRIVATE KEY`, RFC 5208/5958),
+ * SEC 1 (`EC PRIVATE KEY`, RFC 5915) or PKCS#1 (`RSA PRIVATE KEY`, RFC 8017 A.1.2).
+ * In PEM text the first private-key block wins; other blocks (for example the
+ * `EC PARAMETERS` that `openssl ecparam -genkey` writes first) are skipped.
+ *
+ * Not accepted: encrypted PKCS#8 (pvsecret would prompt for a passphrase on the
+ * terminal), EC keys with explicit curve parameters, multi-prime RSA keys.
+ *
+ * @module
+ */
+import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { decodePem, looksLikePem } from '../certs/pem.js';
+import { CryptoError, InputError } from '../errors.js';
+import { leftPad } from '../internal/bytes.js';
+import { bitString, explicitTag, objectIdentifier, octetString, parseDer, sequence, smallInteger, unsignedInteger } from './der.js';
+
+/** Algorithm OIDs (RFC 8017, RFC 5480, RFC 8410, RFC 3279). */
+const OID_RSA = '1.2.840.113549.1.1.1';
+const OID_EC = '1.2.840.10045.2.1';
+const OID_ED25519 = '1.3.101.112';
+const OID_ED448 = '1.3.101.113';
+
+/** The curves a retrievable EC secret or a user-signing key may use. */
+export type EcCurve = 'P-256' | 'P-384' | 'P-521';
+
+/** Named curves by OID, with OpenSSL's long names (used in messages). */
+const CURVES: Record<string, { name: string; curve?: EcCurve }> = {
+  '1.2.840.10045.3.1.7': { name: 'prime256v1', curve: 'P-256' },
+  '1.3.132.0.34': { name: 'secp384r1', curve: 'P-384' },
+  '1.3.132.0.35': { name: 'secp521r1', curve: 'P-521' },
+  '1.3.132.0.10': { name: 'secp256k1' },
+  '1.3.132.0.33': { name: 'secp224r1' },
+  '1.2.840.10045.3.1.1': { name: 'prime192v1' },
+  '1.3.36.3.3.2.8.1.1.7': { name: 'brainpoolP256r1' },
+  '1.3.36.3.3.2.8.1.1.11': { name: 'brainpoolP384r1' },
+  '1.3.36.3.3.2.8.1.1.13': { name: 'brainpoolP512r1' },
+};
+
+/** Other key algorithms, named for messages. */
+const OTHER_ALGORITHMS: Record<string, string> = {
+  '1.2.840.113549.1.1.10': 'rsassa-pss',
+  '1.3.101.110': 'x25519',
+  '1.3.101.111': 'x448',
+  '1.2.840.10040.4.1': 'dsa',
+  '1.2.840.10046.2.1': 'dh',
+};
+
+/** Size in bytes of the scalar range of each curve (SEC 2). */
+const SCALAR_SIZE: Record<EcCurve, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };
+const NOBLE = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
+/** Raw private key sizes of the Edwards curves (RFC 8032 §5.1.5, §5.2.5). */
+const EDWARDS_SIZE = { ed25519: 32, ed448: 57 } as const;
+
+/** An elliptic-curve (Weierstrass) private key. */
+export interface EcPrivateKeyInfo {
+  readonly kind: 'ec';
+  /** Set for the curves se-secrets supports. */
+  readonly curve?: EcCurve;
+  /** OpenSSL's long name of the curve (or its OID), for messages. */
+  readonly curveName: string;
+  /** The private scalar, big-endian, without leading zero bytes. Confidential. */
+  readonly scalar: Uint8Array;
+}
+
+/** An Edwards-curve private key (RFC 8410). */
+export interface EdwardsPrivateKeyInfo {
+  readonly kind: 'ed25519' | 'ed448';
+  /** The raw private key: 32 bytes (Ed25519) or 57 bytes (Ed448). Confidential. */
+  readonly privateKey: Uint8Array;
+}
+
+/** The integers of an RSA private key (RFC 8017 A.1.2), big-endian. Confidential. */
+export interface RsaPrivateComponents {
+  readonly n: Uint8Array;
+  readonly e: Uint8Array;
+  readonly d: Uint8Array;
+  readonly p: Uint8Array;
+  readonly q: Uint8Array;
+  readonly dp: Uint8Array;
+  readonly dq: Uint8Array;
+  readonly qi: Uint8Array;
+}
+
+export interface RsaPrivateKeyInfo {
+  readonly kind: 'rsa';
+  /** Size of the modulus in bits. */
+  readonly modulusBits: number;
+  readonly components: RsaPrivateComponents;
+}
+
+/** A well-formed key of a type se-secrets does not use (named for messages). */
+export interface OtherPrivateKeyInfo {
+  readonly kind: 'other';
+  readonly name: string;
+}
+
+export type PrivateKeyInfo = EcPrivateKeyInfo | EdwardsPrivateKeyInfo | RsaPrivateKeyInfo | OtherPrivateKeyInfo;
+
+function bad(what: string, problem: string): never {
+  throw new InputError('ERR_KEY_PARSE', `${what}: ${problem}`);
+}
+
+/** Bit length of a big-endian magnitude without leading zeros. */
+export function bitLength(b: Uint8Array): number {
+  if (b.length === 0) return 0;
+  return (b.length - 1) * 8 + (32 - Math.clz32(b[0] as number));
+}
+
+function ecKey(what: string, curveOid: string, scalar: Uint8Array): EcPrivateKeyInfo {
+  const known = CURVES[curveOid];
+  if (!known?.curve) return { kind: 'ec', curveName: known?.name ?? curveOid, scalar };
+  const size = SCALAR_SIZE[known.curve];
+  if (scalar.length > size || !NOBLE[known.curve].utils.isValidSecretKey(leftPad(scalar, size))) {
+    throw new CryptoError('ERR_INVALID_PRIVATE_KEY', `${what}: private scalar is not valid for ${known.name}`);
+  }
+  return { kind: 'ec', curve: known.curve, curveName: known.name, scalar };
+}
+
+/** SEC 1 ECPrivateKey; `curveOid` comes from the PKCS#8 wrapper when there is one. */
+function fromSec1(what: string, der: Uint8Array, curveOid?: string): PrivateKeyInfo | undefined {
+  const f = sequence(parseDer(der));
+  if (!f || f.length < 2 || f.length > 4 || smallInteger(f[0]) !== 1) return undefined;
+  const d = octetString(f[1]);
+  if (!d) return undefined;
+  let inner: string | undefined;
+  for (const extra of f.slice(2)) {
+    const params = explicitTag(extra, 0);
+    if (params) {
+      inner = objectIdentifier(params[0]);
+      if (inner === undefined) return { kind: 'other', name: 'ec key with explicit curve parameters' };
+    } else if (!explicitTag(extra, 1) || bitString(explicitTag(extra, 1)?.[0]) === undefined) {
+      return undefined;
+    }
+  }
+  const oid = curveOid ?? inner;
+  if (oid === undefined) bad(what, 'ec private key names no curve');
+  let i = 0;
+  while (i < d.length - 1 && d[i] === 0) i++;
+  const scalar = d.slice(i);
+  d.fill(0);
+  return ecKey(what, oid, scalar);
+}
+
+/** PKCS#1 RSAPrivateKey (two-prime only). */
+function fromPkcs1(der: Uint8Array): PrivateKeyInfo | undefined {
+  const f = sequence(parseDer(der));
+  if (!f || f.length < 9) return undefined;
+  const version = smallInteger(f[0]);
+  if (version === 1) return { kind: 'other', name: 'multi-prime rsa' };
+  if (version !== 0 || f.length !== 9) return undefined;
+  const ints = f.slice(1).map(unsignedInteger);
+  if (ints.some((x) => x === undefined)) return undefined;
+  const [n, e, d, p, q, dp, dq, qi] = ints as Uint8Array[];
+  return { kind: 'rsa', modulusBits: bitLength(n as Uint8Array), components: { n, e, d, p, q, dp, dq, qi } as RsaPrivateComponents };
+}
+
+/** PKCS#8 PrivateKeyInfo / OneAsymmetricKey. */
+function fromPkcs8(what: string, der: Uint8Array): PrivateKeyInfo | undefined {
+  const f = sequence(parseDer(der));
+  if (!f || f.length < 3 || f.length > 5) return undefined;
+  const version = smallInteger(f[0]);
+  const alg = sequence(f[1]);
+  const inner = octetString(f[2]);
+  if ((version !== 0 && version !== 1) || !alg || alg.length < 1 || !inner) return undefined;
+  const oid = objectIdentifier(alg[0]);
+  if (oid === undefined) return undefined;
+  switch (oid) {
+    case OID_RSA:
+      return fromPkcs1(inner) ?? bad(what, 'pkcs#8 does not hold a valid rsa private key');
+    case OID_EC: {
+      const curve = objectIdentifier(alg[1]);
+      if (curve === undefined) return { kind: 'other', name: 'ec key with explicit curve parameters' };
+      return fromSec1(what, inner, curve) ?? bad(what, 'pkcs#8 does not hold a valid ec private key');
+    }
+    case OID_ED25519:
+    case OID_ED448: {
+      const kind = oid === OID_ED25519 ? 'ed25519' : 'ed448';
+      const raw = octetString(parseDer(inner));
+      if (!raw || raw.length !== EDWARDS_SIZE[kind]) {
+        bad(what, `${kind} private key has ${raw?.length ?? 0} bytes (expected ${EDWARDS_SIZE[kind]})`);
+      }
+      return { kind, privateKey: raw };
+    }
+    default:
+      return { kind: 'other', name: OTHER_ALGORITHMS[oid] ?? `algorithm ${oid}` };
+  }
+}
+
+const PEM_LABELS = ['PRIVATE KEY', 'EC PRIVATE KEY', 'RSA PRIVATE KEY', 'DSA PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'ANY PRIVATE KEY'];
+
+/**
+ * Reads a private key from PEM or DER bytes.
+ *
+ * @param what names the input in messages, e.g. `"user-signing key"`.
+ * @throws InputError `ERR_KEY_PARSE` when the bytes hold no readable private key;
+ *   CryptoError `ERR_INVALID_PRIVATE_KEY` when an EC scalar is out of range
+ */
+export function parsePrivateKey(bytes: Uint8Array, what = 'private key'): PrivateKeyInfo {
+  if (!(bytes instanceof Uint8Array)) bad(what, `expected PEM or DER bytes (got ${typeof bytes})`);
+  if (looksLikePem(bytes)) {
+    const blocks = decodePem(bytes, PEM_LABELS);
+    if (!blocks) bad(what, 'pem block is not valid base64');
+    const first = blocks[0];
+    if (!first) bad(what, 'no private key found in the pem input');
+    switch (first.label) {
+      case 'ENCRYPTED PRIVATE KEY':
+        return bad(what, 'encrypted private keys are not supported (decrypt it first, e.g. with openssl pkey)');
+      case 'DSA PRIVATE KEY':
+        return { kind: 'other', name: 'dsa' };
+      case 'EC PRIVATE KEY':
+        return fromSec1(what, first.der) ?? bad(what, 'not a valid ec private key (sec1)');
+      case 'RSA PRIVATE KEY':
+        return fromPkcs1(first.der) ?? bad(what, 'not a valid rsa private key (pkcs#1)');
+      default:
+        return fromPkcs8(what, first.der) ?? bad(what, 'not a valid pkcs#8 private key');
+    }
+  }
+  const key = fromPkcs8(what, bytes) ?? fromSec1(what, bytes) ?? fromPkcs1(bytes);
+  if (!key) bad(what, 'not a private key in pem or der (pkcs#8, sec1 or pkcs#1)');
+  return key;
+}
+
+/** A short description of a key for messages, e.g. `"ec secp256k1"`, `"rsa 4096"`. */
+export function describePrivateKey(key: PrivateKeyInfo): string {
+  switch (key.kind) {
+    case 'ec':
+      return `ec ${key.curveName}`;
+    case 'rsa':
+      return `rsa ${key.modulusBits}`;
+    case 'other':
+      return key.name;
+    default:
+      return key.kind;
+  }
+}
+
+/** Overwrites the confidential parts of a parsed key. */
+export function zeroizePrivateKey(key: PrivateKeyInfo): void {
+  if (key.kind === 'ec') key.scalar.fill(0);
+  else if (key.kind === 'ed25519' || key.kind === 'ed448') key.privateKey.fill(0);
+  else if (key.kind === 'rsa') for (const v of Object.values(key.components)) (v as Uint8Array).fill(0);
+}
