@@ -12,3 +12,8 @@ export * from './keyslot.js';
 export * from './secret.js';
 export * from './secret-id.js';
 export * from './resolve-host-keys.js';
+export { createAddSecretRequests, type BatchItem, type BatchOptions, type BatchResult } from './batch.js';
+export { decryptAddSecretRequest, type DecryptKey, type HostPrivateKeyInput, type CustomerPrivateKeyInput, type DecryptedAddSecretRequest } from './decrypt.js';
+export { diffAddSecretRequests, type AddSecretRequestDiff, type FieldDiff } from './diff.js';
+export { hostKeysNotInHeader, assertHostKeysInHeader, hostKeyMismatchMessage, describeHostKey } from './host-match.js';
+export type { HostKeyVerification, HostKeyVerificationOptions } from './verified-host-keys.js';
