@@ -30,9 +30,16 @@ export function createAddSecretRequest(options: CreateAddSecretRequestOptions): 
 /**
  * Plans an SE guest's AP association (node:crypto; files read from disk relative to
  * `baseDir` unless `readFile` is given). See the portable `planAssociations`.
+ *
+ * @example
+ * ```ts
+ * const { files } = await planAssociations(parseAssociationPlan(text), { baseDir: 'plans/' });
+ * ```
  */
 export function planAssociations(plan: AssociationPlan, options: PlanOptions = {}): Promise<PlanResult> {
-  return planPortable(plan, { ...nodePlanOptions, ...options });
+  // A caller's own reader also reads the SE header, unless it gives a header reader too.
+  const defaults = options.readFile ? { backend: nodePlanOptions.backend } : nodePlanOptions;
+  return planPortable(plan, { ...defaults, ...options });
 }
 
 /** Builds many requests (node:crypto backend unless `backend` is given). See the portable one. */
