@@ -4,11 +4,12 @@
  * atomic file writes.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { checkHostKeyMatch } from '../src/cli/commands/host-match.js';
 import { progressBar } from '../src/cli/progress.js';
 import { nodeBackend } from '../src/crypto/node.js';
 import { writeFilesAtomic } from '../src/node/files.js';
@@ -19,7 +20,7 @@ import { sealSeHeader } from './fixtures/se-image.js';
 import { createAddSecretRequests, parseSeHeader } from './helpers/api.js';
 import { runCli } from './helpers/cli.js';
 import { openRequest } from './helpers/independent.js';
-import { SAMPLES, codeOf, hostPoint, hostScalar, sample } from './helpers/samples.js';
+import { codeOf, hostPoint, hostScalar, SAMPLES, sample } from './helpers/samples.js';
 
 const hkd1 = sample('HKD-sample-1.crt');
 const hkd2 = sample('HKD-sample-2.crt');
@@ -52,10 +53,18 @@ describe('createAddSecretRequests', () => {
       { docs: [sha256hex(hkd1), sha256hex(hkd2)], crls: 1 },
       { docs: [sha256hex(hkd1)], crls: 2 },
     ]);
-    expect(progress).toEqual([[1, 5], [2, 5], [3, 5], [4, 5], [5, 5]]);
+    expect(progress).toEqual([
+      [1, 5],
+      [2, 5],
+      [3, 5],
+      [4, 5],
+      [5, 5],
+    ]);
     expect(warnings).toEqual(['batch entry 5: host-key verification is disabled; the secret may not be protected']);
     const hostOf = [1, 2, 2, 1, 2] as const; // a: hkd1, b: hkd2, c: both (slot 1 = hkd2), d: hkd1, e: hkd2
-    expect(requests.map((r, i) => openRequest(r, hostScalar(hostOf[i] as 1 | 2)).secretId?.toString('hex'))).toEqual(['a', 'b', 'c', 'd', 'e'].map((n) => sha256hex(n)));
+    expect(requests.map((r, i) => openRequest(r, hostScalar(hostOf[i] as 1 | 2)).secretId?.toString('hex'))).toEqual(
+      ['a', 'b', 'c', 'd', 'e'].map((n) => sha256hex(n)),
+    );
     expect(openRequest(requests[2] as Uint8Array, hostScalar(2)).slotIndex).toBe(1);
   });
 
@@ -68,7 +77,9 @@ describe('createAddSecretRequests', () => {
     const r = await createAddSecretRequests(items);
     expect(r.requests).toHaveLength(2);
     expect(r.warnings.filter((w) => w.includes('host-key match'))).toEqual([
-      expect.stringMatching(/^batch entry 2 \(g2\.bin\): host-key match: host key .*OU=IBM Z Host Key Document 1001 \(hash [0-9a-f]{64}\) is not among the 1 host key\(s\) the SE header was built for/),
+      expect.stringMatching(
+        /^batch entry 2 \(g2\.bin\): host-key match: host key .*OU=IBM Z Host Key Document 1001 \(hash [0-9a-f]{64}\) is not among the 1 host key\(s\) the SE header was built for/,
+      ),
     ]);
     const e = await createAddSecretRequests(items.map((i) => ({ ...i, strictHostMatch: true }))).catch((x) => x);
     expect(e.code).toBe('ERR_HOST_KEY_MISMATCH');
@@ -77,7 +88,9 @@ describe('createAddSecretRequests', () => {
 
   it('verification needs issue 3 on this branch; bad entries name themselves', async () => {
     const chain = { certificates: [sample('ibm-z-host-key-signing.crt')] };
-    expect(await codeOf(createAddSecretRequests([{ secret: { type: 'meta' }, seHeader: hdr, hostKeyDocuments: [hkd1], verify: chain }]))).toBe('ERR_VERIFY_REQUIRED');
+    expect(await codeOf(createAddSecretRequests([{ secret: { type: 'meta' }, seHeader: hdr, hostKeyDocuments: [hkd1], verify: chain }]))).toBe(
+      'ERR_VERIFY_REQUIRED',
+    );
     const e = await createAddSecretRequests([
       { secret: { type: 'meta' }, seHeader: hdr, hostKeyDocuments: [hkd1], verify: false },
       { secret: { type: 'association', name: '' }, seHeader: hdr, hostKeyDocuments: [hkd1], verify: false },
@@ -147,7 +160,9 @@ describe('se-secrets create --batch', () => {
     writeFileSync(join(cwd, 'batch.json'), JSON.stringify(batch));
     const strict = await runCli('create-batch', ['--batch', 'batch.json', '--strict-host-match'], { cwd });
     expect(strict.code).toBe(1);
-    expect(strict.stderr).toMatch(/^error: batch entry 2 \(out\/b\.bin\): host-key match: host key .* is not among the 1 host key\(s\) the SE header was built for; the guest can never run on that host\n$/);
+    expect(strict.stderr).toMatch(
+      /^error: batch entry 2 \(out\/b\.bin\): host-key match: host key .* is not among the 1 host key\(s\) the SE header was built for; the guest can never run on that host\n$/,
+    );
     expect(existsSync(join(cwd, 'out'))).toBe(false);
     const lax = await runCli('create-batch', ['--batch', 'batch.json'], { cwd });
     expect(lax.code).toBe(0);
@@ -168,8 +183,12 @@ describe('se-secrets create --batch', () => {
     expect((await run([{ ...entry, flags: ['no-dump'] }])).stderr).toBe('error: batch: requests[0].flags: unknown flag "no-dump" (known: disable-dump)\n');
     expect((await run([{ ...entry, secret: { type: 'retrievable', name: 'x' } }])).stderr).toMatch(/secret\.type: "retrievable" is not supported/);
     expect((await run([{ ...entry, noVerify: undefined }])).stderr).toBe('error: batch: requests[0].certificates: required unless noVerify: true\n');
-    expect((await run([{ ...entry, secret: { type: 'association', name: 'a', inputSecret: 'cck.bin', outputSecret: 's.bin' } }])).stderr).toMatch(/inputSecret and outputSecret exclude each other/);
-    expect((await run([{ ...entry, secret: { type: 'association', name: 'a', inputSecret: 'HKD-sample-1.crt' } }])).stderr).toMatch(/inputSecret: HKD-sample-1\.crt must be exactly 32 bytes \(got \d+\)/);
+    expect((await run([{ ...entry, secret: { type: 'association', name: 'a', inputSecret: 'cck.bin', outputSecret: 's.bin' } }])).stderr).toMatch(
+      /inputSecret and outputSecret exclude each other/,
+    );
+    expect((await run([{ ...entry, secret: { type: 'association', name: 'a', inputSecret: 'HKD-sample-1.crt' } }])).stderr).toMatch(
+      /inputSecret: HKD-sample-1\.crt must be exactly 32 bytes \(got \d+\)/,
+    );
     const late = await run([entry, { ...entry, output: 'out/y.bin', hdr: 'missing.img' }]);
     expect(late.code).toBe(1);
     expect(late.stderr).toMatch(/missing\.img: cannot open \(ENOENT\)/);
@@ -178,6 +197,22 @@ describe('se-secrets create --batch', () => {
     expect(usage.stderr).toMatch(/^error: unexpected argument 'extra'/);
     expect((await runCli('create-batch', [], { cwd })).stderr).toMatch(/^error: the following required arguments were not provided: --batch <FILE>/);
     expect((await runCli('create-batch', ['-h'], { cwd })).stdout).toMatch(/^Create many add-secret requests from a batch file\n/);
+  });
+});
+
+describe('create --strict-host-match helper (for the create command)', () => {
+  it('warns by default, throws ERR_HOST_KEY_MISMATCH when strict, and is silent when all host keys are in the header', async () => {
+    const one = parseSeHeader(await oneHostHeader());
+    const warnings: string[] = [];
+    const warn = (m: string) => warnings.push(m);
+    expect(checkHostKeyMatch(hdr, [hkd1, hkd2], { strict: true, warn })).toEqual([]);
+    const missing = checkHostKeyMatch(one, [hkd1, hkd2], { strict: false, warn });
+    expect(missing.map((k) => Buffer.from(k.hash).toString('hex'))).toEqual([Buffer.from(hostKeysFromDocuments([hkd2])[0]!.hash).toString('hex')]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^host-key match: host key .* is not among the 1 host key\(s\) the SE header was built for; the guest can never run on that host$/,
+    );
+    expect(await codeOf(() => checkHostKeyMatch(one, [hkd2], { strict: true, warn }))).toBe('ERR_HOST_KEY_MISMATCH');
   });
 });
 

@@ -2,7 +2,7 @@
  * The plan, decrypt and diff subcommands, run in-process on real files in temp dirs.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { nodeBackend } from '../src/crypto/node.js';
 import { createAddSecretRequest } from './helpers/api.js';
 import { runCli } from './helpers/cli.js';
 import { openRequest } from './helpers/independent.js';
-import { SAMPLES, hostScalar } from './helpers/samples.js';
+import { hostScalar, SAMPLES } from './helpers/samples.js';
 import { HAVE_UPSTREAM, UPSTREAM_DIR, UPSTREAM_SKIP_REASON } from './helpers/upstream.js';
 
 const sha256hex = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -20,7 +20,8 @@ const mode = (p: string) => statSync(p).mode & 0o777;
 /** A temp dir holding the samples a plan needs and a plan file naming them relatively. */
 function workspace(plan: Record<string, unknown> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'se-cli-plan-'));
-  for (const f of ['sample-se.img', 'HKD-sample-1.crt', 'HKD-sample-2.crt', 'HKD-sample-1.key', 'HKD-sample-2.key']) copyFileSync(join(SAMPLES, f), join(dir, f));
+  for (const f of ['sample-se.img', 'HKD-sample-1.crt', 'HKD-sample-2.crt', 'HKD-sample-1.key', 'HKD-sample-2.key'])
+    copyFileSync(join(SAMPLES, f), join(dir, f));
   writeFileSync(
     join(dir, 'plan.yaml'),
     stringify({
@@ -63,7 +64,7 @@ describe('se-secrets plan', () => {
     const cwd = workspace();
     const r = await runCli('plan', ['-v', '--output-secrets', 'secrets', 'plan.yaml', '--output', 'out'], { cwd });
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain(`Wrote '${join(cwd, 'secrets', 'secret-16.001e.bin')}'\n`);
+    expect(r.stderr).toContain(`Wrote '${join('secrets', 'secret-16.001e.bin')}'\n`);
     expect(mode(join(cwd, 'secrets'))).toBe(0o700);
     expect(readdirSync(join(cwd, 'secrets')).sort()).toEqual(['secret-16.001e.bin', 'secret-17.001e.bin']);
     for (const apqn of ['16.001e', '17.001e']) {
@@ -134,11 +135,17 @@ describe('se-secrets decrypt', () => {
   it('usage errors and failures', async () => {
     const cwd = workspace();
     await runCli('plan', ['plan.yaml', '-o', 'out', '-q'], { cwd });
-    const both = await runCli('decrypt', ['out/request-16.001e.bin', '--host-key-private', 'HKD-sample-1.key', '--host-key-document', 'HKD-sample-1.crt'], { cwd });
+    const both = await runCli('decrypt', ['out/request-16.001e.bin', '--host-key-private', 'HKD-sample-1.key', '--host-key-document', 'HKD-sample-1.crt'], {
+      cwd,
+    });
     expect(both.code).toBe(1);
     expect(both.stderr).toMatch(/^error: the argument '--host-key-private <KEY>' cannot be used with/);
-    expect((await runCli('decrypt', ['out/request-16.001e.bin'], { cwd })).stderr).toMatch(/^error: one of '--host-key-private <KEY>' or '--customer-private-key <KEY>' is required/);
-    expect((await runCli('decrypt', ['out/request-16.001e.bin', '--customer-private-key', 'k'], { cwd })).stderr).toMatch(/requires '--host-key-document <HKD>'/);
+    expect((await runCli('decrypt', ['out/request-16.001e.bin'], { cwd })).stderr).toMatch(
+      /^error: one of '--host-key-private <KEY>' or '--customer-private-key <KEY>' is required/,
+    );
+    expect((await runCli('decrypt', ['out/request-16.001e.bin', '--customer-private-key', 'k'], { cwd })).stderr).toMatch(
+      /requires '--host-key-document <HKD>'/,
+    );
     const wrongKey = await runCli('decrypt', ['out/request-16.001e.bin', '--host-key-private', 'HKD-sample-1.crt'], { cwd });
     expect(wrongKey.code).toBe(1);
     expect(wrongKey.stderr).toBe('error: host private key: no PRIVATE KEY or EC PRIVATE KEY block in the PEM input\n');
@@ -147,7 +154,9 @@ describe('se-secrets decrypt', () => {
     writeFileSync(join(cwd, 'bad.bin'), tampered);
     const bad = await runCli('decrypt', ['bad.bin', '--host-key-private', 'HKD-sample-1.key', '-v'], { cwd });
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^error: request: authentication failed: the request was modified after it was built\n\nCaused by:\n    aes-gcm: authentication failed \(wrong key or modified data\)\n/);
+    expect(bad.stderr).toMatch(
+      /^error: request: authentication failed: the request was modified after it was built\n\nCaused by:\n {4}aes-gcm: authentication failed \(wrong key or modified data\)\n/,
+    );
   });
 
   it.skipIf(!HAVE_UPSTREAM)(`--customer-private-key with the reference's vector${HAVE_UPSTREAM ? '' : ` — SKIPPED: ${UPSTREAM_SKIP_REASON}`}`, async () => {
@@ -180,10 +189,10 @@ describe('se-secrets diff', () => {
     writeFileSync(join(dir, 'c.bin'), await build('y'));
     const same = await runCli('diff', ['a.bin', 'b.bin'], { cwd: dir });
     expect(same.code).toBe(0);
-    expect(same.stdout).toMatch(/^random  iv +differs \(random by design\)\n/);
+    expect(same.stdout).toMatch(/^random {2}iv +differs \(random by design\)\n/);
     expect(same.stdout).toContain('\nequivalent: only fields that are random by design differ (6 of 22 fields)\n');
     const all = await runCli('diff', ['-v', 'a.bin', 'b.bin'], { cwd: dir });
-    expect(all.stdout).toMatch(/\nsame    secret id +[0-9a-f]{64}\n/);
+    expect(all.stdout).toMatch(/\nsame {4}secret id +[0-9a-f]{64}\n/);
     const differ = await runCli('diff', ['a.bin', 'c.bin'], { cwd: dir });
     expect(differ.code).toBe(1);
     expect(differ.stdout).toContain(`DIFF    secret id `);

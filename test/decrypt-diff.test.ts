@@ -7,13 +7,13 @@ import { createHash, createPrivateKey, generateKeyPairSync, hkdfSync } from 'nod
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nodeBackend } from '../src/crypto/node.js';
 import { parseP521PrivateKey } from '../src/crypto/keys.js';
+import { nodeBackend } from '../src/crypto/node.js';
 import { portableBackend } from '../src/crypto/portable.js';
 import { decryptAddSecretRequest as decryptPortable } from '../src/request/decrypt.js';
 import { createAddSecretRequest, decryptAddSecretRequest, diffAddSecretRequests, parseSeHeader } from './helpers/api.js';
 import { openRequest } from './helpers/independent.js';
-import { SAMPLES, codeOf, hostScalar, sample } from './helpers/samples.js';
+import { codeOf, hostScalar, SAMPLES, sample } from './helpers/samples.js';
 import { HAVE_UPSTREAM, UPSTREAM_INPUTS as I, UPSTREAM_SKIP_REASON, upstream } from './helpers/upstream.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -44,9 +44,13 @@ describe('parseP521PrivateKey: every form gives the same 66-byte scalar', () => 
     const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey;
     const code = (b: Uint8Array) => codeOf(() => parseP521PrivateKey(b));
-    expect(() => parseP521PrivateKey(new Uint8Array(p256.export({ format: 'der', type: 'pkcs8' })), 'k')).toThrow('k: key is on curve 1.2.840.10045.3.1.7 (expected secp521r1, 1.3.132.0.35)');
+    expect(() => parseP521PrivateKey(new Uint8Array(p256.export({ format: 'der', type: 'pkcs8' })), 'k')).toThrow(
+      'k: key is on curve 1.2.840.10045.3.1.7 (expected secp521r1, 1.3.132.0.35)',
+    );
     expect(await code(new Uint8Array(Buffer.from(p256.export({ format: 'pem', type: 'sec1' }) as string)))).toBe('ERR_KEY_PARSE');
-    expect(() => parseP521PrivateKey(new Uint8Array(rsa.export({ format: 'der', type: 'pkcs8' })), 'k')).toThrow('k: not an EC private key (algorithm 1.2.840.113549.1.1.1)');
+    expect(() => parseP521PrivateKey(new Uint8Array(rsa.export({ format: 'der', type: 'pkcs8' })), 'k')).toThrow(
+      'k: not an EC private key (algorithm 1.2.840.113549.1.1.1)',
+    );
     const encrypted = k.export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'x' }) as string;
     expect(() => parseP521PrivateKey(new Uint8Array(Buffer.from(encrypted)))).toThrow(/encrypted private keys are not supported/);
     expect(await code(new Uint8Array(65))).toBe('ERR_KEY_PARSE');
@@ -81,7 +85,10 @@ describe('decryptAddSecretRequest on se-secrets requests', () => {
     const header = parseSeHeader(img);
     const derived = new Uint8Array(hkdfSync('sha512', cck, header.tag, 'IBM Z Ultravisor Add-Secret', 32));
     for (const n of [1, 2] as const) {
-      for (const decrypt of [decryptAddSecretRequest, (b: Uint8Array, k: { hostPrivateKey: Uint8Array }) => decryptPortable(b, { ...k, backend: portableBackend })]) {
+      for (const decrypt of [
+        decryptAddSecretRequest,
+        (b: Uint8Array, k: { hostPrivateKey: Uint8Array }) => decryptPortable(b, { ...k, backend: portableBackend }),
+      ]) {
         const d = await decrypt(req, { hostPrivateKey: new Uint8Array(keyPem(n)) });
         const o = openRequest(req, hostScalar(n));
         expect(d.keySlot).toBe(o.slotIndex);
@@ -185,12 +192,22 @@ describe.skipIf(!HAVE_UPSTREAM)(`decrypt and diff on the reference's vectors${HA
       cuid: I.cuid,
       backend: nodeBackend,
     };
-    const same = await createAddSecretRequest({ ...common, deterministic: { iv: I.iv, protectionKey: I.protectionKey, customerPrivateKey: upstream('keys/private_cust.bin') } });
+    const same = await createAddSecretRequest({
+      ...common,
+      deterministic: { iv: I.iv, protectionKey: I.protectionKey, customerPrivateKey: upstream('keys/private_cust.bin') },
+    });
     const d1 = diffAddSecretRequests(same, expected);
     expect(d1.fields.every((f) => f.equal)).toBe(true);
     const d2 = diffAddSecretRequests(await createAddSecretRequest(common), expected);
     expect(d2.equivalent).toBe(true);
-    expect(d2.randomDifferences.map((f) => f.field)).toEqual(['iv', 'customer public key', 'key slot 0 wrapped key', 'key slot 0 tag', 'ciphertext', 'request tag']);
+    expect(d2.randomDifferences.map((f) => f.field)).toEqual([
+      'iv',
+      'customer public key',
+      'key slot 0 wrapped key',
+      'key slot 0 tag',
+      'ciphertext',
+      'request tag',
+    ]);
     const d3 = diffAddSecretRequests(await createAddSecretRequest({ ...common, cuid: undefined, flags: { disableDump: true } }), expected);
     expect(d3.equivalent).toBe(false);
     expect(d3.differences.map((f) => [f.field, f.a, f.b])).toEqual([

@@ -5,8 +5,9 @@
  * guest's SE header, a key slot for this host). No SE guest runs here; the stand-ins
  * follow s390-tools 2.43's output formats.
  */
-import { createHash } from 'node:crypto';
+
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +54,11 @@ function guest(result: PlanResult, o: { illicit?: string; hostKey?: 1 | 2 } = {}
     chmodSync(join(bin, tool), 0o755);
   }
   const sys = join(dir, 'sys');
-  for (const [q, mode] of [['16.001e', 'EP11'], ['17.001e', 'EP11'], ['18.0005', 'Accel']] as const) {
+  for (const [q, mode] of [
+    ['16.001e', 'EP11'],
+    ['17.001e', 'EP11'],
+    ['18.0005', 'Accel'],
+  ] as const) {
     const qd = join(sys, 'bus/ap/devices', `card${q.slice(0, 2)}`, q);
     mkdirSync(qd, { recursive: true });
     writeFileSync(join(qd, 'se_bind'), 'unbound\n');
@@ -134,7 +139,9 @@ describe('guest-setup.sh in a (simulated) SE guest', () => {
     const g = guest(await planAssociations(PLAN, { baseDir: SAMPLES }));
     const r = runScript(g, '--pvapconfig');
     expect(r.status).toBe(0);
-    expect(g.log().filter((l) => l.startsWith('pvapconfig') || l.startsWith('chzcrypt'))).toEqual([`pvapconfig --config ${g.out}/pvapconfig.yaml --strict --verbose`]);
+    expect(g.log().filter((l) => l.startsWith('pvapconfig') || l.startsWith('chzcrypt'))).toEqual([
+      `pvapconfig --config ${g.out}/pvapconfig.yaml --strict --verbose`,
+    ]);
     expect(g.attr('16.001e', 'se_associate')).toMatch(/^associated [12]$/);
     expect(g.attr('17.001e', 'se_associate')).toMatch(/^associated [12]$/);
     expect(g.attr('16.001e', 'se_associate')).not.toBe(g.attr('17.001e', 'se_associate'));
@@ -145,7 +152,9 @@ describe('guest-setup.sh in a (simulated) SE guest', () => {
     const g = guest(await planAssociations(PLAN, { baseDir: SAMPLES }), { illicit: '17.001e' });
     const r = runScript(g);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("guest-setup: queue 17.001e is illicit: it is not available to this SE guest (check the guest's AP configuration on the host)\n");
+    expect(r.stderr).toContain(
+      "guest-setup: queue 17.001e is illicit: it is not available to this SE guest (check the guest's AP configuration on the host)\n",
+    );
     expect(g.attr('16.001e', 'se_associate')).toBe('associated 1');
   });
 

@@ -14,7 +14,7 @@ import { hostKeysFromDocuments } from '../src/request/host-key.js';
 import type { VerifyHostKeyDocumentsFn } from '../src/request/verified-host-keys.js';
 import { sealSeHeader } from './fixtures/se-image.js';
 import { planAssociations } from './helpers/api.js';
-import { SAMPLES, codeOf, hostPoint, sample } from './helpers/samples.js';
+import { codeOf, hostPoint, SAMPLES, sample } from './helpers/samples.js';
 
 const MKVP = '5a3ff2a8d3e1c4b79ad0e6f1c2b38475';
 const base: AssociationPlan = {
@@ -59,7 +59,9 @@ describe('plan rules: refused with ERR_PLAN and a message naming the rule', () =
   it('an EP11 queue without mkvp, or with a malformed one', () => {
     expect(refusal(withQueues({ apqn: '16.001e', mode: 'EP11' }))?.message).toMatch(/^plan: queues\[0\]\.mkvp: required for EP11 queues/);
     for (const mkvp of [MKVP.slice(1), `${MKVP}00`, `0x${MKVP.slice(0, 31)}g`, `x${MKVP}`]) {
-      expect(refusal(withQueues({ apqn: '16.001e', mode: 'EP11', mkvp }))?.message, mkvp).toBe(`plan: queues[0].mkvp: "${mkvp}" is not 32 or 64 hex digits (optionally with 0x)`);
+      expect(refusal(withQueues({ apqn: '16.001e', mode: 'EP11', mkvp }))?.message, mkvp).toBe(
+        `plan: queues[0].mkvp: "${mkvp}" is not 32 or 64 hex digits (optionally with 0x)`,
+      );
     }
     // as in pvapconfig: any case, optional 0x, and 64 digits (only the first 32 count)
     expect(refusal(withQueues({ apqn: '16.001e', mode: 'EP11', mkvp: MKVP + MKVP }))).toBeUndefined();
@@ -67,11 +69,15 @@ describe('plan rules: refused with ERR_PLAN and a message naming the rule', () =
   });
 
   it('the same name on two queues, given or derived', () => {
-    expect(refusal(withQueues({ apqn: '16.001e', mode: 'EP11', mkvp: MKVP, name: 'hsm' }, { apqn: '17.001e', mode: 'EP11', mkvp: MKVP, name: 'hsm' }))).toEqual({
-      code: 'ERR_PLAN',
-      message: 'plan: queues[1].name: "hsm" is also the name of queues[0] (each queue needs its own association secret)',
-    });
-    expect(refusal(withQueues({ apqn: '16.001e', mode: 'EP11', mkvp: MKVP, name: 'seguest-17.001e' }, { apqn: '17.001e', mode: 'EP11', mkvp: MKVP }))?.code).toBe('ERR_PLAN');
+    expect(refusal(withQueues({ apqn: '16.001e', mode: 'EP11', mkvp: MKVP, name: 'hsm' }, { apqn: '17.001e', mode: 'EP11', mkvp: MKVP, name: 'hsm' }))).toEqual(
+      {
+        code: 'ERR_PLAN',
+        message: 'plan: queues[1].name: "hsm" is also the name of queues[0] (each queue needs its own association secret)',
+      },
+    );
+    expect(
+      refusal(withQueues({ apqn: '16.001e', mode: 'EP11', mkvp: MKVP, name: 'seguest-17.001e' }, { apqn: '17.001e', mode: 'EP11', mkvp: MKVP }))?.code,
+    ).toBe('ERR_PLAN');
   });
 
   it('names pvapconfig would read differently: outer whitespace, control characters', () => {
@@ -84,7 +90,10 @@ describe('plan rules: refused with ERR_PLAN and a message naming the rule', () =
     for (const apqn of ['16.1e', '0x16.001e', '16.001g', '16001e', '16.0001e', '1.001e', '116.001e', '16:001e', '16.0100', ' 16.001e', '']) {
       const r = refusal(withQueues({ apqn, mode: 'Accel' }));
       expect(r?.code, apqn).toBe('ERR_PLAN');
-      if (apqn) expect(r?.message, apqn).toBe(`plan: queues[0].apqn: malformed APQN "${apqn}" (expected adapter.domain in hex: two digits, a dot, four digits up to 00ff, e.g. 16.001e)`);
+      if (apqn)
+        expect(r?.message, apqn).toBe(
+          `plan: queues[0].apqn: malformed APQN "${apqn}" (expected adapter.domain in hex: two digits, a dot, four digits up to 00ff, e.g. 16.001e)`,
+        );
     }
     expect(refusal(withQueues({ apqn: 16.001 as unknown as string, mode: 'Accel' }))?.message).toBe('plan: queues[0].apqn: expected a non-empty string');
     expect(refusal(withQueues({ apqn: 'FF.00ff', mode: 'Accel' }))).toBeUndefined();
@@ -102,7 +111,12 @@ describe('plan rules: refused with ERR_PLAN and a message naming the rule', () =
       'plan: queues[1]: adapter 16 is EP11 in queues[0] but Accel here (an adapter runs all its domains in one mode)',
     );
     expect(
-      refusal(withQueues({ apqn: '16.001e', mode: 'EP11', mkvp: MKVP, serialnr: 'AAAAAAAAAAAAAAAA' }, { apqn: '16.001f', mode: 'EP11', mkvp: MKVP, serialnr: 'BBBBBBBBBBBBBBBB' }))?.code,
+      refusal(
+        withQueues(
+          { apqn: '16.001e', mode: 'EP11', mkvp: MKVP, serialnr: 'AAAAAAAAAAAAAAAA' },
+          { apqn: '16.001f', mode: 'EP11', mkvp: MKVP, serialnr: 'BBBBBBBBBBBBBBBB' },
+        ),
+      )?.code,
     ).toBe('ERR_PLAN');
   });
 
@@ -111,7 +125,9 @@ describe('plan rules: refused with ERR_PLAN and a message naming the rule', () =
       'plan: queues[0].mingen: "CEX7" is not valid for EP11 queues (expected CEX8)',
     );
     expect(refusal(withQueues({ apqn: '16.001e', mode: 'Accel', mingen: 'cex3' }))?.message).toMatch(/expected CEX4, CEX5, CEX6, CEX7, CEX8/);
-    expect(refusal(withQueues({ apqn: '16.001e', mode: 'EP11', mkvp: MKVP, serialnr: '93AADFK71946008' }))?.message).toMatch(/serialnr: "93AADFK71946008" is not 16 non-blank/);
+    expect(refusal(withQueues({ apqn: '16.001e', mode: 'EP11', mkvp: MKVP, serialnr: '93AADFK71946008' }))?.message).toMatch(
+      /serialnr: "93AADFK71946008" is not 16 non-blank/,
+    );
     expect(refusal(withQueues({ apqn: '16.001e', mode: 'EP11', mkvp: MKVP, serialnr: '93AADFK7 9460083' }))?.code).toBe('ERR_PLAN');
   });
 
@@ -129,7 +145,9 @@ describe('plan rules: refused with ERR_PLAN and a message naming the rule', () =
 
 describe('plan files: YAML or JSON, scalars kept as text', () => {
   it('keeps APQNs and hex that YAML would read as numbers', () => {
-    const plan = parseAssociationPlan(`guest: g\nhdr: h\nhostKeyDocuments: [a.crt]\nnoVerify: true\nqueues:\n  - { apqn: 12.00e1, mode: EP11, mkvp: ${'1'.repeat(32)} }\n  - apqn: 17.0010\n    mode: Accel\n`);
+    const plan = parseAssociationPlan(
+      `guest: g\nhdr: h\nhostKeyDocuments: [a.crt]\nnoVerify: true\nqueues:\n  - { apqn: 12.00e1, mode: EP11, mkvp: ${'1'.repeat(32)} }\n  - apqn: 17.0010\n    mode: Accel\n`,
+    );
     const p = validatePlan(plan);
     expect(p.queues.map((q) => q.apqn)).toEqual(['12.00e1', '17.0010']);
     expect(p.queues[0]?.mkvp).toBe('1'.repeat(32));

@@ -4,18 +4,19 @@
  * opened with node:crypto and the host private keys, pvapconfig.yaml parsed and checked
  * against pvapconfig's own rules, the script checked with bash -n, ids recomputed.
  */
-import { createHash } from 'node:crypto';
+
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { planAssociations as planPortable, type PlanResult } from '../src/plan/plan.js';
+import { parse as parseYaml } from 'yaml';
+import { type PlanResult, planAssociations as planPortable } from '../src/plan/plan.js';
 import type { AssociationPlan } from '../src/plan/validate.js';
 import { parseSeHeader, planAssociations } from './helpers/api.js';
 import { openRequest } from './helpers/independent.js';
-import { SAMPLES, hostScalar, sample } from './helpers/samples.js';
+import { hostScalar, SAMPLES, sample } from './helpers/samples.js';
 
 const sha256hex = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 const text = (r: PlanResult, f: string) => new TextDecoder().decode(r.files.find((x) => x.path === f)?.bytes);
@@ -28,7 +29,7 @@ const fileOf = (r: PlanResult, f: string) => {
 const MKVP = '0x5a3ff2a8d3e1c4b79ad0e6f1c2b38475';
 
 /** The white paper's setup: two EP11 queues on adapters 0x16 and 0x17, domain 0x1e. */
-export const WHITE_PAPER_PLAN: AssociationPlan = {
+const WHITE_PAPER_PLAN: AssociationPlan = {
   guest: 'seguest',
   hdr: 'sample-se.img',
   hostKeyDocuments: ['HKD-sample-1.crt', 'HKD-sample-2.crt'],
@@ -102,8 +103,20 @@ describe('planAssociations: the white paper setup (EP11 queues 16.001e and 17.00
     // pvapconfig.yaml reads back and passes pvapconfig's rules
     const entries = checkPvapconfig(text(r, 'pvapconfig.yaml'));
     expect(entries).toEqual([
-      { name: 'seguest-16.001e', description: 'seguest: APQN 16.001e (EP11), planned by se-secrets', mode: 'EP11', mkvp: MKVP.slice(2), secretid: sha256hex('seguest-16.001e') },
-      { name: 'seguest-17.001e', description: 'seguest: APQN 17.001e (EP11), planned by se-secrets', mode: 'EP11', mkvp: MKVP.slice(2), secretid: sha256hex('seguest-17.001e') },
+      {
+        name: 'seguest-16.001e',
+        description: 'seguest: APQN 16.001e (EP11), planned by se-secrets',
+        mode: 'EP11',
+        mkvp: MKVP.slice(2),
+        secretid: sha256hex('seguest-16.001e'),
+      },
+      {
+        name: 'seguest-17.001e',
+        description: 'seguest: APQN 17.001e (EP11), planned by se-secrets',
+        mode: 'EP11',
+        mkvp: MKVP.slice(2),
+        secretid: sha256hex('seguest-17.001e'),
+      },
     ]);
 
     // manifest: ids and hashes recomputed; no secret value anywhere outside the requests

@@ -125,5 +125,8 @@ export function parseP521PrivateKey(bytes: Uint8Array, source = 'private key'): 
   }
   if (bytes[0] === 0x30) return fromDer(bytes, source);
   if (bytes.length === P521_SCALAR_SIZE || bytes.length === RAW_PADDED_SCALAR_SIZE) return normalizeP521PrivateKey(bytes);
-  return fail(source, `not a P-521 private key (PEM, DER, or a raw scalar of ${P521_SCALAR_SIZE} or ${RAW_PADDED_SCALAR_SIZE} bytes; got ${bytes.length} bytes)`);
+  return fail(
+    source,
+    `not a P-521 private key (PEM, DER, or a raw scalar of ${P521_SCALAR_SIZE} or ${RAW_PADDED_SCALAR_SIZE} bytes; got ${bytes.length} bytes)`,
+  );
 }

@@ -44,7 +44,22 @@ export interface BatchPlan {
   readonly outputs: readonly { readonly request: string; readonly secret?: string; readonly secretValue?: Uint8Array }[];
 }
 
-const ENTRY_KEYS = ['output', 'hdr', 'hostKeyDocuments', 'noVerify', 'certificates', 'crls', 'rootCa', 'offline', 'secret', 'flags', 'cuid', 'extensionSecret', 'cck', 'strictHostMatch'];
+const ENTRY_KEYS = [
+  'output',
+  'hdr',
+  'hostKeyDocuments',
+  'noVerify',
+  'certificates',
+  'crls',
+  'rootCa',
+  'offline',
+  'secret',
+  'flags',
+  'cuid',
+  'extensionSecret',
+  'cck',
+  'strictHostMatch',
+];
 const SECRET_KEYS = ['type', 'name', 'inputSecret', 'outputSecret', 'useName'];
 
 function fail(message: string): never {
@@ -83,14 +98,17 @@ function bool(v: unknown, where: string): boolean {
 class Reader {
   private readonly files = new Map<string, Promise<Uint8Array>>();
   private readonly headers = new Map<string, Promise<SeHeader>>();
-  constructor(private readonly baseDir: string) {}
+  private readonly baseDir: string;
+  constructor(baseDir: string) {
+    this.baseDir = baseDir;
+  }
   path(p: string): string {
     return resolve(this.baseDir, p);
   }
   file(p: string): Promise<Uint8Array> {
     const abs = this.path(p);
-    let f = this.files.get(abs);
-    if (!f) this.files.set(abs, (f = readFileBytes(abs)));
+    const f = this.files.get(abs) ?? readFileBytes(abs);
+    this.files.set(abs, f);
     return f;
   }
   async exact(p: string, size: number, where: string): Promise<Uint8Array> {
@@ -100,8 +118,8 @@ class Reader {
   }
   header(p: string): Promise<SeHeader> {
     const abs = this.path(p);
-    let h = this.headers.get(abs);
-    if (!h) this.headers.set(abs, (h = readSeHeader(abs)));
+    const h = this.headers.get(abs) ?? readSeHeader(abs);
+    this.headers.set(abs, h);
     return h;
   }
 }
@@ -121,7 +139,8 @@ async function readEntry(r: Reader, e: Raw, where: string, strict: boolean): Pro
   } else if (type === 'association') {
     const name = str(s.name, `${where}.secret.name`);
     if (s.inputSecret !== undefined && s.outputSecret !== undefined) fail(`${where}.secret: inputSecret and outputSecret exclude each other`);
-    if (s.inputSecret !== undefined) secretValue = await r.exact(str(s.inputSecret, `${where}.secret.inputSecret`), ASSOCIATION_SECRET_SIZE, `${where}.secret.inputSecret`);
+    if (s.inputSecret !== undefined)
+      secretValue = await r.exact(str(s.inputSecret, `${where}.secret.inputSecret`), ASSOCIATION_SECRET_SIZE, `${where}.secret.inputSecret`);
     if (s.outputSecret !== undefined) {
       secretPath = r.path(str(s.outputSecret, `${where}.secret.outputSecret`));
       secretValue = nodeBackend.randomBytes(ASSOCIATION_SECRET_SIZE);
@@ -154,7 +173,8 @@ async function readEntry(r: Reader, e: Raw, where: string, strict: boolean): Pro
   }
   if (e.extensionSecret !== undefined && e.cck !== undefined) fail(`${where}: extensionSecret and cck exclude each other`);
   let extensionSecret: ExtensionSecretOption | undefined;
-  if (e.extensionSecret !== undefined) extensionSecret = { value: await r.exact(str(e.extensionSecret, `${where}.extensionSecret`), 32, `${where}.extensionSecret`) };
+  if (e.extensionSecret !== undefined)
+    extensionSecret = { value: await r.exact(str(e.extensionSecret, `${where}.extensionSecret`), 32, `${where}.extensionSecret`) };
   if (e.cck !== undefined) extensionSecret = { cck: await r.exact(str(e.cck, `${where}.cck`), 32, `${where}.cck`) };
 
   const item: BatchItem = {

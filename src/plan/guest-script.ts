@@ -156,6 +156,7 @@ export function guestSetupScript(guest: string, queues: readonly ScriptQueue[]):
   lines.push('  if [ "$state" = usable ]; then');
   lines.push('    echo "ok: queue $q is usable"');
   lines.push('  else');
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash parameter expansion, not a template
   lines.push('    echo "guest-setup: queue $q is ${state:-not listed}, not usable" >&2');
   lines.push('    failed=1');
   lines.push('  fi');

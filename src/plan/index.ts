@@ -3,9 +3,10 @@
  *
  * @module
  */
-export { planAssociations, resolvePlanPath, type PlanOptions, type PlanFile, type PlanResult } from './plan.js';
-export { parseAssociationPlan } from './parse.js';
-export { validatePlan, parseApqn, MAX_PLAN_QUEUES, type AssociationPlan, type PlanQueue, type NormalizedPlan, type NormalizedQueue } from './validate.js';
-export { pvapconfigYaml, pvapconfigEntries, type PvapconfigEntry } from './pvapconfig.js';
+
 export { guestSetupScript, shellQuote } from './guest-script.js';
-export { PLAN_FILES, PLAN_MANIFEST_FORMAT, type PlanManifest, type ManifestQueue, type ManifestFile } from './manifest.js';
+export { type ManifestFile, type ManifestQueue, PLAN_FILES, PLAN_MANIFEST_FORMAT, type PlanManifest } from './manifest.js';
+export { parseAssociationPlan } from './parse.js';
+export { type PlanFile, type PlanOptions, type PlanResult, planAssociations, resolvePlanPath } from './plan.js';
+export { type PvapconfigEntry, pvapconfigEntries, pvapconfigYaml } from './pvapconfig.js';
+export { type AssociationPlan, MAX_PLAN_QUEUES, type NormalizedPlan, type NormalizedQueue, type PlanQueue, parseApqn, validatePlan } from './validate.js';

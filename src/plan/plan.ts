@@ -18,15 +18,15 @@ import { createAddSecretRequest } from '../request/create.js';
 import { ASSOCIATION_SECRET_SIZE } from '../request/guest-secret.js';
 import { hostKeyMismatchMessage, hostKeysNotInHeader } from '../request/host-match.js';
 import {
-  type HostKeyVerification,
-  HostKeyResolver,
-  type HostKeyVerificationOptions,
-  type VerifyHostKeyDocumentsFn,
   defaultVerifyHostKeyDocuments,
+  HostKeyResolver,
+  type HostKeyVerification,
+  type HostKeyVerificationOptions,
   requestHostKeyOptions,
+  type VerifyHostKeyDocumentsFn,
 } from '../request/verified-host-keys.js';
-import { type ScriptQueue, guestSetupScript } from './guest-script.js';
-import { PLAN_FILES, type PlanManifest, buildManifest } from './manifest.js';
+import { guestSetupScript, type ScriptQueue } from './guest-script.js';
+import { buildManifest, PLAN_FILES, type PlanManifest } from './manifest.js';
 import { pvapconfigYaml } from './pvapconfig.js';
 import { type AssociationPlan, validatePlan } from './validate.js';
 
@@ -64,7 +64,6 @@ export interface PlanResult {
   readonly warnings: readonly string[];
 }
 
-
 function isAbsolute(p: string): boolean {
   return p.startsWith('/') || p.startsWith('\\') || /^[A-Za-z]:[\\/]/.test(p);
 }
@@ -91,11 +90,7 @@ const enc = new TextEncoder();
  * The internals of {@link planAssociations} with the host-key verifier as a parameter
  * (tests only give a stand-in here; use `planAssociations`).
  */
-export async function planAssociationsWith(
-  verifyFn: VerifyHostKeyDocumentsFn,
-  plan: AssociationPlan,
-  options: PlanOptions = {},
-): Promise<PlanResult> {
+export async function planAssociationsWith(verifyFn: VerifyHostKeyDocumentsFn, plan: AssociationPlan, options: PlanOptions = {}): Promise<PlanResult> {
   const p = validatePlan(plan);
   const warnings = [...p.warnings];
   const backend = options.backend ?? portableBackend;
@@ -198,4 +193,3 @@ export async function planAssociationsWith(
 export function planAssociations(plan: AssociationPlan, options: PlanOptions = {}): Promise<PlanResult> {
   return planAssociationsWith(defaultVerifyHostKeyDocuments, plan, options);
 }
-

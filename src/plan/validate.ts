@@ -219,7 +219,8 @@ export function validatePlan(plan: AssociationPlan): NormalizedPlan {
     if (chainGiven) fail('noVerify: true excludes certificates, crls, rootCa and offline');
     verify = false;
   } else {
-    if (plan.certificates === undefined) fail('certificates: required unless noVerify: true (the IBM Z signing key and intermediate CA that verify the host-key documents)');
+    if (plan.certificates === undefined)
+      fail('certificates: required unless noVerify: true (the IBM Z signing key and intermediate CA that verify the host-key documents)');
     const rootCa = optStr(plan.rootCa, 'rootCa');
     verify = {
       certificates: strList(plan.certificates, 'certificates', 1),

@@ -9,16 +9,16 @@ import { portableBackend } from '../crypto/portable.js';
 import { CertificateError, InputError, SeSecretsError } from '../errors.js';
 import { parseSeHeader } from '../header/locate.js';
 import type { SeHeader, SeHeaderTags } from '../header/se-header.js';
-import { type RequestFlags, createAddSecretRequest } from './create.js';
+import { createAddSecretRequest, type RequestFlags } from './create.js';
 import type { ExtensionSecretOption } from './ext-secret.js';
 import type { SecretSpec } from './guest-secret.js';
 import { hostKeyMismatchMessage, hostKeysNotInHeader } from './host-match.js';
 import {
-  type HostKeyVerification,
-  HostKeyResolver,
-  type VerifyHostKeyDocumentsFn,
   defaultVerifyHostKeyDocuments,
+  HostKeyResolver,
+  type HostKeyVerification,
   requestHostKeyOptions,
+  type VerifyHostKeyDocumentsFn,
 } from './verified-host-keys.js';
 
 /** One request of a batch. */

@@ -90,7 +90,8 @@ function hostKeyOf(doc: Uint8Array | HostKey): HostKey {
  *   CertificateError `ERR_CERT_PARSE`, `ERR_HOST_KEY_NOT_P521`
  */
 export async function decryptAddSecretRequest(bytes: Uint8Array, key: DecryptKey): Promise<DecryptedAddSecretRequest> {
-  if (typeof key !== 'object' || key === null) throw new InputError('ERR_INVALID_OPTION', 'decrypt: expected { hostPrivateKey } or { customerPrivateKey, hostKeyDocument }');
+  if (typeof key !== 'object' || key === null)
+    throw new InputError('ERR_INVALID_OPTION', 'decrypt: expected { hostPrivateKey } or { customerPrivateKey, hostKeyDocument }');
   const backend = key.backend ?? portableBackend;
   const info = parseAddSecretRequest(bytes);
   const customerPoint = wireToPoint(info.customerPublicKey);
@@ -108,7 +109,7 @@ export async function decryptAddSecretRequest(bytes: Uint8Array, key: DecryptKey
     } else if ('customerPrivateKey' in key) {
       privateKey = parseP521PrivateKey(key.customerPrivateKey, 'customer private key');
       if (!equalBytes(pointToWire(await backend.p521PublicKey(privateKey)), info.customerPublicKey)) {
-        throw new RequestError('ERR_REQUEST_CUSTOMER_KEY', 'request: the customer private key does not belong to the request\'s customer public key');
+        throw new RequestError('ERR_REQUEST_CUSTOMER_KEY', "request: the customer private key does not belong to the request's customer public key");
       }
       const host = hostKeyOf(key.hostKeyDocument);
       hash = host.hash;
@@ -128,7 +129,8 @@ export async function decryptAddSecretRequest(bytes: Uint8Array, key: DecryptKey
     try {
       protectionKey = await unwrapKeySlot(backend, privateKey, peer, slot);
     } catch (cause) {
-      if (cause instanceof CryptoError && cause.code === 'ERR_CRYPTO') authFailure(`key slot ${index} does not open with this key (wrong key, or the slot was modified)`, cause);
+      if (cause instanceof CryptoError && cause.code === 'ERR_CRYPTO')
+        authFailure(`key slot ${index} does not open with this key (wrong key, or the slot was modified)`, cause);
       throw cause;
     }
     try {

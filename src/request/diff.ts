@@ -13,7 +13,7 @@
  */
 import { SeSecretsError } from '../errors.js';
 import { toHex } from '../internal/bytes.js';
-import { type AddSecretRequestInfo, UserDataType, parseAddSecretRequest } from './asrcb.js';
+import { type AddSecretRequestInfo, parseAddSecretRequest, UserDataType } from './asrcb.js';
 import { secretTypeName } from './secret.js';
 
 /** One compared field. */

@@ -11,10 +11,10 @@
 import { dirname } from 'node:path';
 import { nodeBackend } from '../../crypto/node.js';
 import { readBatchFile } from '../../node/batch-file.js';
-import { SECRET_FILE_MODE, type OutputFile, ensureDirectory, writeFilesAtomic } from '../../node/files.js';
+import { ensureDirectory, type OutputFile, SECRET_FILE_MODE, writeFilesAtomic } from '../../node/files.js';
 import { createAddSecretRequests } from '../../request/batch.js';
 import { progressBar } from '../progress.js';
-import { type CliIo, UsageError, parseOptions, reportError, resolvePath, warnAll } from './common.js';
+import { type CliIo, parseOptions, reportError, resolvePath, UsageError, warnAll } from './common.js';
 
 export const USAGE = 'se-secrets create [OPTIONS] --batch <FILE>';
 

@@ -5,12 +5,13 @@
  *
  * @module
  */
-import { FLAG_DISABLE_DUMP } from '../../request/asrcb.js';
-import { type DecryptedAddSecretRequest, decryptAddSecretRequest } from '../../request/decrypt.js';
+
 import { nodeBackend } from '../../crypto/node.js';
 import { isAllZero, toHex } from '../../internal/bytes.js';
 import { readFileBytes } from '../../node/files.js';
-import { type CliIo, UsageError, parseOptions, reportError, resolvePath } from './common.js';
+import { FLAG_DISABLE_DUMP } from '../../request/asrcb.js';
+import { type DecryptedAddSecretRequest, decryptAddSecretRequest } from '../../request/decrypt.js';
+import { type CliIo, parseOptions, reportError, resolvePath, UsageError } from './common.js';
 
 export const USAGE = 'se-secrets decrypt [OPTIONS] <--host-key-private <KEY>|--customer-private-key <KEY> --host-key-document <HKD>> <REQUEST>';
 
@@ -40,7 +41,13 @@ Options:
   -h, --help                        Print help
 `;
 
-const USER_DATA = ['none', 'unsigned', 'EC P-521 signed (signature not checked)', 'RSA-2048 signed (signature not checked)', 'RSA-3072 signed (signature not checked)'];
+const USER_DATA = [
+  'none',
+  'unsigned',
+  'EC P-521 signed (signature not checked)',
+  'RSA-2048 signed (signature not checked)',
+  'RSA-3072 signed (signature not checked)',
+];
 
 function trimZeros(b: Uint8Array): Uint8Array {
   let n = b.length;
@@ -65,8 +72,8 @@ export function formatDecrypted(file: string, d: DecryptedAddSecretRequest, show
   ];
   const data = trimZeros(r.userDataArea);
   if (r.userDataType !== 0 && data.length > 0) rows.push(['user data bytes', toHex(data)]);
-  rows.push(['customer key', `${toHex(r.customerPublicKey)}`]);
-  r.keySlots.forEach((s, i) => rows.push([`key slot ${i}`, `${toHex(s.hostKeyHash)}${i === d.keySlot ? ' (opened)' : ''}`]));
+  rows.push(['customer key', toHex(r.customerPublicKey)]);
+  for (const [i, s] of r.keySlots.entries()) rows.push([`key slot ${i}`, `${toHex(s.hostKeyHash)}${i === d.keySlot ? ' (opened)' : ''}`]);
   rows.push(['secret type', `0x${d.secret.type.toString(16).padStart(2, '0')} (${d.secret.typeName})`]);
   if (d.secret.id) rows.push(['secret id', `0x${toHex(d.secret.id)}`]);
   rows.push(['secret length', String(d.secret.value.length)]);

@@ -7,9 +7,10 @@
  *
  * @module
  */
-import { type AddSecretRequestDiff, type FieldDiff, diffAddSecretRequests } from '../../request/diff.js';
+
 import { readFileBytes } from '../../node/files.js';
-import { type CliIo, UsageError, parseOptions, reportError, resolvePath } from './common.js';
+import { type AddSecretRequestDiff, diffAddSecretRequests, type FieldDiff } from '../../request/diff.js';
+import { type CliIo, parseOptions, reportError, resolvePath, UsageError } from './common.js';
 
 export const USAGE = 'se-secrets diff [OPTIONS] <A> <B>';
 

@@ -5,9 +5,9 @@
  * @module
  */
 import { join } from 'node:path';
-import { ensureDirectory, writeFilesAtomic, type OutputFile } from '../../node/files.js';
+import { ensureDirectory, type OutputFile, writeFilesAtomic } from '../../node/files.js';
 import { planAssociationsFromFile } from '../../node/plan.js';
-import { type CliIo, UsageError, parseOptions, reportError, resolvePath, warnAll } from './common.js';
+import { type CliIo, parseOptions, reportError, resolvePath, UsageError, warnAll } from './common.js';
 
 export const USAGE = 'se-secrets plan [OPTIONS] --output <DIR> <PLAN>';
 
@@ -52,7 +52,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     if (!values.output) throw new UsageError('the following required arguments were not provided: --output <DIR>');
     const dir = resolvePath(io, values.output);
     const secretsDir = values['output-secrets'] === undefined ? undefined : resolvePath(io, values['output-secrets']);
-    if (secretsDir === dir) throw new UsageError('--output-secrets must name another directory than --output (DIR is copied to the guest; keep secret values apart)');
+    if (secretsDir === dir)
+      throw new UsageError('--output-secrets must name another directory than --output (DIR is copied to the guest; keep secret values apart)');
 
     const result = await planAssociationsFromFile(resolvePath(io, positionals[0] as string), { outputSecrets: secretsDir !== undefined });
     warnAll(io, result.warnings, values.quiet);
@@ -63,6 +64,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       bytes: f.bytes,
       ...(f.mode === undefined ? {} : { mode: f.mode }),
     }));
+    const shown = result.files.map((f) => join((f.secret ? values['output-secrets'] : values.output) as string, f.path));
     try {
       await writeFilesAtomic(files);
     } finally {
@@ -73,7 +75,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       io.stderr.write(
         `Successfully planned ${result.manifest.queues.length} AP queue(s) for guest ${result.manifest.guest}: ${ep11} association request(s) in '${values.output}'\n`,
       );
-      if (verbose) for (const f of files) io.stderr.write(`Wrote '${f.path}'\n`);
+      if (verbose) for (const f of shown) io.stderr.write(`Wrote '${f}'\n`);
     }
     return 0;
   } catch (e) {
