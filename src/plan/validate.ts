@@ -139,6 +139,12 @@ function checkName(v: string, where: string): string {
 /**
  * Parses an APQN written `adapter.domain` in hex (`16.001e`: two digits, a dot, four
  * digits, any case, no `0x`). Returns undefined when malformed or out of range.
+ *
+ * @example
+ * ```ts
+ * parseApqn('16.001E') // { apqn: '16.001e', adapter: 22, domain: 30 }
+ * parseApqn('16.1e')   // undefined
+ * ```
  */
 export function parseApqn(s: string): { apqn: string; adapter: number; domain: number } | undefined {
   const m = typeof s === 'string' ? APQN_RE.exec(s) : null;
