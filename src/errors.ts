@@ -29,6 +29,8 @@ export type ErrorCode =
   | 'ERR_REQUEST_SIGNATURE'
   | 'ERR_REQUEST_NO_SIGNATURE'
   | 'ERR_REQUEST_SIGNATURE_KEY_TYPE'
+  | 'ERR_REQUEST_NO_KEY_SLOT'
+  | 'ERR_REQUEST_CUSTOMER_KEY'
   // options / user input
   | 'ERR_INVALID_OPTION'
   | 'ERR_VERIFY_REQUIRED'
@@ -64,7 +66,8 @@ export type ErrorCode =
   | 'ERR_HOST_KEY_MISMATCH'
   // files (Node-only modules)
   | 'ERR_FILE'
-  | 'ERR_PLAN';
+  | 'ERR_PLAN'
+  | 'ERR_BATCH';
 
 /** Base class of every error se-secrets throws on purpose. */
 export class SeSecretsError extends Error {

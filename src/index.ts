@@ -66,3 +66,34 @@ export {
 export { hostKeysFromDocuments } from './request/host-key.js';
 export type { CryptoBackend, P521KeyPair } from './crypto/backend.js';
 export { portableBackend } from './crypto/portable.js';
+export {
+  planAssociations,
+  parseAssociationPlan,
+  validatePlan,
+  parseApqn,
+  pvapconfigYaml,
+  guestSetupScript,
+  MAX_PLAN_QUEUES,
+  PLAN_FILES,
+  PLAN_MANIFEST_FORMAT,
+  type AssociationPlan,
+  type PlanQueue,
+  type PlanOptions,
+  type PlanFile,
+  type PlanResult,
+  type PlanManifest,
+  type ManifestQueue,
+  type ManifestFile,
+} from './plan/index.js';
+export { createAddSecretRequests, type BatchItem, type BatchOptions, type BatchResult } from './request/batch.js';
+export {
+  decryptAddSecretRequest,
+  type DecryptKey,
+  type HostPrivateKeyInput,
+  type CustomerPrivateKeyInput,
+  type DecryptedAddSecretRequest,
+} from './request/decrypt.js';
+export { diffAddSecretRequests, type AddSecretRequestDiff, type FieldDiff } from './request/diff.js';
+export { hostKeysNotInHeader, assertHostKeysInHeader, hostKeyMismatchMessage } from './request/host-match.js';
+export type { HostKeyVerification, HostKeyVerificationOptions } from './request/verified-host-keys.js';
+export { parseP521PrivateKey } from './crypto/keys.js';

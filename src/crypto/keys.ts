@@ -8,8 +8,10 @@ import { p521 } from '@noble/curves/nist.js';
 import { leftPad } from '../internal/bytes.js';
 import { P521_SCALAR_SIZE, type SigningKey, type VerificationKey } from './backend.js';
 import { parseDer, sequence, unsignedInteger } from './der.js';
-import { assertP521Point } from './p521.js';
-import { bitLength, type PrivateKeyInfo } from './private-key.js';
+import { assertP521Point, normalizeP521PrivateKey } from './p521.js';
+import { bitLength, describePrivateKey, parsePrivateKey, type PrivateKeyInfo, zeroizePrivateKey } from './private-key.js';
+import { looksLikePem } from '../certs/pem.js';
+import { CryptoError } from '../errors.js';
 import { base64Url } from './signature.js';
 
 const OID_RSA = '1.2.840.113549.1.1.1';
@@ -103,4 +105,40 @@ export function verificationKeyJwk(key: VerificationKey): JsonWebKey {
     };
   }
   return { kty: 'RSA', n: base64Url(key.n), e: base64Url(key.e) };
+}
+
+/** Size of a raw scalar left-padded to the wire coordinate size (the reference's test key). */
+const RAW_PADDED_SCALAR_SIZE = 80;
+
+/**
+ * The 66-byte private scalar of a P-521 private key file: PKCS#8 or SEC 1, PEM or DER
+ * (read by {@link parsePrivateKey}), or a raw big-endian scalar of exactly 66 or 80
+ * bytes (the reference's test assets store the customer key left-padded to 80).
+ *
+ * @example
+ * ```ts
+ * const d = parseP521PrivateKey(await readFile('HKD-host.key')); // 66 bytes
+ * ```
+ * @throws InputError/CryptoError `ERR_KEY_PARSE` (not a P-521 private key),
+ *   `ERR_INVALID_PRIVATE_KEY` (scalar out of range)
+ */
+export function parseP521PrivateKey(bytes: Uint8Array, source = 'private key'): Uint8Array {
+  if (!(bytes instanceof Uint8Array)) throw new CryptoError('ERR_KEY_PARSE', `${source}: expected bytes`);
+  const isAsn1 = looksLikePem(bytes) || bytes[0] === 0x30;
+  if (!isAsn1 && (bytes.length === P521_SCALAR_SIZE || bytes.length === RAW_PADDED_SCALAR_SIZE)) return normalizeP521PrivateKey(bytes);
+  if (!isAsn1) {
+    throw new CryptoError(
+      'ERR_KEY_PARSE',
+      `${source}: not a P-521 private key (PEM, DER, or a raw scalar of ${P521_SCALAR_SIZE} or ${RAW_PADDED_SCALAR_SIZE} bytes; got ${bytes.length} bytes)`,
+    );
+  }
+  const key = parsePrivateKey(bytes, source);
+  try {
+    if (key.kind !== 'ec' || key.curve !== 'P-521') {
+      throw new CryptoError('ERR_KEY_PARSE', `${source}: not a P-521 private key (got ${describePrivateKey(key)})`);
+    }
+    return normalizeP521PrivateKey(key.scalar);
+  } finally {
+    zeroizePrivateKey(key);
+  }
 }

@@ -17,3 +17,8 @@ export * from './user-data.js';
 export * from './policy.js';
 export * from './verify.js';
 export * from './secret-info.js';
+export { createAddSecretRequests, type BatchItem, type BatchOptions, type BatchResult } from './batch.js';
+export { decryptAddSecretRequest, type DecryptKey, type HostPrivateKeyInput, type CustomerPrivateKeyInput, type DecryptedAddSecretRequest } from './decrypt.js';
+export { diffAddSecretRequests, type AddSecretRequestDiff, type FieldDiff } from './diff.js';
+export { hostKeysNotInHeader, assertHostKeysInHeader, hostKeyMismatchMessage, describeHostKey } from './host-match.js';
+export type { HostKeyVerification, HostKeyVerificationOptions } from './verified-host-keys.js';

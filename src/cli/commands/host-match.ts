@@ -1,0 +1,35 @@
+/**
+ * The host-key match check for `se-secrets create` (issue 5's command): a warning by
+ * default, an error with `--strict-host-match`.
+ *
+ * MERGE NOTE (lead): in create's run(), after reading the header (readSeHeader) and the
+ * host-key documents, call
+ * `checkHostKeyMatch(header, hostKeys, { strict: values['strict-host-match'] === true, warn })`
+ * and add `'strict-host-match': { type: 'boolean' }` to its options and help:
+ * "--strict-host-match  Refuse host keys the SE header was not built for (default: warn)".
+ *
+ * @module
+ */
+import { CertificateError } from '../../errors.js';
+import type { SeHeader } from '../../header/se-header.js';
+import type { HostKey } from '../../request/host-key.js';
+import { hostKeyMismatchMessage, hostKeysNotInHeader } from '../../request/host-match.js';
+
+/**
+ * Warns (through `warn`) or, with `strict`, throws when a host key is not among the SE
+ * header's key slots. Returns the host keys that are missing.
+ *
+ * @throws CertificateError `ERR_HOST_KEY_MISMATCH` (strict only)
+ */
+export function checkHostKeyMatch(
+  header: SeHeader,
+  hostKeys: readonly (Uint8Array | HostKey)[],
+  o: { strict: boolean; warn: (message: string) => void },
+): HostKey[] {
+  const missing = hostKeysNotInHeader(header, hostKeys);
+  if (missing.length === 0) return missing;
+  const message = hostKeyMismatchMessage(missing, header);
+  if (o.strict) throw new CertificateError('ERR_HOST_KEY_MISMATCH', message);
+  o.warn(message);
+  return missing;
+}

@@ -1,0 +1,229 @@
+/**
+ * Batch files for `se-secrets create --batch FILE` (Node only): a YAML or JSON list of
+ * requests to build, for one or more guests. Paths are relative to the batch file.
+ *
+ * ```yaml
+ * defaults:                      # optional; merged under every request
+ *   hostKeyDocuments: [HKD-8561-0123456.crt]
+ *   certificates: [ibm-z-host-key-signing-gen2.crt, DigiCertCA.crt]
+ *   crls: [ibm-z-host-key-gen2.crl]
+ * requests:                      # or the list alone, without defaults
+ *   - output: out/guest1-meta.bin
+ *     hdr: guest1.hdr
+ *     secret: { type: meta }
+ *     flags: [disable-dump]
+ *   - output: out/guest2-assoc.bin
+ *     hdr: guest2-se.img
+ *     secret: { type: association, name: guest2-16.001e, outputSecret: secrets/guest2.bin }
+ * ```
+ *
+ * Entry keys: `output`, `hdr`, `hostKeyDocuments`, `noVerify` | `certificates`, `crls`,
+ * `rootCa`, `offline`; `secret` (`{ type: meta }` or `{ type: association, name,
+ * inputSecret?, outputSecret?, useName? }`); `flags` (`disable-dump`); `cuid` (`0x` + 32
+ * hex digits); `extensionSecret` or `cck` (32-byte files); `strictHostMatch`.
+ *
+ * @module
+ */
+import { dirname, resolve } from 'node:path';
+import { nodeBackend } from '../crypto/node.js';
+import { InputError } from '../errors.js';
+import type { SeHeader } from '../header/se-header.js';
+import { fromHex } from '../internal/bytes.js';
+import { parseTextData } from '../plan/parse.js';
+import type { BatchItem } from '../request/batch.js';
+import type { ExtensionSecretOption } from '../request/ext-secret.js';
+import { ASSOCIATION_SECRET_SIZE, type SecretSpec } from '../request/guest-secret.js';
+import type { HostKeyVerification } from '../request/verified-host-keys.js';
+import { readFileBytes } from './files.js';
+import { readSeHeader } from './read-se-header.js';
+
+/** A batch ready to build: the items, and where each result goes. */
+export interface BatchPlan {
+  readonly items: readonly BatchItem[];
+  /** Per item: the request path, and the path for a generated association secret. */
+  readonly outputs: readonly { readonly request: string; readonly secret?: string; readonly secretValue?: Uint8Array }[];
+}
+
+const ENTRY_KEYS = [
+  'output',
+  'hdr',
+  'hostKeyDocuments',
+  'noVerify',
+  'certificates',
+  'crls',
+  'rootCa',
+  'offline',
+  'secret',
+  'flags',
+  'cuid',
+  'extensionSecret',
+  'cck',
+  'strictHostMatch',
+];
+const SECRET_KEYS = ['type', 'name', 'inputSecret', 'outputSecret', 'useName'];
+
+function fail(message: string): never {
+  throw new InputError('ERR_BATCH', `batch: ${message}`);
+}
+
+type Raw = Record<string, unknown>;
+
+function mapping(v: unknown, where: string): Raw {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(`${where}: expected a mapping`);
+  return v as Raw;
+}
+
+function known(obj: Raw, keys: readonly string[], where: string): void {
+  for (const k of Object.keys(obj)) if (!keys.includes(k)) fail(`${where}: unknown key ${JSON.stringify(k)} (known: ${keys.join(', ')})`);
+}
+
+function str(v: unknown, where: string): string {
+  if (typeof v !== 'string' || v.length === 0) fail(`${where}: expected a non-empty string`);
+  return v;
+}
+
+function list(v: unknown, where: string): string[] {
+  const l = typeof v === 'string' ? [v] : v;
+  if (!Array.isArray(l)) fail(`${where}: expected a list`);
+  return l.map((x, i) => str(x, `${where}[${i}]`));
+}
+
+function bool(v: unknown, where: string): boolean {
+  if (v === undefined || v === null || v === false || v === 'false') return false;
+  if (v === true || v === 'true') return true;
+  return fail(`${where}: expected true or false`);
+}
+
+/** Reads every file at most once. */
+class Reader {
+  private readonly files = new Map<string, Promise<Uint8Array>>();
+  private readonly headers = new Map<string, Promise<SeHeader>>();
+  private readonly baseDir: string;
+  constructor(baseDir: string) {
+    this.baseDir = baseDir;
+  }
+  path(p: string): string {
+    return resolve(this.baseDir, p);
+  }
+  file(p: string): Promise<Uint8Array> {
+    const abs = this.path(p);
+    const f = this.files.get(abs) ?? readFileBytes(abs);
+    this.files.set(abs, f);
+    return f;
+  }
+  async exact(p: string, size: number, where: string): Promise<Uint8Array> {
+    const b = await this.file(p);
+    if (b.length !== size) fail(`${where}: ${p} must be exactly ${size} bytes (got ${b.length})`);
+    return b;
+  }
+  header(p: string): Promise<SeHeader> {
+    const abs = this.path(p);
+    const h = this.headers.get(abs) ?? readSeHeader(abs);
+    this.headers.set(abs, h);
+    return h;
+  }
+}
+
+async function readEntry(r: Reader, e: Raw, where: string, strict: boolean): Promise<BatchPlan['outputs'][number] & { item: BatchItem }> {
+  known(e, ENTRY_KEYS, where);
+  const output = r.path(str(e.output, `${where}.output`));
+  const s = mapping(e.secret, `${where}.secret`);
+  known(s, SECRET_KEYS, `${where}.secret`);
+  const type = str(s.type, `${where}.secret.type`);
+  let secret: SecretSpec;
+  let secretPath: string | undefined;
+  let secretValue: Uint8Array | undefined;
+  if (type === 'meta') {
+    if (Object.keys(s).length > 1) fail(`${where}.secret: a meta secret takes no other keys`);
+    secret = { type: 'meta' };
+  } else if (type === 'association') {
+    const name = str(s.name, `${where}.secret.name`);
+    if (s.inputSecret !== undefined && s.outputSecret !== undefined) fail(`${where}.secret: inputSecret and outputSecret exclude each other`);
+    if (s.inputSecret !== undefined)
+      secretValue = await r.exact(str(s.inputSecret, `${where}.secret.inputSecret`), ASSOCIATION_SECRET_SIZE, `${where}.secret.inputSecret`);
+    if (s.outputSecret !== undefined) {
+      secretPath = r.path(str(s.outputSecret, `${where}.secret.outputSecret`));
+      secretValue = nodeBackend.randomBytes(ASSOCIATION_SECRET_SIZE);
+    }
+    secret = { type: 'association', name, useName: bool(s.useName, `${where}.secret.useName`), ...(secretValue ? { value: secretValue } : {}) };
+  } else {
+    return fail(`${where}.secret.type: ${JSON.stringify(type)} is not supported (expected meta or association)`);
+  }
+
+  const noVerify = bool(e.noVerify, `${where}.noVerify`);
+  const chain = e.certificates !== undefined || e.crls !== undefined || e.rootCa !== undefined || e.offline !== undefined;
+  let verify: HostKeyVerification = false;
+  if (noVerify && chain) fail(`${where}: noVerify: true excludes certificates, crls, rootCa and offline`);
+  if (!noVerify) {
+    if (e.certificates === undefined) fail(`${where}.certificates: required unless noVerify: true`);
+    verify = {
+      certificates: await Promise.all(list(e.certificates, `${where}.certificates`).map((p) => r.file(p))),
+      crls: await Promise.all((e.crls === undefined ? [] : list(e.crls, `${where}.crls`)).map((p) => r.file(p))),
+      ...(e.rootCa === undefined ? {} : { rootCa: await r.file(str(e.rootCa, `${where}.rootCa`)) }),
+      offline: bool(e.offline, `${where}.offline`),
+    };
+  }
+  const flags = e.flags === undefined ? [] : list(e.flags, `${where}.flags`);
+  for (const f of flags) if (f !== 'disable-dump') fail(`${where}.flags: unknown flag ${JSON.stringify(f)} (known: disable-dump)`);
+  let cuid: Uint8Array | undefined;
+  if (e.cuid !== undefined) {
+    const text = str(e.cuid, `${where}.cuid`);
+    cuid = /^0x[0-9a-fA-F]{32}$/.test(text) ? fromHex(text) : undefined;
+    if (!cuid) fail(`${where}.cuid: expected 0x and 32 hex digits`);
+  }
+  if (e.extensionSecret !== undefined && e.cck !== undefined) fail(`${where}: extensionSecret and cck exclude each other`);
+  let extensionSecret: ExtensionSecretOption | undefined;
+  if (e.extensionSecret !== undefined)
+    extensionSecret = { value: await r.exact(str(e.extensionSecret, `${where}.extensionSecret`), 32, `${where}.extensionSecret`) };
+  if (e.cck !== undefined) extensionSecret = { cck: await r.exact(str(e.cck, `${where}.cck`), 32, `${where}.cck`) };
+
+  const item: BatchItem = {
+    label: str(e.output, `${where}.output`),
+    secret,
+    seHeader: await r.header(str(e.hdr, `${where}.hdr`)),
+    hostKeyDocuments: await Promise.all(list(e.hostKeyDocuments, `${where}.hostKeyDocuments`).map((p) => r.file(p))),
+    verify,
+    flags: { disableDump: flags.includes('disable-dump') },
+    ...(cuid ? { cuid } : {}),
+    ...(extensionSecret ? { extensionSecret } : {}),
+    strictHostMatch: strict || bool(e.strictHostMatch, `${where}.strictHostMatch`),
+  };
+  return { item, request: output, ...(secretPath ? { secret: secretPath } : {}), ...(secretPath && secretValue ? { secretValue } : {}) };
+}
+
+/**
+ * Reads a batch file and every file it names.
+ *
+ * @throws InputError `ERR_BATCH`; FileError `ERR_FILE`; HeaderError `ERR_HEADER_*`
+ */
+export async function readBatchFile(path: string, options: { strictHostMatch?: boolean } = {}): Promise<BatchPlan> {
+  const data = parseTextData(await readFileBytes(path), 'batch', 'ERR_BATCH');
+  let entries: unknown[];
+  let defaults: Raw = {};
+  if (Array.isArray(data)) entries = data;
+  else {
+    const top = mapping(data, 'top level');
+    known(top, ['defaults', 'requests'], 'top level');
+    if (top.defaults !== undefined) defaults = mapping(top.defaults, 'defaults');
+    if (!Array.isArray(top.requests)) fail('requests: expected a list');
+    entries = top.requests;
+  }
+  if (entries.length === 0) fail('no requests listed');
+  const r = new Reader(dirname(resolve(path)));
+  const items: BatchItem[] = [];
+  const outputs: BatchPlan['outputs'][number][] = [];
+  const seen = new Map<string, string>();
+  for (const [i, raw] of entries.entries()) {
+    const where = `requests[${i}]`;
+    const { item, ...out } = await readEntry(r, { ...defaults, ...mapping(raw, where) }, where, options.strictHostMatch === true);
+    for (const p of [out.request, out.secret]) {
+      if (p === undefined) continue;
+      const other = seen.get(p);
+      if (other) fail(`${where}: output ${p} is also written by ${other}`);
+      seen.set(p, where);
+    }
+    items.push(item);
+    outputs.push(out);
+  }
+  return { items, outputs };
+}

@@ -1,0 +1,111 @@
+/**
+ * manifest.json: what a plan produced, for review and audit — the guest, the SE header
+ * it is bound to, the host keys, and per queue its APQN, mode, name, secret id and
+ * request file with its SHA-256. It never holds a secret value.
+ *
+ * @module
+ */
+import { sha256 } from '../crypto/hash.js';
+import type { SeHeader } from '../header/se-header.js';
+import { toHex } from '../internal/bytes.js';
+import type { HostKey } from '../request/host-key.js';
+import type { NormalizedPlan } from './validate.js';
+
+/** File names of a plan's outputs. */
+export const PLAN_FILES = {
+  pvapconfig: 'pvapconfig.yaml',
+  guestSetup: 'guest-setup.sh',
+  manifest: 'manifest.json',
+  request: (apqn: string) => `request-${apqn}.bin`,
+  secret: (apqn: string) => `secret-${apqn}.bin`,
+} as const;
+
+/** The manifest format identifier. */
+export const PLAN_MANIFEST_FORMAT = 'se-secrets/association-plan/1';
+
+/** A file and its SHA-256. */
+export interface ManifestFile {
+  readonly file: string;
+  readonly sha256: string;
+  readonly size: number;
+}
+
+/** One queue in the manifest. */
+export interface ManifestQueue {
+  readonly apqn: string;
+  /** Adapter and domain in hex, as in the APQN. */
+  readonly adapter: string;
+  readonly domain: string;
+  readonly mode: 'EP11' | 'Accel';
+  readonly mkvp?: string;
+  readonly serialnr?: string;
+  readonly mingen?: string;
+  readonly name: string;
+  /** EP11: SHA-256 of the name, 64 hex digits — what `pvsecret list` shows after `0x`. */
+  readonly secretId?: string;
+  /** EP11: the association request. */
+  readonly request?: ManifestFile;
+  /** EP11 with `--output-secrets`: the name of the secret value file (in that directory). */
+  readonly secretFile?: string;
+}
+
+/** The content of manifest.json. */
+export interface PlanManifest {
+  readonly format: typeof PLAN_MANIFEST_FORMAT;
+  readonly createdAt: string;
+  readonly guest: string;
+  readonly seHeader: { readonly file: string; readonly tag: string; readonly hostKeyHashes: readonly string[] };
+  readonly hostKeys: readonly { readonly subject?: string; readonly hash: string }[];
+  /** False when the plan said `noVerify: true`. */
+  readonly hostKeysVerified: boolean;
+  readonly queues: readonly ManifestQueue[];
+  readonly files: readonly ManifestFile[];
+}
+
+function fileEntry(file: string, bytes: Uint8Array): ManifestFile {
+  return { file, sha256: toHex(sha256(bytes)), size: bytes.length };
+}
+
+/** Builds the manifest. */
+export function buildManifest(m: {
+  plan: NormalizedPlan;
+  header: SeHeader;
+  hostKeys: readonly HostKey[];
+  verified: boolean;
+  requests: ReadonlyMap<string, Uint8Array>;
+  secretFiles: boolean;
+  files: Readonly<Record<string, Uint8Array>>;
+  now: Date;
+}): PlanManifest {
+  const queues = m.plan.queues.map((q): ManifestQueue => {
+    const base = {
+      apqn: q.apqn,
+      adapter: q.apqn.slice(0, 2),
+      domain: q.apqn.slice(3),
+      mode: q.mode,
+      ...(q.mkvp ? { mkvp: q.mkvp } : {}),
+      ...(q.serialnr ? { serialnr: q.serialnr } : {}),
+      ...(q.mingen ? { mingen: q.mingen } : {}),
+      name: q.name,
+    };
+    if (q.mode !== 'EP11' || !q.secretId) return base;
+    const file = PLAN_FILES.request(q.apqn);
+    const bytes = m.requests.get(file);
+    return {
+      ...base,
+      secretId: toHex(q.secretId),
+      ...(bytes ? { request: fileEntry(file, bytes) } : {}),
+      ...(m.secretFiles ? { secretFile: PLAN_FILES.secret(q.apqn) } : {}),
+    };
+  });
+  return {
+    format: PLAN_MANIFEST_FORMAT,
+    createdAt: m.now.toISOString(),
+    guest: m.plan.guest,
+    seHeader: { file: m.plan.hdr, tag: toHex(m.header.tag), hostKeyHashes: m.header.hostKeyHashes.map(toHex) },
+    hostKeys: m.hostKeys.map((k) => ({ ...(k.subject ? { subject: k.subject } : {}), hash: toHex(k.hash) })),
+    hostKeysVerified: m.verified,
+    queues,
+    files: Object.entries(m.files).map(([f, b]) => fileEntry(f, b)),
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Reading plan and batch files: YAML or JSON (JSON is YAML).
+ *
+ * Scalars are read as text (YAML's failsafe schema), never guessed: an APQN such as
+ * `17.0010` or `12.3e45` would otherwise become a number and lose its digits. The
+ * validators turn `true`/`false` into booleans where a boolean is expected.
+ *
+ * @module
+ */
+import { parseDocument } from 'yaml';
+import { InputError } from '../errors.js';
+import type { AssociationPlan } from './validate.js';
+
+/**
+ * Parses YAML or JSON text with every scalar kept as a string.
+ *
+ * @throws InputError with `code` when the text is not YAML (duplicate keys included)
+ */
+export function parseTextData(text: string | Uint8Array, area: string, code: 'ERR_PLAN' | 'ERR_BATCH'): unknown {
+  const s = typeof text === 'string' ? text : new TextDecoder('utf-8', { fatal: false }).decode(text);
+  const doc = parseDocument(s, { schema: 'failsafe', uniqueKeys: true, prettyErrors: false });
+  const err = doc.errors[0];
+  if (err) {
+    const line = s.slice(0, err.pos[0]).split('\n').length;
+    throw new InputError(code, `${area}: not valid YAML or JSON at line ${line} (${err.code.toLowerCase().replace(/_/g, ' ')})`, { cause: err });
+  }
+  return doc.toJS();
+}
+
+/**
+ * Parses a plan file (YAML or JSON). The result still has to pass `planAssociations`'
+ * checks.
+ *
+ * @example
+ * ```ts
+ * const plan = parseAssociationPlan(await readFile('plan.yaml'));
+ * ```
+ * @throws InputError `ERR_PLAN`
+ */
+export function parseAssociationPlan(text: string | Uint8Array): AssociationPlan {
+  const data = parseTextData(text, 'plan', 'ERR_PLAN');
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new InputError('ERR_PLAN', 'plan: expected a mapping with guest, hdr, hostKeyDocuments and queues');
+  }
+  return data as AssociationPlan;
+}

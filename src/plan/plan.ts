@@ -1,0 +1,195 @@
+/**
+ * `planAssociations`: everything an SE guest needs to use its AP queues, planned on the
+ * trusted workstation — one association request per EP11 queue, pvapconfig.yaml,
+ * guest-setup.sh and a manifest.
+ *
+ * The core works on bytes: files are read through an injected reader and returned as
+ * `{ path, bytes, mode }` for the caller to write (the Node CLI writes them atomically).
+ *
+ * @module
+ */
+import type { CryptoBackend } from '../crypto/backend.js';
+import { portableBackend } from '../crypto/portable.js';
+import { CertificateError, InputError, SeSecretsError } from '../errors.js';
+import { parseSeHeader } from '../header/locate.js';
+import type { SeHeader } from '../header/se-header.js';
+import { zeroize } from '../internal/bytes.js';
+import { createAddSecretRequest } from '../request/create.js';
+import { ASSOCIATION_SECRET_SIZE } from '../request/guest-secret.js';
+import { hostKeyMismatchMessage, hostKeysNotInHeader } from '../request/host-match.js';
+import {
+  defaultVerifyHostKeyDocuments,
+  HostKeyResolver,
+  type HostKeyVerification,
+  type HostKeyVerificationOptions,
+  requestHostKeyOptions,
+  type VerifyHostKeyDocumentsFn,
+} from '../request/verified-host-keys.js';
+import { guestSetupScript, type ScriptQueue } from './guest-script.js';
+import { buildManifest, PLAN_FILES, type PlanManifest } from './manifest.js';
+import { pvapconfigYaml } from './pvapconfig.js';
+import { type AssociationPlan, validatePlan } from './validate.js';
+
+/** Options of {@link planAssociations}. */
+export interface PlanOptions {
+  /** Reads a file named in the plan (resolved against `baseDir`). Required by the portable core. */
+  readonly readFile?: (path: string) => Promise<Uint8Array>;
+  /** Reads just the SE header of an image (faster for large images); default: readFile + parse. */
+  readonly readSeHeader?: (path: string) => Promise<SeHeader>;
+  /** Directory the plan's paths are relative to (the plan file's directory). */
+  readonly baseDir?: string;
+  /** Time for host-key verification and the manifest (default: now). */
+  readonly now?: Date;
+  readonly backend?: CryptoBackend;
+  /** Also return the secret values, as files marked `secret` (mode 0600). */
+  readonly outputSecrets?: boolean;
+  /** CRL download for host-key verification (default: the runtime's, when online). */
+  readonly fetchCrl?: HostKeyVerificationOptions['fetchCrl'];
+}
+
+/** A file to write. `path` is a bare file name. */
+export interface PlanFile {
+  readonly path: string;
+  readonly bytes: Uint8Array;
+  /** Unix mode; 0o644 when absent. */
+  readonly mode?: number;
+  /** True for secret values: write them only where the user asked (`--output-secrets`). */
+  readonly secret?: boolean;
+}
+
+/** What {@link planAssociations} produces. */
+export interface PlanResult {
+  readonly files: readonly PlanFile[];
+  readonly manifest: PlanManifest;
+  readonly warnings: readonly string[];
+}
+
+function isAbsolute(p: string): boolean {
+  return p.startsWith('/') || p.startsWith('\\') || /^[A-Za-z]:[\\/]/.test(p);
+}
+
+/** `p` relative to `baseDir` (POSIX or Windows separators kept as given). */
+export function resolvePlanPath(baseDir: string | undefined, p: string): string {
+  if (!baseDir || isAbsolute(p)) return p;
+  return `${baseDir.replace(/[\\/]+$/, '')}/${p}`;
+}
+
+/** Prefixes our errors with what was being read; other errors pass unchanged. */
+async function reading<T>(what: string, f: () => Promise<T> | T): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof SeSecretsError && !e.message.startsWith(what)) e.message = `${what}: ${e.message}`;
+    throw e;
+  }
+}
+
+const enc = new TextEncoder();
+
+/**
+ * The internals of {@link planAssociations} with the host-key verifier as a parameter
+ * (tests only give a stand-in here; use `planAssociations`).
+ */
+export async function planAssociationsWith(verifyFn: VerifyHostKeyDocumentsFn, plan: AssociationPlan, options: PlanOptions = {}): Promise<PlanResult> {
+  const p = validatePlan(plan);
+  const warnings = [...p.warnings];
+  const backend = options.backend ?? portableBackend;
+  const readFile = options.readFile;
+  if (typeof readFile !== 'function') {
+    throw new InputError('ERR_INVALID_OPTION', 'options.readFile: required to read the files a plan names (the Node entry point provides one)');
+  }
+  const path = (f: string) => resolvePlanPath(options.baseDir, f);
+  const read = (key: string, f: string) => reading(`${key} ${f}`, () => readFile(path(f)));
+
+  const header = await reading(`hdr ${p.hdr}`, async () =>
+    options.readSeHeader ? options.readSeHeader(path(p.hdr)) : parseSeHeader(await readFile(path(p.hdr))),
+  );
+  const documents: Uint8Array[] = [];
+  for (const f of p.hostKeyDocuments) documents.push(await read('hostKeyDocuments', f));
+  let verify: HostKeyVerification = false;
+  if (p.verify) {
+    const certificates: Uint8Array[] = [];
+    for (const f of p.verify.certificates) certificates.push(await read('certificates', f));
+    const crls: Uint8Array[] = [];
+    for (const f of p.verify.crls) crls.push(await read('crls', f));
+    verify = {
+      certificates,
+      crls,
+      ...(p.verify.rootCa ? { rootCa: await read('rootCa', p.verify.rootCa) } : {}),
+      offline: p.verify.offline,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.fetchCrl ? { fetchCrl: options.fetchCrl } : {}),
+    };
+  }
+  const resolved = await reading('hostKeyDocuments', () => new HostKeyResolver(verifyFn).resolve(documents, verify));
+  const missing = hostKeysNotInHeader(header, resolved.hostKeys);
+  if (missing.length > 0) throw new CertificateError('ERR_HOST_KEY_MISMATCH', `plan: ${hostKeyMismatchMessage(missing, header)}`);
+
+  const requests: PlanFile[] = [];
+  const secrets: PlanFile[] = [];
+  const queues: ScriptQueue[] = [];
+  for (const q of p.queues) {
+    if (q.mode !== 'EP11') {
+      queues.push(q);
+      continue;
+    }
+    const value = backend.randomBytes(ASSOCIATION_SECRET_SIZE);
+    try {
+      const bytes = await createAddSecretRequest({
+        secret: { type: 'association', name: q.name, value },
+        seHeader: header,
+        ...requestHostKeyOptions(resolved),
+        backend,
+      });
+      requests.push({ path: PLAN_FILES.request(q.apqn), bytes });
+      queues.push({ ...q, requestFile: PLAN_FILES.request(q.apqn) });
+      if (options.outputSecrets) secrets.push({ path: PLAN_FILES.secret(q.apqn), bytes: value.slice(), mode: 0o600, secret: true });
+    } finally {
+      zeroize(value);
+    }
+  }
+
+  const pvapconfig = enc.encode(pvapconfigYaml(p.guest, p.queues));
+  const script = enc.encode(guestSetupScript(p.guest, queues));
+  const manifest = buildManifest({
+    plan: p,
+    header,
+    hostKeys: resolved.hostKeys,
+    verified: resolved.verified,
+    requests: new Map(requests.map((r) => [r.path, r.bytes])),
+    secretFiles: options.outputSecrets === true,
+    files: { [PLAN_FILES.pvapconfig]: pvapconfig, [PLAN_FILES.guestSetup]: script },
+    now: options.now ?? new Date(),
+  });
+  const files: PlanFile[] = [
+    ...requests,
+    { path: PLAN_FILES.pvapconfig, bytes: pvapconfig },
+    { path: PLAN_FILES.guestSetup, bytes: script, mode: 0o755 },
+    { path: PLAN_FILES.manifest, bytes: enc.encode(`${JSON.stringify(manifest, null, 2)}\n`) },
+    ...secrets,
+  ];
+  return { files, manifest, warnings };
+}
+
+/**
+ * Plans the AP association of an SE guest: checks the plan, reads its SE header and
+ * host-key documents (verifying them unless `noVerify: true`), checks that the image
+ * was built for every host key, and builds one association request per EP11 queue, each
+ * with its own fresh random secret, plus pvapconfig.yaml, guest-setup.sh and
+ * manifest.json. Secret values are returned only with `outputSecrets: true`.
+ *
+ * @example
+ * ```ts
+ * const { files, warnings } = await planAssociations(parseAssociationPlan(text), {
+ *   readFile: (p) => readFile(p).then((b) => new Uint8Array(b)),
+ *   baseDir: dirname(planPath),
+ * });
+ * ```
+ * @throws InputError `ERR_PLAN` (a plan rule), `ERR_INVALID_OPTION`, `ERR_VERIFY_REQUIRED`;
+ *   HeaderError `ERR_HEADER_*`; CertificateError `ERR_CERT_PARSE`, `ERR_HOST_KEY_NOT_P521`,
+ *   `ERR_HOST_KEY_MISMATCH`, the `ERR_HKD_*` / chain errors of verification; FileError
+ *   `ERR_FILE` from the reader
+ */
+export function planAssociations(plan: AssociationPlan, options: PlanOptions = {}): Promise<PlanResult> {
+  return planAssociationsWith(defaultVerifyHostKeyDocuments, plan, options);
+}

@@ -1,0 +1,248 @@
+/**
+ * The association plan as the user writes it, and the rules it must follow before
+ * anything is read or built.
+ *
+ * The rules come from the guest side (see docs/plan.md): at most 12 AP queues per SE
+ * guest; only EP11 and accelerator queues (no CCA); EP11 queues need their master-key
+ * verification pattern (`mkvp`) and get their own association secret; accelerator
+ * queues are only bound. pvapconfig's own checks (s390-tools `rust/pvapconfig/src/config.rs`)
+ * are applied here too, so the generated pvapconfig.yaml is accepted on the guest.
+ *
+ * @module
+ */
+import { InputError } from '../errors.js';
+import { secretId } from '../request/secret-id.js';
+
+/** One AP queue of a plan, as written in the plan file. */
+export interface PlanQueue {
+  /** `adapter.domain` in hex: two digits, a dot, four digits (e.g. `16.001e`). */
+  readonly apqn: string;
+  /** `EP11` or `Accel` (any case). */
+  readonly mode: string;
+  /** Master-key verification pattern, 32 or 64 hex digits (optional `0x`); required for EP11. */
+  readonly mkvp?: string;
+  /** Crypto Express card serial number, 16 non-blank characters (EP11 only). */
+  readonly serialnr?: string;
+  /** Minimal card generation: `CEX8` for EP11, `CEX4`..`CEX8` for Accel. */
+  readonly mingen?: string;
+  /** Association secret name; default `<guest>-<apqn>`. */
+  readonly name?: string;
+}
+
+/**
+ * An association plan (`se-secrets plan PLAN.yaml`). Paths are relative to the plan
+ * file (or to `baseDir`).
+ */
+export interface AssociationPlan {
+  /** The guest's name, used in default secret names and messages. */
+  readonly guest: string;
+  /** The guest's SE image or extracted SE header. */
+  readonly hdr: string;
+  /** Host-key documents of the hosts the guest may run on. */
+  readonly hostKeyDocuments: readonly string[];
+  /** Build on unverified host keys (pvsecret `--no-verify`). Excludes the four below. */
+  readonly noVerify?: boolean | string;
+  /** IBM Z signing key and intermediate CA certificates. */
+  readonly certificates?: readonly string[];
+  readonly crls?: readonly string[];
+  readonly rootCa?: string;
+  readonly offline?: boolean | string;
+  readonly queues: readonly PlanQueue[];
+}
+
+/** Most AP queues one SE guest may use. */
+export const MAX_PLAN_QUEUES = 12;
+
+/** A checked queue with everything derived from it. */
+export interface NormalizedQueue {
+  /** Lowercase `aa.dddd`, as lszcrypt and chzcrypt print it. */
+  readonly apqn: string;
+  readonly adapter: number;
+  readonly domain: number;
+  readonly mode: 'EP11' | 'Accel';
+  /** Lowercase hex without `0x` (EP11 only). */
+  readonly mkvp?: string;
+  readonly serialnr?: string;
+  /** Uppercase, e.g. `CEX8`. */
+  readonly mingen?: string;
+  readonly name: string;
+  /** SHA-256 of the name (EP11 only): the secret id pvsecret list shows. */
+  readonly secretId?: Uint8Array;
+}
+
+/** A checked plan. */
+export interface NormalizedPlan {
+  readonly guest: string;
+  readonly hdr: string;
+  readonly hostKeyDocuments: readonly string[];
+  readonly verify: false | { readonly certificates: readonly string[]; readonly crls: readonly string[]; readonly rootCa?: string; readonly offline: boolean };
+  readonly queues: readonly NormalizedQueue[];
+  /** Things that are allowed but probably not meant. */
+  readonly warnings: readonly string[];
+}
+
+const PLAN_KEYS = ['guest', 'hdr', 'hostKeyDocuments', 'noVerify', 'certificates', 'crls', 'rootCa', 'offline', 'queues'];
+const QUEUE_KEYS = ['apqn', 'mode', 'mkvp', 'serialnr', 'mingen', 'name'];
+const APQN_RE = /^([0-9a-fA-F]{2})\.([0-9a-fA-F]{4})$/;
+/** AP queue indexes (domains) are 8 bits wide: 256 domains per adapter at most. */
+const MAX_DOMAIN = 0xff;
+const MKVP_RE = /^(?:0x)?([0-9a-f]{32}|[0-9a-f]{64})$/;
+const SERIALNR_RE = /^\S{16}$/;
+const EP11_MINGEN = ['CEX8'];
+const ACCEL_MINGEN = ['CEX4', 'CEX5', 'CEX6', 'CEX7', 'CEX8'];
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
+const CONTROL_RE = /[\u0000-\u001f\u007f]/;
+
+function fail(message: string): never {
+  throw new InputError('ERR_PLAN', `plan: ${message}`);
+}
+
+const q = (s: string) => JSON.stringify(s);
+
+function checkKeys(obj: object, known: readonly string[], where: string): void {
+  for (const k of Object.keys(obj)) {
+    if (!known.includes(k)) fail(`${where}unknown key ${q(k)} (known: ${known.join(', ')})`);
+  }
+}
+
+function str(v: unknown, where: string): string {
+  if (typeof v !== 'string' || v.length === 0) fail(`${where}: expected a non-empty string`);
+  return v;
+}
+
+function optStr(v: unknown, where: string): string | undefined {
+  return v === undefined || v === null ? undefined : str(v, where);
+}
+
+function strList(v: unknown, where: string, min: number): string[] {
+  const list = typeof v === 'string' ? [v] : v;
+  if (!Array.isArray(list)) fail(`${where}: expected a list of paths`);
+  if (list.length < min) fail(`${where}: expected at least ${min} entr${min === 1 ? 'y' : 'ies'}`);
+  return list.map((x, i) => str(x, `${where}[${i}]`));
+}
+
+/** YAML plan files are read without type guessing, so booleans arrive as text. */
+function bool(v: unknown, where: string): boolean | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  return fail(`${where}: expected true or false`);
+}
+
+/** A name that reads the same on the guest: no control characters, no outer blanks (pvapconfig trims). */
+function checkName(v: string, where: string): string {
+  if (CONTROL_RE.test(v)) fail(`${where}: must not contain control characters`);
+  if (v.trim() !== v) fail(`${where}: must not start or end with whitespace (pvapconfig trims names, and the secret id would no longer match)`);
+  return v;
+}
+
+/**
+ * Parses an APQN written `adapter.domain` in hex (`16.001e`: two digits, a dot, four
+ * digits, any case, no `0x`). Returns undefined when malformed or out of range.
+ *
+ * @example
+ * ```ts
+ * parseApqn('16.001E') // { apqn: '16.001e', adapter: 22, domain: 30 }
+ * parseApqn('16.1e')   // undefined
+ * ```
+ */
+export function parseApqn(s: string): { apqn: string; adapter: number; domain: number } | undefined {
+  const m = typeof s === 'string' ? APQN_RE.exec(s) : null;
+  if (!m) return undefined;
+  const adapter = Number.parseInt(m[1] as string, 16);
+  const domain = Number.parseInt(m[2] as string, 16);
+  if (domain > MAX_DOMAIN) return undefined;
+  return { apqn: s.toLowerCase(), adapter, domain };
+}
+
+function checkQueue(raw: unknown, i: number, guest: string, warnings: string[]): NormalizedQueue {
+  const where = `queues[${i}]`;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`${where}: expected a mapping with apqn and mode`);
+  checkKeys(raw, QUEUE_KEYS, `${where}: `);
+  const r = raw as Record<string, unknown>;
+  const apqnText = str(r.apqn, `${where}.apqn`);
+  const parsed = parseApqn(apqnText);
+  if (!parsed) {
+    fail(`${where}.apqn: malformed APQN ${q(apqnText)} (expected adapter.domain in hex: two digits, a dot, four digits up to 00ff, e.g. 16.001e)`);
+  }
+  const modeText = str(r.mode, `${where}.mode`);
+  const mode = modeText.toLowerCase() === 'ep11' ? 'EP11' : modeText.toLowerCase() === 'accel' ? 'Accel' : undefined;
+  if (!mode) fail(`${where}.mode: ${q(modeText)} is not supported (expected EP11 or Accel; SE guests cannot use CCA queues)`);
+  const name = checkName(optStr(r.name, `${where}.name`) ?? `${guest}-${parsed.apqn}`, `${where}.name`);
+  const mkvpText = optStr(r.mkvp, `${where}.mkvp`);
+  const serialnr = optStr(r.serialnr, `${where}.serialnr`);
+  const mingenText = optStr(r.mingen, `${where}.mingen`);
+  const mingen = mingenText?.toUpperCase();
+  const allowed = mode === 'EP11' ? EP11_MINGEN : ACCEL_MINGEN;
+  if (mingen !== undefined && !allowed.includes(mingen)) {
+    fail(`${where}.mingen: ${q(mingenText as string)} is not valid for ${mode} queues (expected ${allowed.join(', ')})`);
+  }
+  if (mode === 'Accel') {
+    if (mkvpText !== undefined) warnings.push(`${where} (${parsed.apqn}): mkvp is ignored for accelerator queues`);
+    if (serialnr !== undefined) warnings.push(`${where} (${parsed.apqn}): serialnr is ignored for accelerator queues`);
+    return { ...parsed, mode, name, ...(mingen ? { mingen } : {}) };
+  }
+  if (mkvpText === undefined) fail(`${where}.mkvp: required for EP11 queues (the master-key verification pattern of the EP11 domain, 32 hex digits)`);
+  const mkvp = MKVP_RE.exec(mkvpText.toLowerCase())?.[1];
+  if (!mkvp) fail(`${where}.mkvp: ${q(mkvpText)} is not 32 or 64 hex digits (optionally with 0x)`);
+  if (serialnr !== undefined && !SERIALNR_RE.test(serialnr)) fail(`${where}.serialnr: ${q(serialnr)} is not 16 non-blank characters`);
+  return { ...parsed, mode, name, mkvp, ...(serialnr ? { serialnr } : {}), ...(mingen ? { mingen } : {}), secretId: secretId(name) };
+}
+
+/** Cross-queue rules: no duplicates, no shared names, one mode and one card per adapter. */
+function checkTogether(queues: readonly NormalizedQueue[]): void {
+  for (const [j, b] of queues.entries()) {
+    for (const [i, a] of queues.slice(0, j).entries()) {
+      if (a.apqn === b.apqn) fail(`queues[${j}]: APQN ${b.apqn} is listed twice (also queues[${i}])`);
+      if (a.name === b.name) fail(`queues[${j}].name: ${q(b.name)} is also the name of queues[${i}] (each queue needs its own association secret)`);
+      if (a.adapter === b.adapter && a.mode !== b.mode) {
+        fail(`queues[${j}]: adapter ${b.apqn.slice(0, 2)} is ${a.mode} in queues[${i}] but ${b.mode} here (an adapter runs all its domains in one mode)`);
+      }
+      if (a.adapter === b.adapter && a.serialnr && b.serialnr && a.serialnr !== b.serialnr) {
+        fail(`queues[${j}].serialnr: adapter ${b.apqn.slice(0, 2)} has serial number ${q(a.serialnr)} in queues[${i}] (one adapter is one card)`);
+      }
+    }
+  }
+}
+
+/**
+ * Checks a plan and derives names and ids. Reads nothing.
+ *
+ * @throws InputError `ERR_PLAN` naming the key and the rule broken
+ */
+export function validatePlan(plan: AssociationPlan): NormalizedPlan {
+  if (typeof plan !== 'object' || plan === null || Array.isArray(plan)) fail('expected a mapping with guest, hdr, hostKeyDocuments and queues');
+  checkKeys(plan, PLAN_KEYS, '');
+  const guest = checkName(str(plan.guest, 'guest'), 'guest');
+  const hdr = str(plan.hdr, 'hdr');
+  const hostKeyDocuments = strList(plan.hostKeyDocuments, 'hostKeyDocuments', 1);
+
+  const noVerify = bool(plan.noVerify, 'noVerify');
+  const offline = bool(plan.offline, 'offline');
+  const chainGiven = plan.certificates !== undefined || plan.crls !== undefined || plan.rootCa !== undefined || offline !== undefined;
+  let verify: NormalizedPlan['verify'];
+  if (noVerify) {
+    if (chainGiven) fail('noVerify: true excludes certificates, crls, rootCa and offline');
+    verify = false;
+  } else {
+    if (plan.certificates === undefined)
+      fail('certificates: required unless noVerify: true (the IBM Z signing key and intermediate CA that verify the host-key documents)');
+    const rootCa = optStr(plan.rootCa, 'rootCa');
+    verify = {
+      certificates: strList(plan.certificates, 'certificates', 1),
+      crls: plan.crls === undefined ? [] : strList(plan.crls, 'crls', 0),
+      ...(rootCa ? { rootCa } : {}),
+      offline: offline === true,
+    };
+  }
+
+  if (!Array.isArray(plan.queues) || plan.queues.length === 0) fail(`queues: expected a list of 1 to ${MAX_PLAN_QUEUES} AP queues`);
+  if (plan.queues.length > MAX_PLAN_QUEUES) {
+    fail(`queues: ${plan.queues.length} AP queues listed; an SE guest can use at most ${MAX_PLAN_QUEUES}`);
+  }
+  const warnings: string[] = [];
+  const queues = plan.queues.map((raw, i) => checkQueue(raw, i, guest, warnings));
+  checkTogether(queues);
+  if (verify === false) warnings.push('host-key verification is disabled (noVerify: true); the secrets may not be protected');
+  return { guest, hdr, hostKeyDocuments, verify, queues, warnings };
+}

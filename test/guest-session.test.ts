@@ -1,0 +1,193 @@
+/**
+ * The guest session: guest-setup.sh from a real plan, run by bash against stand-ins for
+ * pvsecret, lszcrypt, chzcrypt and pvapconfig (test/fixtures/fake-guest.sh) that keep
+ * sysfs-like state and check each request like the ultravisor would (bound to this
+ * guest's SE header, a key slot for this host). No SE guest runs here; the stand-ins
+ * follow s390-tools 2.43's output formats.
+ */
+
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PLAN_FILES, type PlanResult } from '../src/plan/index.js';
+import type { AssociationPlan } from '../src/plan/validate.js';
+import { type HostKey, hostKeysFromDocuments } from '../src/request/host-key.js';
+import { parseSeHeader, planAssociations } from './helpers/api.js';
+import { SAMPLES, sample } from './helpers/samples.js';
+
+const FAKE = join(import.meta.dirname, 'fixtures', 'fake-guest.sh');
+const MKVP = '5a3ff2a8d3e1c4b79ad0e6f1c2b38475';
+const idOf = (name: string) => createHash('sha256').update(name).digest('hex');
+
+const PLAN: AssociationPlan = {
+  guest: 'seguest',
+  hdr: 'sample-se.img',
+  hostKeyDocuments: ['HKD-sample-1.crt', 'HKD-sample-2.crt'],
+  noVerify: true,
+  queues: [
+    { apqn: '16.001e', mode: 'EP11', mkvp: `0x${MKVP}` },
+    { apqn: '17.001e', mode: 'EP11', mkvp: `0x${MKVP}` },
+    { apqn: '18.0005', mode: 'Accel' },
+  ],
+};
+
+interface Guest {
+  dir: string;
+  out: string;
+  env: NodeJS.ProcessEnv;
+  attr(q: string, a: string): string;
+  store(): { index: number; type: number; id: string }[];
+  log(): string[];
+}
+
+/** A guest with AP queues 16.001e, 17.001e (EP11) and 18.0005 (Accel), all unbound, and one unrelated secret stored. */
+function guest(result: PlanResult, o: { illicit?: string; hostKey?: 1 | 2 } = {}): Guest {
+  // the host this guest runs on
+  const dir = mkdtempSync(join(tmpdir(), 'se-guest-'));
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  for (const tool of ['pvsecret', 'lszcrypt', 'chzcrypt', 'pvapconfig']) {
+    writeFileSync(join(bin, tool), `#!/bin/sh\nexec bash "${FAKE}" ${tool} "$@"\n`);
+    chmodSync(join(bin, tool), 0o755);
+  }
+  const sys = join(dir, 'sys');
+  for (const [q, mode] of [
+    ['16.001e', 'EP11'],
+    ['17.001e', 'EP11'],
+    ['18.0005', 'Accel'],
+  ] as const) {
+    const qd = join(sys, 'bus/ap/devices', `card${q.slice(0, 2)}`, q);
+    mkdirSync(qd, { recursive: true });
+    writeFileSync(join(qd, 'se_bind'), 'unbound\n');
+    writeFileSync(join(qd, 'se_associate'), 'unassociated\n');
+    writeFileSync(join(qd, 'fake_mode'), `${mode}\n`);
+    if (mode === 'EP11') writeFileSync(join(qd, 'fake_mkvp'), `${MKVP}\n`);
+    if (o.illicit === q) writeFileSync(join(qd, 'fake_illicit'), '1\n');
+  }
+  const storeFile = join(dir, 'uv-store');
+  writeFileSync(storeFile, `0 6 ${idOf('some aes key')}\n`);
+  const out = join(dir, 'out');
+  mkdirSync(out);
+  for (const f of result.files) if (!f.secret) writeFileSync(join(out, f.path), f.bytes, { mode: f.mode ?? 0o644 });
+  const env = {
+    PATH: `${bin}:${process.env.PATH}`,
+    SYSFS_ROOT: sys,
+    FAKE_UV_STORE: storeFile,
+    FAKE_LOG: join(dir, 'calls.log'),
+    FAKE_HOST_KEY_HASH: Buffer.from((hostKeysFromDocuments([sample(`HKD-sample-${o.hostKey ?? 2}.crt`)])[0] as HostKey).hash).toString('hex'),
+    FAKE_SE_HEADER_TAG: Buffer.from(parseSeHeader(sample('sample-se.img')).tag).toString('hex'),
+  };
+  return {
+    dir,
+    out,
+    env,
+    attr: (q, a) => readFileSync(join(sys, 'bus/ap/devices', `card${q.slice(0, 2)}`, q, a), 'utf8').trim(),
+    store: () =>
+      readFileSync(storeFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' '))
+        .map(([index, type, id]) => ({ index: Number(index), type: Number(type), id: id as string })),
+    log: () => readFileSync(env.FAKE_LOG, 'utf8').trim().split('\n'),
+  };
+}
+
+function runScript(g: Guest, ...args: string[]) {
+  return spawnSync('bash', [join(g.out, PLAN_FILES.guestSetup), ...args], { env: g.env, cwd: g.dir, encoding: 'utf8' });
+}
+
+describe('guest-setup.sh in a (simulated) SE guest', () => {
+  it('adds the requests, binds and associates by secret index, and ends with every queue usable; a second run changes nothing', async () => {
+    const g = guest(await planAssociations(PLAN, { baseDir: SAMPLES }));
+    const r = runScript(g);
+    expect(r.stderr).toBe('Successfully added the secret\nSuccessfully added the secret\n');
+    expect(r.status).toBe(0);
+    const store = g.store();
+    const index = (name: string) => store.find((e) => e.id === idOf(name))?.index;
+    expect(store.map((e) => e.index)).toEqual([0, 1, 2]);
+    expect(index('seguest-16.001e')).toBe(1);
+    expect(index('seguest-17.001e')).toBe(2);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('+ ') || l.startsWith('ok:'))).toEqual([
+      '+ pvsecret add request-16.001e.bin',
+      '+ pvsecret add request-17.001e.bin',
+      '+ chzcrypt --se-bind 16.001e',
+      '+ chzcrypt --se-associate 1 16.001e',
+      '+ chzcrypt --se-bind 17.001e',
+      '+ chzcrypt --se-associate 2 17.001e',
+      '+ chzcrypt --se-bind 18.0005',
+      'ok: queue 16.001e is usable',
+      'ok: queue 17.001e is usable',
+      'ok: queue 18.0005 is usable',
+    ]);
+    expect(r.stdout).toMatch(/\n16\.001e +CEX8P EP11-Coproc .* usable\n/); // the lszcrypt -V table
+    expect(g.attr('16.001e', 'se_associate')).toBe('associated 1');
+    expect(g.attr('17.001e', 'se_associate')).toBe('associated 2');
+    expect(g.attr('18.0005', 'se_bind')).toBe('bound');
+
+    const again = runScript(g);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain(`secret seguest-16.001e (0x${idOf('seguest-16.001e')}) is already in the secret store; not adding it again\n`);
+    expect(again.stdout).toContain('queue 17.001e is already associated with secret index 2\n');
+    expect(again.stdout).toContain('queue 18.0005 is already bound\n');
+    expect(g.store()).toHaveLength(3);
+  });
+
+  it('--pvapconfig hands binding and association to pvapconfig with pvapconfig.yaml', async () => {
+    const g = guest(await planAssociations(PLAN, { baseDir: SAMPLES }));
+    const r = runScript(g, '--pvapconfig');
+    expect(r.status).toBe(0);
+    expect(g.log().filter((l) => l.startsWith('pvapconfig') || l.startsWith('chzcrypt'))).toEqual([
+      `pvapconfig --config ${g.out}/pvapconfig.yaml --strict --verbose`,
+    ]);
+    expect(g.attr('16.001e', 'se_associate')).toMatch(/^associated [12]$/);
+    expect(g.attr('17.001e', 'se_associate')).toMatch(/^associated [12]$/);
+    expect(g.attr('16.001e', 'se_associate')).not.toBe(g.attr('17.001e', 'se_associate'));
+    expect(r.stdout).toContain('ok: queue 18.0005 is usable\n');
+  });
+
+  it('stops with a clear message on an illicit queue', async () => {
+    const g = guest(await planAssociations(PLAN, { baseDir: SAMPLES }), { illicit: '17.001e' });
+    const r = runScript(g);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      "guest-setup: queue 17.001e is illicit: it is not available to this SE guest (check the guest's AP configuration on the host)\n",
+    );
+    expect(g.attr('16.001e', 'se_associate')).toBe('associated 1');
+  });
+
+  it('stops when the ultravisor refuses a request (built for another image, or not for this host)', async () => {
+    const g = guest(await planAssociations(PLAN, { baseDir: SAMPLES }));
+    g.env.FAKE_SE_HEADER_TAG = '00'.repeat(16);
+    const r = runScript(g);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('error: Ultravisor call returned an error: the request is not for this guest\n');
+    expect(g.store()).toHaveLength(1);
+    expect(g.attr('16.001e', 'se_bind')).toBe('unbound');
+    const h = guest(await planAssociations({ ...PLAN, hostKeyDocuments: ['HKD-sample-1.crt'] }, { baseDir: SAMPLES }), { hostKey: 2 });
+    const other = runScript(h);
+    expect(other.status).not.toBe(0);
+    expect(other.stderr).toContain('error: Ultravisor call returned an error: no key slot for this host\n');
+  });
+
+  it('the final lszcrypt check fails when a queue did not become usable (planned Accel, really EP11)', async () => {
+    const g = guest(await planAssociations(PLAN, { baseDir: SAMPLES }));
+    writeFileSync(join(g.env.SYSFS_ROOT as string, 'bus/ap/devices/card18/18.0005/fake_mode'), 'EP11\n');
+    const r = runScript(g);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('+ chzcrypt --se-bind 18.0005\n');
+    expect(r.stdout).toContain('ok: queue 17.001e is usable\n');
+    expect(r.stderr).toContain('guest-setup: queue 18.0005 is bound, not usable\n');
+  });
+
+  it('pvapconfig --strict failing stops the script', async () => {
+    const g = guest(await planAssociations(PLAN, { baseDir: SAMPLES }));
+    writeFileSync(join(g.env.SYSFS_ROOT as string, 'bus/ap/devices/card18/18.0005/fake_mode'), 'EP11\n');
+    const r = runScript(g, '--pvapconfig');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('Strict flag given and only 2 out of 3 AP config entries have been applied.\n');
+    expect(r.stdout).not.toContain('ok: queue');
+  });
+});
