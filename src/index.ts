@@ -15,6 +15,7 @@ export {
   InputError,
   CryptoError,
   CertificateError,
+  ChainOfTrustError,
   FileError,
   isSeSecretsError,
   type ErrorCode,
@@ -49,5 +50,13 @@ export {
   type SecretIdOptions,
 } from './request/index.js';
 export { hostKeysFromDocuments } from './request/host-key.js';
+export {
+  verifyHostKeyDocuments,
+  type VerifyHostKeyDocumentsOptions,
+  type HostKeyVerificationOptions,
+  type VerifiedHostKey,
+  type FetchCrl,
+} from './certs/verify.js';
+export { isVerifiedHostKey } from './certs/verified-host-key.js';
 export type { CryptoBackend, P521KeyPair } from './crypto/backend.js';
 export { portableBackend } from './crypto/portable.js';
