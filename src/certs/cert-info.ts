@@ -1,7 +1,9 @@
 /**
- * A parsed certificate with the raw bytes verification compares and verifies: pkijs
- * checks the structure and decodes the times; the fields are read from the original
- * DER (RFC 5280 §4.1) so nothing is re-encoded.
+ * A parsed certificate with the raw bytes verification compares and verifies: the
+ * fields are read from the original DER (RFC 5280 §4.1) so nothing is re-encoded;
+ * asn1js decodes the times. Structure is checked as strictly as OpenSSL's parser does
+ * (which the reference relies on) — no stricter, so no certificate pvsecret accepts is
+ * refused as unreadable.
  *
  * ```text
  * Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING }
@@ -14,7 +16,6 @@
  * @module
  */
 import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import { CertificateError } from '../errors.js';
 import { decodeAlgorithmIdentifier, type SignatureAlgorithm } from '../crypto/signature.js';
 import {
@@ -84,6 +85,16 @@ export interface CertInfo {
   readonly invalidExtensions: readonly string[];
 }
 
+/** Decodes a UTCTime or GeneralizedTime element (RFC 5280 §4.1.2.5). @throws DerError */
+export function readTime(t: Tlv | undefined, what: string): Date {
+  if (!t || t.cls !== 0 || (t.tag !== 23 && t.tag !== 24)) throw new DerError(`der: ${what} is not a time`);
+  const asn = asn1js.fromBER(t.raw);
+  const v = asn.result;
+  const d = v instanceof asn1js.UTCTime || v instanceof asn1js.GeneralizedTime ? v.toDate() : undefined;
+  if (asn.offset === -1 || !d || Number.isNaN(d.getTime())) throw new DerError(`der: ${what} is not a valid time`);
+  return d;
+}
+
 /** Reads `[3] EXPLICIT Extensions` (also used for CRLs' `[0]`). @throws DerError */
 export function readExtensions(wrapper: Tlv): RawExtension[] {
   const [seq, extra] = children(wrapper);
@@ -147,9 +158,6 @@ export function parseCertInfo(input: Uint8Array, source: string): CertInfo {
   try {
     const top = readTlv(input);
     const der = top.raw;
-    const asn = asn1js.fromBER(der);
-    if (asn.offset === -1) throw new DerError(asn.result.error || 'malformed DER');
-    const cert = new pkijs.Certificate({ schema: asn.result });
     const [tbsTlv, algTlv, sigTlv, extra] = children(expectUniversal(top, TAG_SEQUENCE, 'certificate'));
     if (!tbsTlv || !algTlv || !sigTlv || extra || !isUniversal(sigTlv, 3)) throw new DerError('der: certificate needs three fields');
     const f = children(expectUniversal(tbsTlv, TAG_SEQUENCE, 'tbsCertificate'));
@@ -161,7 +169,9 @@ export function parseCertInfo(input: Uint8Array, source: string): CertInfo {
     const serialTlv = expectUniversal(f[i++], TAG_INTEGER, 'serial number');
     const tbsAlg = expectUniversal(f[i++], TAG_SEQUENCE, 'signature algorithm');
     const issuer = decodeName(expectUniversal(f[i++], TAG_SEQUENCE, 'issuer').raw);
-    expectUniversal(f[i++], TAG_SEQUENCE, 'validity');
+    const [nb, na] = children(expectUniversal(f[i++], TAG_SEQUENCE, 'validity'));
+    const notBefore = readTime(nb, 'notBefore');
+    const notAfter = readTime(na, 'notAfter');
     const subject = decodeName(expectUniversal(f[i++], TAG_SEQUENCE, 'subject').raw);
     const spki = expectUniversal(f[i++], TAG_SEQUENCE, 'subject public key info').raw;
     let extensions: RawExtension[] = [];
@@ -178,8 +188,8 @@ export function parseCertInfo(input: Uint8Array, source: string): CertInfo {
       signature: bitStringBytes(sigTlv),
       issuer,
       subject,
-      notBefore: cert.notBefore.value,
-      notAfter: cert.notAfter.value,
+      notBefore,
+      notAfter,
       publicKey: decodePublicKey(spki),
       extensions,
       ...decodeKnown(extensions),

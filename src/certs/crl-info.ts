@@ -1,6 +1,6 @@
 /**
  * A parsed certificate revocation list (RFC 5280 §5.1), raw bytes kept for comparing
- * and verifying; pkijs checks the structure and decodes the times.
+ * and verifying (the times are decoded by asn1js, see `cert-info.ts`).
  *
  * ```text
  * CertificateList ::= SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue BIT STRING }
@@ -14,11 +14,9 @@
  *
  * @module
  */
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import { CertificateError } from '../errors.js';
 import { decodeAlgorithmIdentifier, type SignatureAlgorithm } from '../crypto/signature.js';
-import { readExtensionList, readExtensions } from './cert-info.js';
+import { readExtensionList, readExtensions, readTime } from './cert-info.js';
 import { DerError, TAG_INTEGER, TAG_SEQUENCE, bitStringBytes, children, expectUniversal, integerValue, isContext, isUniversal, readTlv, type Tlv } from './der.js';
 import {
   type AuthorityKeyId,
@@ -81,6 +79,7 @@ function decodeOne<T>(exts: readonly RawExtension[], oid: string, decode: (v: Ui
 function readEntry(e: Tlv): { entry: RevokedEntry; unhandledCritical: boolean } {
   const f = children(expectUniversal(e, TAG_SEQUENCE, 'revoked certificate'));
   const serial = integerValue(expectUniversal(f[0], TAG_INTEGER, 'revoked serial').content);
+  readTime(f[1], 'revocationDate');
   const exts = f[2] ? readExtensionList(f[2]) : [];
   const reason = decodeOne(exts, OID_CRL_REASON, decodeCrlReason).value;
   const unhandledCritical = exts.some((x) => x.critical && !HANDLED_CRITICAL_CRL_ENTRY_EXTENSIONS.has(x.oid));
@@ -92,9 +91,6 @@ export function parseCrlInfo(input: Uint8Array, source: string): CrlInfo {
   try {
     const top = readTlv(input);
     const der = top.raw;
-    const asn = asn1js.fromBER(der);
-    if (asn.offset === -1) throw new DerError(asn.result.error || 'malformed DER');
-    const crl = new pkijs.CertificateRevocationList({ schema: asn.result });
     const [tbsTlv, algTlv, sigTlv, extra] = children(expectUniversal(top, TAG_SEQUENCE, 'CRL'));
     if (!tbsTlv || !algTlv || !sigTlv || extra || !isUniversal(sigTlv, 3)) throw new DerError('der: CRL needs three fields');
     const f = children(expectUniversal(tbsTlv, TAG_SEQUENCE, 'tbsCertList'));
@@ -102,8 +98,8 @@ export function parseCrlInfo(input: Uint8Array, source: string): CrlInfo {
     if (isUniversal(f[0], TAG_INTEGER)) i++;
     const tbsAlg = expectUniversal(f[i++], TAG_SEQUENCE, 'signature algorithm');
     const issuer = decodeName(expectUniversal(f[i++], TAG_SEQUENCE, 'issuer').raw);
-    i++; // thisUpdate (decoded by pkijs)
-    if (f[i] && (isUniversal(f[i], 23) || isUniversal(f[i], 24))) i++; // nextUpdate
+    const thisUpdate = readTime(f[i++], 'thisUpdate');
+    const nextUpdate = isUniversal(f[i], 23) || isUniversal(f[i], 24) ? readTime(f[i++], 'nextUpdate') : undefined;
     const revoked: RevokedEntry[] = [];
     let unhandledCritical = false;
     if (isUniversal(f[i], TAG_SEQUENCE)) {
@@ -127,8 +123,8 @@ export function parseCrlInfo(input: Uint8Array, source: string): CrlInfo {
       signatureAlgorithm: decodeAlgorithmIdentifier(algTlv.raw),
       signature: bitStringBytes(sigTlv),
       issuer,
-      thisUpdate: crl.thisUpdate.value,
-      ...(crl.nextUpdate ? { nextUpdate: crl.nextUpdate.value } : {}),
+      thisUpdate,
+      ...(nextUpdate ? { nextUpdate } : {}),
       revoked,
       extensions,
       ...(akid.value ? { akid: akid.value } : {}),

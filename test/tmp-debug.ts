@@ -1,0 +1,12 @@
+import 'reflect-metadata';
+import { buildTestPki } from './fixtures/ibm-test-pki.js';
+import { readCrlFile, readCertificates } from '../src/certs/inputs.js';
+import { namesEqual, formatName } from '../src/certs/names.js';
+import { akidMatches } from '../src/certs/relations.js';
+const pki = await buildTestPki();
+const crl = readCrlFile(pki.files.get('inter_ca.crl')!, 'x')[0]!;
+const inter = readCertificates(pki.files.get('inter_ca.crt')!, 'i')[0]!;
+const ibm = readCertificates(pki.files.get('ibm.crt')!, 'i')[0]!;
+console.log(formatName(crl.issuer), '|', formatName(ibm.issuer), namesEqual(crl.issuer, ibm.issuer));
+console.log(crl.akid, crl.akidInvalid, inter.skid, akidMatches(inter, crl.akid), crl.idp, crl.delta, crl.idpInvalid, crl.thisUpdate, crl.nextUpdate);
+console.log(ibm.crlDistributionPoints);
