@@ -58,5 +58,6 @@ export {
   type FetchCrl,
 } from './certs/verify.js';
 export { isVerifiedHostKey } from './certs/verified-host-key.js';
+export { CRL_FETCH_TIMEOUT_MS } from './certs/crl-download.js';
 export type { CryptoBackend, P521KeyPair } from './crypto/backend.js';
 export { portableBackend } from './crypto/portable.js';

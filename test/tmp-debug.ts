@@ -1,12 +1,12 @@
 import 'reflect-metadata';
-import { buildTestPki } from './fixtures/ibm-test-pki.js';
-import { readCrlFile, readCertificates } from '../src/certs/inputs.js';
-import { namesEqual, formatName } from '../src/certs/names.js';
-import { akidMatches } from '../src/certs/relations.js';
+import { buildTestPki, FIXTURE_NOW } from './fixtures/ibm-test-pki.js';
+import { OWN_SCENARIOS, REFERENCE_SCENARIOS } from './fixtures/hkd-scenarios.js';
+import { verifyHostKeyDocuments } from './helpers/api.js';
 const pki = await buildTestPki();
-const crl = readCrlFile(pki.files.get('inter_ca.crl')!, 'x')[0]!;
-const inter = readCertificates(pki.files.get('inter_ca.crt')!, 'i')[0]!;
-const ibm = readCertificates(pki.files.get('ibm.crt')!, 'i')[0]!;
-console.log(formatName(crl.issuer), '|', formatName(ibm.issuer), namesEqual(crl.issuer, ibm.issuer));
-console.log(crl.akid, crl.akidInvalid, inter.skid, akidMatches(inter, crl.akid), crl.idp, crl.delta, crl.idpInvalid, crl.thisUpdate, crl.nextUpdate);
-console.log(ibm.crlDistributionPoints);
+const f = (n: string) => pki.files.get(n)!;
+for (const s of [...REFERENCE_SCENARIOS, ...OWN_SCENARIOS]) {
+  if (s.expect === 'ok') continue;
+  try {
+    await verifyHostKeyDocuments({ hostKeyDocuments: s.hkds.map(f), certificates: s.certs.map(f), ...(s.crls ? { crls: s.crls.map(f) } : {}), ...(s.rootCa ? { rootCa: f(s.rootCa) } : {}), offline: !s.online, now: FIXTURE_NOW, fetchCrl: async (u: string) => pki.files.get(s.downloads?.[u] ?? u) });
+  } catch (e: any) { console.log(s.name.padEnd(60).slice(0,60), e.code, e.reason ?? '', '|', e.message.replace(/.*\): /, '').slice(0, 110)); }
+}

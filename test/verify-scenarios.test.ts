@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ChainOfTrustError, isVerifiedHostKey, verifyHostKeyDocuments } from './helpers/api.js';
 import { FIXTURE_NOW, buildTestPki, type TestPki } from './fixtures/ibm-test-pki.js';
-import { OWN_SCENARIOS, REFERENCE_SCENARIOS, type Scenario } from './fixtures/hkd-scenarios.js';
+import { CHAIN_REASONS, OWN_SCENARIOS, REFERENCE_SCENARIOS, type Scenario } from './fixtures/hkd-scenarios.js';
 
 let pki: TestPki;
 beforeAll(async () => {
@@ -56,6 +56,7 @@ async function check(s: Scenario): Promise<void> {
     expect(err).toBeInstanceOf(ChainOfTrustError);
     expect((err as ChainOfTrustError).depth, (err as Error).message).toBe(s.depth);
     expect((err as Error).message).toContain(`error at level ${s.depth}`);
+    expect((err as ChainOfTrustError).reason, (err as Error).message).toBe(CHAIN_REASONS[s.name]);
   }
 }
 

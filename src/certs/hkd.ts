@@ -70,7 +70,7 @@ function sameIssuerAsSigningKey(hkd: CertInfo, signingKey: CertInfo): boolean {
 function p521HostKey(hkd: CertInfo, source: string): HostKey {
   const k = hkd.publicKey;
   if (k.algorithm !== OID_EC_PUBLIC_KEY || k.curve !== OID_P521) {
-    throw new CertificateError('ERR_HOST_KEY_NOT_P521', `host-key verification: ${source} holds a ${describeKey(k)} key (expected EC P-521)`);
+    throw new CertificateError('ERR_HOST_KEY_NOT_P521', `host-key verification: ${source} has a host key of type ${describeKey(k)} (expected EC P-521)`);
   }
   try {
     assertP521Point(k.key, `${source} public key`);
