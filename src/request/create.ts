@@ -121,7 +121,6 @@ export async function createAddSecretRequest(options: CreateAddSecretRequestOpti
   if (typeof options !== 'object' || options === null) throw new InputError('ERR_INVALID_OPTION', 'options: expected an object');
   const backend = options.backend ?? portableBackend;
   const tags = seHeaderTags(options.seHeader);
-  const hostKeys = await resolveHostKeys(options);
   const flags = flagsWord(options.flags);
   const cuid = options.cuid === undefined ? new Uint8Array(CUID_SIZE) : bytesOption(options.cuid, CUID_SIZE, 'options.cuid', 'ERR_CUID');
   const det = options.deterministic;
@@ -133,6 +132,9 @@ export async function createAddSecretRequest(options: CreateAddSecretRequestOpti
   let customerPrivateKey: Uint8Array | undefined;
   let plaintext: Uint8Array | undefined;
   try {
+    // Host keys last, as pvsecret: every other input error comes before a certificate
+    // error, and nothing is downloaded for a request that cannot be built anyway.
+    const hostKeys = await resolveHostKeys(options);
     let customerPublicKey: Uint8Array;
     if (det) {
       protectionKey = bytesOption(det.protectionKey, AES256_KEY_SIZE, 'deterministic.protectionKey').slice();
