@@ -3,6 +3,7 @@
  * exact error code, at a fixed time.
  */
 import 'reflect-metadata';
+import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ChainOfTrustError, isVerifiedHostKey, verifyHostKeyDocuments } from './helpers/api.js';
 import { FIXTURE_NOW, buildTestPki, type TestPki } from './fixtures/ibm-test-pki.js';
@@ -20,7 +21,7 @@ function file(name: string): Uint8Array {
 }
 
 /** Runs a scenario; online scenarios fetch distribution points from the fixture files. */
-export async function runScenario(s: Scenario) {
+async function runScenario(s: Scenario) {
   const fetched: string[] = [];
   return {
     fetched,
@@ -82,5 +83,28 @@ describe('named fixtures', () => {
   it('ran every fixture scenario, at least 30 failures among them', () => {
     expect(ran).toBe(OWN_SCENARIOS.length);
     expect(OWN_SCENARIOS.filter((s) => s.expect !== 'ok').length).toBeGreaterThanOrEqual(30);
+  });
+});
+
+describe('the fixtures are what their names say (checked with node:crypto)', () => {
+  const cert = (name: string) => new X509Certificate(Buffer.from(file(name)));
+  it('signatures', () => {
+    const ibm = cert('ibm.crt');
+    const inter = cert('inter_ca.crt');
+    for (const good of ['host.crt', 'host_rev.crt', 'host_armonk.crt', 'hkd-akid-mismatch.crt', 'hkd-rsa2048.crt', 'hkd-p256.crt']) {
+      expect(cert(good).verify(ibm.publicKey), good).toBe(true);
+    }
+    for (const bad of ['hkd-bad-signature.crt', 'hkd-issuer-mismatch.crt', 'fake_host.crt']) expect(cert(bad).verify(ibm.publicKey), bad).toBe(false);
+    expect(cert('ibm.crt').verify(inter.publicKey)).toBe(true);
+    expect(cert('ibm-bad-signature.crt').verify(inter.publicKey)).toBe(false);
+    expect(cert('inter_ca.crt').verify(cert('root_ca.crt').publicKey)).toBe(true);
+    expect(cert('inter_ca.crt').verify(cert('fake_root_ca.crt').publicKey)).toBe(false);
+  });
+  it('dates and keys', () => {
+    expect(new Date(cert('host_crt_expired.crt').validTo).getTime()).toBeLessThan(FIXTURE_NOW.getTime());
+    expect(new Date(cert('hkd-not-yet-valid.crt').validFrom).getTime()).toBeGreaterThan(FIXTURE_NOW.getTime());
+    expect(cert('host.crt').publicKey.asymmetricKeyDetails?.namedCurve).toBe('secp521r1');
+    expect(cert('hkd-p256.crt').publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(cert('hkd-rsa1024.crt').publicKey.asymmetricKeyDetails?.modulusLength).toBe(1024);
   });
 });
