@@ -4,10 +4,12 @@
  */
 import 'reflect-metadata';
 import { type Server, createServer } from 'node:http';
+import { type Server as TlsServer, createServer as createHttpsServer } from 'node:https';
+import * as x509 from '@peculiar/x509';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpCrlFetcher, verifyHostKeyDocuments, CRL_FETCH_TIMEOUT_MS } from './helpers/api.js';
-import { type SamplePki, hostKeyDocumentName, issue, pem, samplePki } from './fixtures/pki.js';
+import { type SamplePki, generateKeys, hostKeyDocumentName, issue, pem, privateKeyPkcs8Pem, samplePki } from './fixtures/pki.js';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
 const enc = new TextEncoder();
@@ -157,5 +159,49 @@ describe('createHttpCrlFetcher', () => {
     const pending = createHttpCrlFetcher({ timeoutMs: 10_000 })(`${base}/hang`, { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     expect(await pending).toBeUndefined();
+  });
+});
+
+describe('CRL download over HTTPS', () => {
+  let tls: TlsServer;
+  let tlsBase: string;
+  let caPem: string;
+  beforeAll(async () => {
+    const keys = await generateKeys('p256');
+    const cert = await x509.X509CertificateGenerator.createSelfSigned({
+      name: 'CN=127.0.0.1',
+      keys,
+      notBefore: new Date(Date.now() - 86_400_000),
+      notAfter: new Date(Date.now() + 86_400_000),
+      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+      extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: '127.0.0.1' }]), new x509.BasicConstraintsExtension(true, undefined, true)],
+    });
+    caPem = pem(cert);
+    tls = createHttpsServer({ key: await privateKeyPkcs8Pem(keys), cert: caPem }, (req, res) => {
+      const body = bodies.get(req.url ?? '/');
+      res.writeHead(body ? 200 : 404);
+      res.end(body ?? 'not found');
+    });
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    tlsBase = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    tls.closeAllConnections();
+    return new Promise<void>((resolve) => tls.close(() => resolve()));
+  });
+
+  it('fetches from an https distribution point whose server is trusted', async () => {
+    const hkd = await issue(pki.signingKey, {
+      name: hostKeyDocumentName('https-dp'),
+      notBefore: new Date('2025-01-01T00:00:00Z'),
+      notAfter: new Date('2045-01-01T00:00:00Z'),
+      keyAlg: 'p521',
+      crlUrls: [`${tlsBase}/signing-key.crl`],
+    });
+    const chainCrls = [new Uint8Array(pki.intermediateCrl.rawData), new Uint8Array(pki.rootCrl.rawData)];
+    const keys = await verifyHostKeyDocuments({ ...options(pki, [der(hkd)]), crls: chainCrls, fetchCrl: createHttpCrlFetcher({ ca: caPem }) });
+    expect(keys).toHaveLength(1);
+    // An untrusted server certificate is a failed download, like any other.
+    await expect(verifyHostKeyDocuments({ ...options(pki, [der(hkd)]), crls: chainCrls })).rejects.toMatchObject({ code: 'ERR_NO_VALID_CRL' });
   });
 });

@@ -22,13 +22,17 @@ export const CRL_USER_AGENT = 'se-secrets-crl';
 export interface HttpCrlFetcherOptions {
   /** Time limit for the whole transfer, redirects included; default 3000 ms. */
   readonly timeoutMs?: number;
+  /** CA certificates (PEM) to trust for `https:` instead of Node's defaults (e.g. behind a TLS-inspecting proxy). */
+  readonly ca?: string | readonly string[];
 }
 
-function get(url: URL, signal: AbortSignal, redirects: number): Promise<Uint8Array | undefined> {
-  const send = url.protocol === 'https:' ? httpsRequest : url.protocol === 'http:' ? httpRequest : undefined;
-  if (!send) return Promise.resolve(undefined);
+function get(url: URL, signal: AbortSignal, redirects: number, ca: string[] | undefined): Promise<Uint8Array | undefined> {
+  const https = url.protocol === 'https:';
+  if (!https && url.protocol !== 'http:') return Promise.resolve(undefined);
+  const send = https ? httpsRequest : httpRequest;
+  const options = { method: 'GET', signal, headers: { 'user-agent': CRL_USER_AGENT, accept: '*/*' }, ...(https && ca ? { ca } : {}) };
   return new Promise((resolve) => {
-    const req = send(url, { method: 'GET', signal, headers: { 'user-agent': CRL_USER_AGENT, accept: '*/*' } }, (res) => {
+    const req = send(url, options, (res) => {
       const status = res.statusCode ?? 0;
       const location = res.headers.location;
       if (status >= 300 && status < 400 && location) {
@@ -40,7 +44,7 @@ function get(url: URL, signal: AbortSignal, redirects: number): Promise<Uint8Arr
         } catch {
           return resolve(undefined);
         }
-        return resolve(get(next, signal, redirects + 1));
+        return resolve(get(next, signal, redirects + 1, ca));
       }
       if (status < 200 || status >= 300) {
         res.resume();
@@ -76,6 +80,7 @@ function get(url: URL, signal: AbortSignal, redirects: number): Promise<Uint8Arr
  */
 export function createHttpCrlFetcher(options: HttpCrlFetcherOptions = {}): FetchCrl {
   const timeoutMs = options.timeoutMs ?? CRL_FETCH_TIMEOUT_MS;
+  const ca = options.ca === undefined ? undefined : typeof options.ca === 'string' ? [options.ca] : [...options.ca];
   return async (url, opts) => {
     let parsed: URL;
     try {
@@ -88,7 +93,7 @@ export function createHttpCrlFetcher(options: HttpCrlFetcherOptions = {}): Fetch
     const onAbort = () => controller.abort();
     opts?.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await get(parsed, controller.signal, 0);
+      return await get(parsed, controller.signal, 0, ca);
     } finally {
       clearTimeout(timer);
       opts?.signal?.removeEventListener('abort', onAbort);
