@@ -91,6 +91,21 @@ export class InputError extends SeSecretsError {}
 export class CryptoError extends SeSecretsError {}
 /** A certificate, CRL or host-key document failed parsing or verification. */
 export class CertificateError extends SeSecretsError {}
+/**
+ * The IBM Z signing key does not chain to a trusted root (code `ERR_SIGNING_KEY_UNTRUSTED`).
+ * `depth` is the failing certificate's place in the chain (0 = the signing key,
+ * 1 = the intermediate CA, …), as pvsecret's "Error occurred at level N"; `reason`
+ * names the failed check (e.g. `crl-missing`, `revoked`, `expired`, `issuer-not-found`).
+ */
+export class ChainOfTrustError extends CertificateError {
+  readonly depth: number;
+  readonly reason: string;
+  constructor(depth: number, reason: string, message: string, options?: { cause?: unknown }) {
+    super('ERR_SIGNING_KEY_UNTRUSTED', message, options);
+    this.depth = depth;
+    this.reason = reason;
+  }
+}
 /** A file could not be read or written (Node-only modules). */
 export class FileError extends SeSecretsError {}
 

@@ -15,6 +15,7 @@ export {
   InputError,
   CryptoError,
   CertificateError,
+  ChainOfTrustError,
   FileError,
   isSeSecretsError,
   type ErrorCode,
@@ -64,6 +65,15 @@ export {
   maxUserDataSize,
 } from './request/index.js';
 export { hostKeysFromDocuments } from './request/host-key.js';
+export {
+  verifyHostKeyDocuments,
+  type VerifyHostKeyDocumentsOptions,
+  type HostKeyVerificationOptions,
+  type VerifiedHostKey,
+  type FetchCrl,
+} from './certs/verify.js';
+export { isVerifiedHostKey } from './certs/verified-host-key.js';
+export { CRL_FETCH_TIMEOUT_MS } from './certs/crl-download.js';
 export type { CryptoBackend, P521KeyPair } from './crypto/backend.js';
 export { portableBackend } from './crypto/portable.js';
 export {
@@ -95,5 +105,5 @@ export {
 } from './request/decrypt.js';
 export { diffAddSecretRequests, type AddSecretRequestDiff, type FieldDiff } from './request/diff.js';
 export { hostKeysNotInHeader, assertHostKeysInHeader, hostKeyMismatchMessage } from './request/host-match.js';
-export type { HostKeyVerification, HostKeyVerificationOptions } from './request/verified-host-keys.js';
+export type { HostKeyVerification } from './request/verified-host-keys.js';
 export { parseP521PrivateKey } from './crypto/keys.js';

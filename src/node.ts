@@ -4,16 +4,19 @@
  *
  * @module
  */
+import { type HostKeyVerificationOptions, type VerifiedHostKey, type VerifyHostKeyDocumentsOptions, verifyHostKeyDocuments as verifyPortable } from './certs/verify.js';
 import { nodeBackend } from './crypto/node.js';
+import { fetchCrlOverHttp } from './node/fetch-crl.js';
+import { platformRootCertificates } from './node/root-store.js';
 import { type CreateAddSecretRequestOptions, createAddSecretRequest as createPortable } from './request/create.js';
 import {
   type VerifiedAddSecretRequest,
   type VerifyAddSecretRequestOptions,
-  verifyAddSecretRequest as verifyPortable,
+  verifyAddSecretRequest as verifyRequestPortable,
 } from './request/verify.js';
-import { type PlanOptions, type PlanResult, planAssociations as planPortable } from './plan/plan.js';
+import { type PlanOptions, type PlanResult, planAssociationsWith } from './plan/plan.js';
 import type { AssociationPlan } from './plan/validate.js';
-import { type BatchItem, type BatchOptions, type BatchResult, createAddSecretRequests as batchPortable } from './request/batch.js';
+import { type BatchItem, type BatchOptions, type BatchResult, createAddSecretRequestsWith } from './request/batch.js';
 import { type DecryptKey, type DecryptedAddSecretRequest, decryptAddSecretRequest as decryptPortable } from './request/decrypt.js';
 import { nodePlanOptions } from './node/plan.js';
 
@@ -23,13 +26,36 @@ export { nodeBackend } from './crypto/node.js';
 export { planAssociationsFromFile, nodePlanOptions } from './node/plan.js';
 export { readBatchFile, type BatchPlan } from './node/batch-file.js';
 export { readFileBytes, writeFileAtomic, writeFilesAtomic, ensureDirectory, SECRET_FILE_MODE, type OutputFile } from './node/files.js';
+export { createHttpCrlFetcher, fetchCrlOverHttp, type HttpCrlFetcherOptions } from './node/fetch-crl.js';
+export { platformRootCertificates } from './node/root-store.js';
+
+/** Verification options with the Node defaults filled in: platform roots, HTTP CRL download. */
+function withNodeDefaults<T extends HostKeyVerificationOptions>(options: T): T {
+  if (typeof options !== 'object' || options === null) return options;
+  return {
+    ...options,
+    ...(options.rootCa === undefined && options.trustedRoots === undefined ? { trustedRoots: platformRootCertificates() } : {}),
+    ...(options.fetchCrl === undefined ? { fetchCrl: fetchCrlOverHttp } : {}),
+  };
+}
 
 /**
- * Builds an add-secret request (node:crypto backend unless `backend` is given).
- * See the portable `createAddSecretRequest` for the options.
+ * Verifies host-key documents (see the portable `verifyHostKeyDocuments`). Under Node,
+ * without `rootCa` the platform's trusted roots are used (Node's bundled roots and the
+ * system store), and CRLs are downloaded over HTTP(S) unless `offline`.
+ */
+export function verifyHostKeyDocuments(options: VerifyHostKeyDocumentsOptions): Promise<VerifiedHostKey[]> {
+  return verifyPortable(withNodeDefaults(options));
+}
+
+/**
+ * Builds an add-secret request (node:crypto backend unless `backend` is given; with
+ * `verify: { … }` the Node verification defaults apply). See the portable
+ * `createAddSecretRequest` for the options.
  */
 export function createAddSecretRequest(options: CreateAddSecretRequestOptions): Promise<Uint8Array> {
-  return createPortable({ backend: nodeBackend, ...options });
+  const verify = options?.verify;
+  return createPortable({ backend: nodeBackend, ...options, ...(verify ? { verify: withNodeDefaults(verify) } : {}) });
 }
 
 /**
@@ -37,7 +63,7 @@ export function createAddSecretRequest(options: CreateAddSecretRequestOptions): 
  * `backend` is given). See the portable `verifyAddSecretRequest`.
  */
 export function verifyAddSecretRequest(bytes: Uint8Array, options: VerifyAddSecretRequestOptions = {}): Promise<VerifiedAddSecretRequest> {
-  return verifyPortable(bytes, { backend: nodeBackend, ...options });
+  return verifyRequestPortable(bytes, { backend: nodeBackend, ...options });
 }
 
 /**
@@ -52,12 +78,12 @@ export function verifyAddSecretRequest(bytes: Uint8Array, options: VerifyAddSecr
 export function planAssociations(plan: AssociationPlan, options: PlanOptions = {}): Promise<PlanResult> {
   // A caller's own reader also reads the SE header, unless it gives a header reader too.
   const defaults = options.readFile ? { backend: nodePlanOptions.backend } : nodePlanOptions;
-  return planPortable(plan, { ...defaults, ...options });
+  return planAssociationsWith(verifyHostKeyDocuments, plan, { ...defaults, ...options });
 }
 
 /** Builds many requests (node:crypto backend unless `backend` is given). See the portable one. */
 export function createAddSecretRequests(batch: readonly BatchItem[], options: BatchOptions = {}): Promise<BatchResult> {
-  return batchPortable(batch, { backend: nodeBackend, ...options });
+  return createAddSecretRequestsWith(verifyHostKeyDocuments, batch, { backend: nodeBackend, ...options });
 }
 
 /** Decrypts a request (node:crypto backend unless `backend` is given). See the portable one. */

@@ -14,6 +14,7 @@ import { progressBar } from '../src/cli/progress.js';
 import { nodeBackend } from '../src/crypto/node.js';
 import { writeFilesAtomic } from '../src/node/files.js';
 import { type BatchItem, createAddSecretRequestsWith } from '../src/request/batch.js';
+import { verifyHostKeyDocuments } from '../src/certs/verify.js';
 import { hostKeysFromDocuments } from '../src/request/host-key.js';
 import type { VerifyHostKeyDocumentsFn } from '../src/request/verified-host-keys.js';
 import { sealSeHeader } from './fixtures/se-image.js';
@@ -31,12 +32,20 @@ const oneHostHeader = () => sealSeHeader(nodeBackend, { hostKeys: [new Uint8Arra
 describe('createAddSecretRequests', () => {
   it('verifies each distinct chain once, for all the documents used with it', async () => {
     const calls: { docs: string[]; crls: number }[] = [];
+    // the real verifier, counted
     const counting: VerifyHostKeyDocumentsFn = async (o) => {
       calls.push({ docs: o.hostKeyDocuments.map((d) => sha256hex(d)), crls: o.crls?.length ?? 0 });
-      return hostKeysFromDocuments([...o.hostKeyDocuments]);
+      return verifyHostKeyDocuments(o);
     };
-    const chainA = { certificates: [sample('ibm-z-host-key-signing.crt'), sample('intermediate-ca.crt')], crls: [sample('ibm-z-host-key.crl')] };
-    const chainB = { ...chainA, crls: [sample('ibm-z-host-key.crl'), sample('intermediate-ca.crl')] };
+    const crls = [sample('ibm-z-host-key.crl'), sample('intermediate-ca.crl'), sample('root-ca.crl')];
+    const chainA = {
+      certificates: [sample('ibm-z-host-key-signing.crt'), sample('intermediate-ca.crt')],
+      crls,
+      rootCa: sample('root-ca.crt'),
+      offline: true,
+      now: new Date('2026-06-01T00:00:00Z'),
+    };
+    const chainB = { ...chainA, crls: [...crls, sample('root-ca.crl')] };
     const item = (name: string, docs: Uint8Array[], verify: BatchItem['verify']): BatchItem => ({
       secret: { type: 'association', name },
       seHeader: hdr,
@@ -50,8 +59,8 @@ describe('createAddSecretRequests', () => {
       { backend: nodeBackend, onProgress: (d, t) => progress.push([d, t]) },
     );
     expect(calls).toEqual([
-      { docs: [sha256hex(hkd1), sha256hex(hkd2)], crls: 1 },
-      { docs: [sha256hex(hkd1)], crls: 2 },
+      { docs: [sha256hex(hkd1), sha256hex(hkd2)], crls: 3 },
+      { docs: [sha256hex(hkd1)], crls: 4 },
     ]);
     expect(progress).toEqual([
       [1, 5],
@@ -86,10 +95,11 @@ describe('createAddSecretRequests', () => {
     expect(e.message).toMatch(/^batch entry 2 \(g2\.bin\): host-key match: /);
   });
 
-  it('verification needs issue 3 on this branch; bad entries name themselves', async () => {
-    const chain = { certificates: [sample('ibm-z-host-key-signing.crt')] };
+  it('a chain that does not verify stops the batch; bad entries name themselves', async () => {
+    // no intermediate CA: the signing key cannot be chained to the root
+    const chain = { certificates: [sample('ibm-z-host-key-signing.crt')], rootCa: sample('root-ca.crt'), offline: true };
     expect(await codeOf(createAddSecretRequests([{ secret: { type: 'meta' }, seHeader: hdr, hostKeyDocuments: [hkd1], verify: chain }]))).toBe(
-      'ERR_VERIFY_REQUIRED',
+      'ERR_SIGNING_KEY_UNTRUSTED',
     );
     const e = await createAddSecretRequests([
       { secret: { type: 'meta' }, seHeader: hdr, hostKeyDocuments: [hkd1], verify: false },

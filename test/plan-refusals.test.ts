@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { verifyHostKeyDocuments } from '../src/certs/verify.js';
 import { nodeBackend } from '../src/crypto/node.js';
 import { CertificateError } from '../src/errors.js';
 import { parseAssociationPlan } from '../src/plan/parse.js';
@@ -213,17 +214,27 @@ describe('plan inputs: host keys that are not verified, not usable, or not in th
         now,
       },
     ]);
-    // The default verifier is issue 3's; until it is merged the branch refuses to pretend.
-    expect(await codeOf(planAssociations(plan, { baseDir: SAMPLES }))).toBe('ERR_VERIFY_REQUIRED');
+    // The real verifier: without the CRLs of the intermediate and the root the chain is untrusted …
+    expect(await codeOf(planAssociations(plan, { baseDir: SAMPLES }))).toBe('ERR_SIGNING_KEY_UNTRUSTED');
+    // … with them the plan verifies
+    const full = { ...plan, crls: ['ibm-z-host-key.crl', 'intermediate-ca.crl', 'root-ca.crl'] };
+    expect((await planAssociations(full, { baseDir: SAMPLES })).manifest.hostKeysVerified).toBe(true);
   });
 
   it('a verified plan records it; verified host keys must cover every document', async () => {
-    const accept: VerifyHostKeyDocumentsFn = async (o) => hostKeysFromDocuments([...o.hostKeyDocuments]);
-    const plan = { ...base, noVerify: undefined, certificates: ['ibm-z-host-key-signing.crt'] };
+    const accept: VerifyHostKeyDocumentsFn = (o) => verifyHostKeyDocuments(o);
+    const plan = {
+      ...base,
+      noVerify: undefined,
+      certificates: ['ibm-z-host-key-signing.crt', 'intermediate-ca.crt'],
+      crls: ['ibm-z-host-key.crl', 'intermediate-ca.crl', 'root-ca.crl'],
+      rootCa: 'root-ca.crt',
+      offline: true,
+    };
     const r = await planAssociationsWith(accept, plan, { baseDir: SAMPLES, readFile, backend: nodeBackend });
     expect(r.manifest.hostKeysVerified).toBe(true);
     expect(r.warnings).toEqual([]);
-    const onlyFirst: VerifyHostKeyDocumentsFn = async (o) => hostKeysFromDocuments([o.hostKeyDocuments[0] as Uint8Array]);
+    const onlyFirst: VerifyHostKeyDocumentsFn = async (o) => (await verifyHostKeyDocuments(o)).slice(0, 1);
     expect(await codeOf(planAssociationsWith(onlyFirst, plan, { baseDir: SAMPLES, readFile, backend: nodeBackend }))).toBe('ERR_VERIFY_REQUIRED');
   });
 

@@ -184,7 +184,7 @@ describe('request core: option errors', () => {
   const base = { secret: { type: 'meta' as const }, seHeader: hdr, hostKeys: [hkd1], verify: false as const };
   it.each([
     ['no verify choice', { verify: undefined }, 'ERR_VERIFY_REQUIRED'],
-    ['verify: true', { verify: true }, 'ERR_VERIFY_REQUIRED'],
+    ['verify: true', { verify: true }, 'ERR_INVALID_OPTION'],
     ['no host keys', { hostKeys: [] }, 'ERR_HOST_KEY_COUNT'],
     ['256 host keys', { hostKeys: Array(256).fill(hkd1) }, 'ERR_HOST_KEY_COUNT'],
     ['host keys not an array', { hostKeys: hkd1 }, 'ERR_INVALID_OPTION'],

@@ -6,3 +6,12 @@
 export { decodePem, encodePem, looksLikePem, type PemBlock } from './pem.js';
 export { parseCertificates } from './x509.js';
 export { hostKeyFromCertificate, hostKeysFromDocuments, type HostKey } from '../request/host-key.js';
+export {
+  verifyHostKeyDocuments,
+  type VerifyHostKeyDocumentsOptions,
+  type HostKeyVerificationOptions,
+  type VerifiedHostKey,
+  type FetchCrl,
+} from './verify.js';
+export { isVerifiedHostKey } from './verified-host-key.js';
+export { CRL_FETCH_TIMEOUT_MS } from './crl-download.js';

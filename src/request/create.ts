@@ -15,6 +15,7 @@ import { CUID_SIZE, FLAG_DISABLE_DUMP, encodeRequestAad } from './asrcb.js';
 import { type ExtensionSecretOption, extensionSecretBytes } from './ext-secret.js';
 import { type EncodedSecret, type SecretSpec, encodeGuestSecret } from './guest-secret.js';
 import type { HostKey } from './host-key.js';
+import type { HostKeyVerificationOptions, VerifiedHostKey } from '../certs/verify.js';
 import { resolveHostKeys } from './resolve-host-keys.js';
 import { wrapKeySlot } from './keyslot.js';
 import { encodeSecretHeader } from './secret.js';
@@ -42,13 +43,18 @@ export interface CreateAddSecretRequestOptions {
   readonly secret: SecretSpec;
   /** The guest's SE header or SE image bytes, or just its tags. */
   readonly seHeader: Uint8Array | SeHeaderTags;
-  /** Host-key documents (PEM or DER; a PEM may hold several) or host keys. */
+  /**
+   * Host-key documents (PEM or DER; a PEM may hold several) or host keys — for
+   * instance the {@link VerifiedHostKey}s `verifyHostKeyDocuments` returned.
+   */
   readonly hostKeys: readonly (Uint8Array | HostKey)[];
   /**
-   * Host-key verification. `false` builds on unverified keys (pvsecret `--no-verify`);
-   * it must be said explicitly.
+   * Host-key verification: `{ certificates, crls?, rootCa?, offline?, now?, fetchCrl? }`
+   * verifies the documents as pvsecret `-C … --crl …` does; `false` builds on
+   * unverified keys (pvsecret `--no-verify`). It may be left out only when every host
+   * key comes from `verifyHostKeyDocuments`; otherwise that is `ERR_VERIFY_REQUIRED`.
    */
-  readonly verify: false;
+  readonly verify?: false | HostKeyVerificationOptions;
   readonly flags?: RequestFlags;
   /** Configuration unique ID, 16 bytes; zero when absent. */
   readonly cuid?: Uint8Array;
@@ -124,13 +130,13 @@ export function flagsWord(flags: RequestFlags | undefined): bigint {
  * @throws InputError `ERR_VERIFY_REQUIRED`, `ERR_INVALID_OPTION`, `ERR_HOST_KEY_COUNT`,
  *   `ERR_SECRET_NAME`, `ERR_SECRET_SIZE`, `ERR_SECRET_KEY_TYPE`, `ERR_KEY_PARSE`, `ERR_CUID`,
  *   `ERR_FLAGS`, `ERR_USER_DATA_SIZE`, `ERR_USER_KEY_TYPE`; HeaderError `ERR_HEADER_*`;
- *   CertificateError `ERR_CERT_PARSE`, `ERR_HOST_KEY_NOT_P521`; CryptoError `ERR_INVALID_PRIVATE_KEY`
+ *   CertificateError `ERR_CERT_PARSE`, `ERR_HOST_KEY_NOT_P521`; CryptoError `ERR_INVALID_PRIVATE_KEY`;
+ *   and, with `verify: { … }`, every code of `verifyHostKeyDocuments`
  */
 export async function createAddSecretRequest(options: CreateAddSecretRequestOptions): Promise<Uint8Array> {
   if (typeof options !== 'object' || options === null) throw new InputError('ERR_INVALID_OPTION', 'options: expected an object');
   const backend = options.backend ?? portableBackend;
   const tags = seHeaderTags(options.seHeader);
-  const hostKeys = await resolveHostKeys(options);
   const flags = flagsWord(options.flags);
   const cuid = options.cuid === undefined ? new Uint8Array(CUID_SIZE) : bytesOption(options.cuid, CUID_SIZE, 'options.cuid', 'ERR_CUID');
   const det = options.deterministic;
@@ -145,6 +151,9 @@ export async function createAddSecretRequest(options: CreateAddSecretRequestOpti
   try {
     secret = encodeGuestSecret(options.secret, backend);
     ext = extensionSecretBytes(options.extensionSecret, tags.tag);
+    // Host keys last, as pvsecret: every other input error comes before a certificate
+    // error, and nothing is downloaded for a request that cannot be built anyway.
+    const hostKeys = await resolveHostKeys(options);
     let customerPublicKey: Uint8Array;
     if (det) {
       protectionKey = bytesOption(det.protectionKey, AES256_KEY_SIZE, 'deterministic.protectionKey').slice();

@@ -21,4 +21,4 @@ export { createAddSecretRequests, type BatchItem, type BatchOptions, type BatchR
 export { decryptAddSecretRequest, type DecryptKey, type HostPrivateKeyInput, type CustomerPrivateKeyInput, type DecryptedAddSecretRequest } from './decrypt.js';
 export { diffAddSecretRequests, type AddSecretRequestDiff, type FieldDiff } from './diff.js';
 export { hostKeysNotInHeader, assertHostKeysInHeader, hostKeyMismatchMessage, describeHostKey } from './host-match.js';
-export type { HostKeyVerification, HostKeyVerificationOptions } from './verified-host-keys.js';
+export type { HostKeyVerification } from './verified-host-keys.js';

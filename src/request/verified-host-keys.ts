@@ -7,33 +7,19 @@
  * same certificates, CRLs, root CA and `offline` setting — is verified once, for all the
  * documents used with it, and every request then gets the verified host keys.
  *
- * MERGE NOTE (lead): this is the only place that calls host-key verification
- * (`verifyHostKeyDocuments`, issue 3) and the only place that decides how verified keys
- * reach `createAddSecretRequest`. On the `plan` branch the verifier is not present, so
- * {@link defaultVerifyHostKeyDocuments} refuses and {@link requestHostKeyOptions} passes
- * `verify: false`; wire both to issue 3 as the comments below say.
+ * This is the one place batches and plans call host-key verification and decide how
+ * verified keys reach `createAddSecretRequest` (as `VerifiedHostKey` objects, which need
+ * no `verify` option).
  *
  * @module
  */
 import { sha256 } from '../crypto/hash.js';
 import { InputError } from '../errors.js';
 import { equalBytes, toHex } from '../internal/bytes.js';
+import { type HostKeyVerificationOptions, verifyHostKeyDocuments } from '../certs/verify.js';
 import { type HostKey, hostKeysFromDocuments } from './host-key.js';
 
-/** How host-key documents are checked against IBM's chain of trust (the options of `create`). */
-export interface HostKeyVerificationOptions {
-  /** The IBM Z signing key and the intermediate CA (files may hold several certificates). */
-  readonly certificates: readonly Uint8Array[];
-  readonly crls?: readonly Uint8Array[];
-  /** Root CA; the runtime's trust store when absent. */
-  readonly rootCa?: Uint8Array;
-  /** Do not download CRLs. */
-  readonly offline?: boolean;
-  /** Verification time (default: now). */
-  readonly now?: Date;
-  /** CRL download (default: HTTP, Node only). */
-  readonly fetchCrl?: (url: string) => Promise<Uint8Array | undefined>;
-}
+export type { HostKeyVerificationOptions };
 
 /** `false` builds on unverified host keys (pvsecret `--no-verify`). */
 export type HostKeyVerification = false | HostKeyVerificationOptions;
@@ -43,13 +29,8 @@ export type VerifyHostKeyDocumentsFn = (
   options: { readonly hostKeyDocuments: readonly Uint8Array[] } & HostKeyVerificationOptions,
 ) => Promise<readonly HostKey[]>;
 
-/**
- * The verifier used by default.
- * MERGE: replace the body with `return verifyHostKeyDocuments(options);` (issue 3).
- */
-export const defaultVerifyHostKeyDocuments: VerifyHostKeyDocumentsFn = async () => {
-  throw new InputError('ERR_VERIFY_REQUIRED', 'host-key verification: not available in this build (use noVerify: true)');
-};
+/** The verifier used by default: the portable {@link verifyHostKeyDocuments}. */
+export const defaultVerifyHostKeyDocuments: VerifyHostKeyDocumentsFn = (options) => verifyHostKeyDocuments(options);
 
 /** Host keys of one request, and whether they were verified. */
 export interface ResolvedHostKeys {
@@ -58,12 +39,11 @@ export interface ResolvedHostKeys {
 }
 
 /**
- * The host-key part of `createAddSecretRequest`'s options.
- * MERGE: return `{ hostKeys: r.hostKeys }` when `r.verified` (issue 3 accepts
- * VerifiedHostKey objects without `verify`), `{ hostKeys, verify: false }` otherwise.
+ * The host-key part of `createAddSecretRequest`'s options: verified keys go alone (they
+ * carry their verification), unverified ones with an explicit `verify: false`.
  */
-export function requestHostKeyOptions(r: ResolvedHostKeys): { hostKeys: readonly HostKey[]; verify: false } {
-  return { hostKeys: r.hostKeys, verify: false };
+export function requestHostKeyOptions(r: ResolvedHostKeys): { hostKeys: readonly HostKey[]; verify?: false } {
+  return r.verified ? { hostKeys: r.hostKeys } : { hostKeys: r.hostKeys, verify: false };
 }
 
 const hashOf = (b: Uint8Array) => toHex(sha256(b));

@@ -1,0 +1,203 @@
+/**
+ * A parsed certificate with the raw bytes verification compares and verifies: the
+ * fields are read from the original DER (RFC 5280 §4.1) so nothing is re-encoded;
+ * asn1js decodes the times. Structure is checked as strictly as OpenSSL's parser does
+ * (which the reference relies on) — no stricter, so no certificate pvsecret accepts is
+ * refused as unreadable.
+ *
+ * ```text
+ * Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING }
+ * TBSCertificate ::= SEQUENCE {
+ *   [0] version  EXPLICIT OPTIONAL   serialNumber INTEGER     signature AlgorithmIdentifier
+ *   issuer Name   validity SEQUENCE { notBefore, notAfter }   subject Name
+ *   subjectPublicKeyInfo   [1] issuerUID   [2] subjectUID   [3] extensions EXPLICIT }
+ * ```
+ *
+ * @module
+ */
+import * as asn1js from 'asn1js';
+import { CertificateError } from '../errors.js';
+import { decodeAlgorithmIdentifier, type SignatureAlgorithm } from '../crypto/x509-signature.js';
+import {
+  DerError,
+  TAG_BOOLEAN,
+  TAG_INTEGER,
+  TAG_OCTET_STRING,
+  TAG_SEQUENCE,
+  bitStringBytes,
+  children,
+  expectUniversal,
+  integerValue,
+  isContext,
+  isUniversal,
+  readOid,
+  readTlv,
+  type Tlv,
+} from './der.js';
+import {
+  type AuthorityKeyId,
+  type BasicConstraints,
+  OID_AUTHORITY_KEY_IDENTIFIER,
+  OID_BASIC_CONSTRAINTS,
+  OID_CRL_DISTRIBUTION_POINTS,
+  OID_KEY_USAGE,
+  OID_SUBJECT_KEY_IDENTIFIER,
+  type RawExtension,
+  decodeAuthorityKeyId,
+  decodeBasicConstraints,
+  decodeCrlDistributionPoints,
+  type DistributionPointNames,
+  distributionPointUris,
+  decodeKeyUsage,
+  decodeSubjectKeyId,
+} from './extensions.js';
+import { type DistinguishedName, decodeName } from './names.js';
+import { type PublicKeyFacts, decodePublicKey } from './public-key.js';
+
+/** A certificate, decoded for verification. */
+export interface CertInfo {
+  readonly der: Uint8Array;
+  readonly tbs: Uint8Array;
+  /** 1, 2 or 3. */
+  readonly version: number;
+  readonly serial: bigint;
+  /** The serial's contents bytes in hex, for messages. */
+  readonly serialHex: string;
+  /** The algorithm inside the signed part and the outer one, raw DER (must be equal). */
+  readonly tbsSignatureAlgorithmDer: Uint8Array;
+  readonly signatureAlgorithmDer: Uint8Array;
+  readonly signatureAlgorithm: SignatureAlgorithm;
+  readonly signature: Uint8Array;
+  readonly issuer: DistinguishedName;
+  readonly subject: DistinguishedName;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly publicKey: PublicKeyFacts;
+  readonly extensions: readonly RawExtension[];
+  /** Decoded extensions; `invalidExtensions` lists OIDs that failed to decode or repeat. */
+  readonly akid?: AuthorityKeyId;
+  readonly skid?: Uint8Array;
+  readonly basicConstraints?: BasicConstraints;
+  readonly keyUsage?: (bit: number) => boolean;
+  readonly crlDistributionPoints: readonly DistributionPointNames[];
+  /** The URIs of the distribution points' full names, in order. */
+  readonly crlDistributionPointUris: readonly string[];
+  readonly invalidExtensions: readonly string[];
+}
+
+/** Decodes a UTCTime or GeneralizedTime element (RFC 5280 §4.1.2.5). @throws DerError */
+export function readTime(t: Tlv | undefined, what: string): Date {
+  if (!t || t.cls !== 0 || (t.tag !== 23 && t.tag !== 24)) throw new DerError(`der: ${what} is not a time`);
+  const asn = asn1js.fromBER(t.raw);
+  const v = asn.result;
+  const d = v instanceof asn1js.UTCTime || v instanceof asn1js.GeneralizedTime ? v.toDate() : undefined;
+  if (asn.offset === -1 || !d || Number.isNaN(d.getTime())) throw new DerError(`der: ${what} is not a valid time`);
+  return d;
+}
+
+/** Reads `[3] EXPLICIT Extensions` (also used for CRLs' `[0]`). @throws DerError */
+export function readExtensions(wrapper: Tlv): RawExtension[] {
+  const [seq, extra] = children(wrapper);
+  if (extra) throw new DerError('der: extensions wrapper holds more than one element');
+  return readExtensionList(seq);
+}
+
+/** Reads `Extensions ::= SEQUENCE OF Extension`. @throws DerError */
+export function readExtensionList(seq: Tlv | undefined): RawExtension[] {
+  return children(expectUniversal(seq, TAG_SEQUENCE, 'extensions')).map((e) => {
+    const f = children(expectUniversal(e, TAG_SEQUENCE, 'extension'));
+    const oid = readOid(f[0], 'extension id');
+    const critical = isUniversal(f[1], TAG_BOOLEAN) ? f[1].content[0] !== 0 : false;
+    const value = expectUniversal(f[f.length - 1], TAG_OCTET_STRING, 'extension value').content;
+    return { oid, critical, value };
+  });
+}
+
+function hex(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += x.toString(16).padStart(2, '0');
+  return s;
+}
+
+/** Decodes the extensions verification uses, noting undecodable and repeated ones. */
+function decodeKnown(exts: readonly RawExtension[]) {
+  const invalid: string[] = [];
+  const seen = new Set<string>();
+  for (const e of exts) {
+    if (seen.has(e.oid)) invalid.push(e.oid);
+    seen.add(e.oid);
+  }
+  const one = <T>(oid: string, decode: (v: Uint8Array) => T): T | undefined => {
+    const matches = exts.filter((e) => e.oid === oid);
+    if (matches.length !== 1) return undefined;
+    try {
+      return decode((matches[0] as RawExtension).value);
+    } catch {
+      invalid.push(oid);
+      return undefined;
+    }
+  };
+  const akid = one(OID_AUTHORITY_KEY_IDENTIFIER, decodeAuthorityKeyId);
+  const skid = one(OID_SUBJECT_KEY_IDENTIFIER, decodeSubjectKeyId);
+  const basicConstraints = one(OID_BASIC_CONSTRAINTS, decodeBasicConstraints);
+  const keyUsage = one(OID_KEY_USAGE, decodeKeyUsage);
+  const crlDistributionPoints = one(OID_CRL_DISTRIBUTION_POINTS, decodeCrlDistributionPoints) ?? [];
+  return {
+    ...(akid ? { akid } : {}),
+    ...(skid ? { skid } : {}),
+    ...(basicConstraints ? { basicConstraints } : {}),
+    ...(keyUsage ? { keyUsage } : {}),
+    crlDistributionPoints,
+    crlDistributionPointUris: distributionPointUris(crlDistributionPoints),
+    invalidExtensions: invalid,
+  };
+}
+
+/** Parses one DER certificate (trailing bytes after it are ignored, as OpenSSL does). @throws CertificateError `ERR_CERT_PARSE` */
+export function parseCertInfo(input: Uint8Array, source: string): CertInfo {
+  try {
+    const top = readTlv(input);
+    const der = top.raw;
+    const [tbsTlv, algTlv, sigTlv, extra] = children(expectUniversal(top, TAG_SEQUENCE, 'certificate'));
+    if (!tbsTlv || !algTlv || !sigTlv || extra || !isUniversal(sigTlv, 3)) throw new DerError('der: certificate needs three fields');
+    const f = children(expectUniversal(tbsTlv, TAG_SEQUENCE, 'tbsCertificate'));
+    let i = 0;
+    let version = 1;
+    if (isContext(f[0], 0)) {
+      version = Number(integerValue(expectUniversal(children(f[i++] as Tlv)[0], TAG_INTEGER, 'version').content)) + 1;
+    }
+    const serialTlv = expectUniversal(f[i++], TAG_INTEGER, 'serial number');
+    const tbsAlg = expectUniversal(f[i++], TAG_SEQUENCE, 'signature algorithm');
+    const issuer = decodeName(expectUniversal(f[i++], TAG_SEQUENCE, 'issuer').raw);
+    const [nb, na] = children(expectUniversal(f[i++], TAG_SEQUENCE, 'validity'));
+    const notBefore = readTime(nb, 'notBefore');
+    const notAfter = readTime(na, 'notAfter');
+    const subject = decodeName(expectUniversal(f[i++], TAG_SEQUENCE, 'subject').raw);
+    const spki = expectUniversal(f[i++], TAG_SEQUENCE, 'subject public key info').raw;
+    let extensions: RawExtension[] = [];
+    for (; i < f.length; i++) if (isContext(f[i], 3)) extensions = readExtensions(f[i] as Tlv);
+    return {
+      der,
+      tbs: tbsTlv.raw,
+      version,
+      serial: integerValue(serialTlv.content),
+      serialHex: hex(serialTlv.content),
+      tbsSignatureAlgorithmDer: tbsAlg.raw,
+      signatureAlgorithmDer: algTlv.raw,
+      signatureAlgorithm: decodeAlgorithmIdentifier(algTlv.raw),
+      signature: bitStringBytes(sigTlv),
+      issuer,
+      subject,
+      notBefore,
+      notAfter,
+      publicKey: decodePublicKey(spki),
+      extensions,
+      ...decodeKnown(extensions),
+    };
+  } catch (cause) {
+    if (cause instanceof CertificateError) throw cause;
+    const detail = cause instanceof Error ? `: ${cause.message}` : '';
+    throw new CertificateError('ERR_CERT_PARSE', `${source}: not a valid X.509 certificate${detail}`, { cause });
+  }
+}
+

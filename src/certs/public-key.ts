@@ -1,0 +1,108 @@
+/**
+ * What verification needs to know about a SubjectPublicKeyInfo (RFC 5280 §4.1.2.7):
+ * its algorithm, curve, size, and security strength in bits as OpenSSL counts it for
+ * security level 2 (keys below 112 bits are refused; `X509_VERIFY_PARAM_set_auth_level`).
+ *
+ * @module
+ */
+import { DerError, TAG_INTEGER, TAG_SEQUENCE, bitStringBytes, children, expectUniversal, isUniversal, readOid, readSingle } from './der.js';
+
+/** Key algorithm OIDs (RFC 3279, RFC 5480, RFC 8410). */
+export const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
+export const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
+export const OID_ED25519 = '1.3.101.112';
+export const OID_ED448 = '1.3.101.113';
+/** Named curves (SEC 2, RFC 5480 §2.1.1.1). */
+export const OID_P256 = '1.2.840.10045.3.1.7';
+export const OID_P384 = '1.3.132.0.34';
+export const OID_P521 = '1.3.132.0.35';
+
+/** The minimum key and digest strength of security level 2 (SP 800-57 Part 1, table 2). */
+export const MIN_SECURITY_BITS = 112;
+
+/** Strength of EC curves by OID (half the order size, as OpenSSL rounds it). */
+const CURVE_BITS: Record<string, number> = {
+  '1.2.840.10045.3.1.1': 80, // P-192
+  '1.3.132.0.33': 112, // P-224
+  [OID_P256]: 128,
+  '1.3.132.0.10': 128, // secp256k1
+  [OID_P384]: 192,
+  [OID_P521]: 256,
+  '1.3.36.3.3.2.8.1.1.7': 128, // brainpoolP256r1
+  '1.3.36.3.3.2.8.1.1.11': 192, // brainpoolP384r1
+  '1.3.36.3.3.2.8.1.1.13': 256, // brainpoolP512r1
+};
+
+/** A decoded public key's facts. */
+export interface PublicKeyFacts {
+  /** The whole SubjectPublicKeyInfo, DER. */
+  readonly spki: Uint8Array;
+  readonly algorithm: string;
+  /** The named curve of an EC key; undefined for explicit parameters or other keys. */
+  readonly curve?: string;
+  /** True when an EC key carries explicit curve parameters (refused in chains). */
+  readonly explicitCurve: boolean;
+  /** The subjectPublicKey bits (for EC: the SEC 1 point). */
+  readonly key: Uint8Array;
+  /** RSA modulus size in bits. */
+  readonly rsaBits?: number;
+  /** Security strength in bits; 0 for unknown algorithms. */
+  readonly securityBits: number;
+}
+
+/**
+ * RSA strength per SP 800-56B rev. 2 appendix D, with the standard sizes fixed as
+ * OpenSSL 3 does (`ossl_ifc_ffc_compute_security_bits`).
+ */
+export function rsaSecurityBits(n: number): number {
+  const table: Record<number, number> = { 2048: 112, 3072: 128, 4096: 152, 6144: 176, 7680: 192, 8192: 200, 15360: 256 };
+  if (table[n] !== undefined) return table[n] as number;
+  if (n < 8) return 0;
+  const ln = n * Math.LN2;
+  const e = (1.923 * Math.cbrt(ln) * Math.cbrt(Math.log(ln) ** 2) - 4.69) / Math.LN2;
+  // Rounded to the nearest multiple of 8, at most 256.
+  return Math.max(0, Math.min(256, Math.floor((e + 4) / 8) * 8));
+}
+
+function bitLength(content: Uint8Array): number {
+  let i = 0;
+  while (i < content.length && content[i] === 0) i++;
+  if (i === content.length) return 0;
+  return (content.length - i - 1) * 8 + (32 - Math.clz32(content[i] as number));
+}
+
+/** Decodes a SubjectPublicKeyInfo. @throws DerError */
+export function decodePublicKey(spki: Uint8Array): PublicKeyFacts {
+  const [alg, bits, extra] = children(expectUniversal(readSingle(spki), TAG_SEQUENCE, 'public key info'));
+  if (!alg || !bits || extra || !isUniversal(bits, 3)) throw new DerError('der: malformed public key info');
+  const [oidTlv, params] = children(expectUniversal(alg, TAG_SEQUENCE, 'key algorithm'));
+  const algorithm = readOid(oidTlv, 'key algorithm');
+  const key = bitStringBytes(bits);
+  if (algorithm === OID_RSA_ENCRYPTION) {
+    const [modulus] = children(expectUniversal(readSingle(key), TAG_SEQUENCE, 'RSA public key'));
+    const rsaBits = bitLength(expectUniversal(modulus, TAG_INTEGER, 'RSA modulus').content);
+    return { spki, algorithm, explicitCurve: false, key, rsaBits, securityBits: rsaSecurityBits(rsaBits) };
+  }
+  if (algorithm === OID_EC_PUBLIC_KEY) {
+    if (params && isUniversal(params, 6)) {
+      const curve = readOid(params, 'EC curve');
+      return { spki, algorithm, curve, explicitCurve: false, key, securityBits: CURVE_BITS[curve] ?? 0 };
+    }
+    return { spki, algorithm, explicitCurve: true, key, securityBits: 0 };
+  }
+  if (algorithm === OID_ED25519) return { spki, algorithm, explicitCurve: false, key, securityBits: 128 };
+  if (algorithm === OID_ED448) return { spki, algorithm, explicitCurve: false, key, securityBits: 224 };
+  return { spki, algorithm, explicitCurve: false, key, securityBits: 0 };
+}
+
+/** A short description such as `RSA-2048`, `EC P-256`, for messages. */
+export function describeKey(k: PublicKeyFacts): string {
+  if (k.algorithm === OID_RSA_ENCRYPTION) return `RSA-${k.rsaBits ?? '?'}`;
+  if (k.algorithm === OID_EC_PUBLIC_KEY) {
+    const names: Record<string, string> = { [OID_P256]: 'P-256', [OID_P384]: 'P-384', [OID_P521]: 'P-521' };
+    return k.curve ? `EC ${names[k.curve] ?? k.curve}` : 'EC (explicit parameters)';
+  }
+  if (k.algorithm === OID_ED25519) return 'Ed25519';
+  if (k.algorithm === OID_ED448) return 'Ed448';
+  return `key algorithm ${k.algorithm}`;
+}

@@ -1,0 +1,199 @@
+/**
+ * Host-key document verification: the same decisions as `pvsecret create -C … --crl …
+ * [--root-ca …] [--offline]` (s390-tools 2.43 `rust/pv/src/verify.rs`), with a typed
+ * reason. Order, as the reference's:
+ *
+ * 1. read the root CA (or take the trusted roots), the CRLs, then the certificates
+ *    (CRLs inside them count too); online, download the CRLs named by each certificate;
+ * 2. pick the one IBM Z signing key among the certificates;
+ * 3. verify its chain to a trusted root, with a CRL for every link (`chain.ts`);
+ * 4. verify each host-key document, in order, against it (`hkd.ts`).
+ *
+ * The core takes bytes and works in any runtime. Under Node the package entry supplies
+ * the platform's trusted roots and an HTTP `fetchCrl`.
+ *
+ * @module
+ */
+import { CertificateError, InputError } from '../errors.js';
+import type { CertInfo } from './cert-info.js';
+import { verifySigningKeyChain } from './chain.js';
+import type { CrlInfo } from './crl-info.js';
+import { type FetchCrl, downloadFirstCrl } from './crl-download.js';
+import { type HkdContext, verifyHostKeyCertificate } from './hkd.js';
+import { isIbmSigningKeySubject } from './ibm-names.js';
+import { readCertificates, readCrlFile, readCrlsLeniently, readHostKeyDocument, readRootCa } from './inputs.js';
+import { formatName } from './names.js';
+import { sameDer } from './relations.js';
+import { type VerifiedHostKey, markVerified } from './verified-host-key.js';
+
+export type { FetchCrl } from './crl-download.js';
+export type { VerifiedHostKey } from './verified-host-key.js';
+
+/** How host-key documents are verified (the request builder's `verify` option). */
+export interface HostKeyVerificationOptions {
+  /** The `-C` files: the IBM Z signing key and the intermediate CA (PEM or DER; several per item allowed). */
+  readonly certificates: readonly Uint8Array[];
+  /** CRLs (PEM or DER; several per item allowed). */
+  readonly crls?: readonly Uint8Array[];
+  /** The trusted root CA (PEM or DER; a PEM may also carry CRLs). Replaces the default roots. */
+  readonly rootCa?: Uint8Array;
+  /**
+   * Trusted roots used when `rootCa` is absent (DER or PEM each). The Node entry fills
+   * this with Node's bundled roots and the system store; elsewhere give `rootCa` or this.
+   */
+  readonly trustedRoots?: readonly Uint8Array[];
+  /** Do not download CRLs. */
+  readonly offline?: boolean;
+  /** The verification time; default: the current time. */
+  readonly now?: Date;
+  /**
+   * Downloads a CRL distribution point (http/https URIs and whatever else your
+   * function handles). The Node entry defaults to HTTP(S); the portable entry has no
+   * default, so it works offline unless you give one.
+   */
+  readonly fetchCrl?: FetchCrl;
+}
+
+/** Options of {@link verifyHostKeyDocuments}. */
+export interface VerifyHostKeyDocumentsOptions extends HostKeyVerificationOptions {
+  /** Host-key documents (PEM or DER; every certificate of each is verified). */
+  readonly hostKeyDocuments: readonly Uint8Array[];
+}
+
+const parsedRoots = new WeakMap<Uint8Array, CertInfo[]>();
+
+function bytesList(v: unknown, name: string, required: boolean): readonly Uint8Array[] {
+  if (v === undefined && !required) return [];
+  if (!Array.isArray(v) || !v.every((x) => x instanceof Uint8Array)) {
+    throw new InputError('ERR_INVALID_OPTION', `options.${name}: expected an array of Uint8Array`);
+  }
+  return v;
+}
+
+function trustedRootCerts(list: readonly Uint8Array[]): CertInfo[] {
+  const out: CertInfo[] = [];
+  for (const bytes of list) {
+    let certs = parsedRoots.get(bytes);
+    if (!certs) {
+      try {
+        certs = readCertificates(bytes, 'trusted root', ['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
+      } catch {
+        certs = []; // an unreadable entry of a platform store is skipped
+      }
+      parsedRoots.set(bytes, certs);
+    }
+    out.push(...certs);
+  }
+  return out;
+}
+
+function addUnique<T extends { der: Uint8Array }>(list: T[], items: readonly T[]): void {
+  for (const x of items) if (!list.some((y) => sameDer(x, y))) list.push(x);
+}
+
+interface Verifier extends HkdContext {
+  readonly chain: readonly CertInfo[];
+}
+
+/** Steps 1–3: the verified signing key and the CRL store. */
+async function buildVerifier(options: HostKeyVerificationOptions): Promise<Verifier> {
+  const certificates = bytesList(options.certificates, 'certificates', true);
+  const crlInputs = bytesList(options.crls, 'crls', false);
+  if (options.rootCa !== undefined && !(options.rootCa instanceof Uint8Array)) throw new InputError('ERR_INVALID_OPTION', 'options.rootCa: expected a Uint8Array');
+  const trusted = bytesList(options.trustedRoots, 'trustedRoots', false);
+  const now = options.now ?? new Date();
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new InputError('ERR_INVALID_OPTION', 'options.now: expected a valid Date');
+  if (options.fetchCrl !== undefined && typeof options.fetchCrl !== 'function') throw new InputError('ERR_INVALID_OPTION', 'options.fetchCrl: expected a function');
+  const fetchCrl = options.offline ? undefined : options.fetchCrl;
+
+  const crls: CrlInfo[] = [];
+  let roots: CertInfo[];
+  if (options.rootCa) {
+    const root = readRootCa(options.rootCa, 'root CA');
+    roots = root.certs;
+    addUnique(crls, root.crls);
+  } else if (options.trustedRoots) {
+    roots = trustedRootCerts(trusted);
+  } else {
+    throw new InputError('ERR_INVALID_OPTION', 'options.rootCa: no trusted root (give rootCa or trustedRoots; only the Node entry has a default root store)');
+  }
+  crlInputs.forEach((b, i) => addUnique(crls, readCrlFile(b, `CRL #${i + 1}`)));
+  certificates.forEach((b, i) => addUnique(crls, readCrlsLeniently(b, `certificate #${i + 1}`)));
+
+  const certs: CertInfo[] = [];
+  for (const [i, b] of certificates.entries()) {
+    const found = readCertificates(b, `certificate #${i + 1}`);
+    if (fetchCrl) for (const c of found) addUnique(crls, await downloadFirstCrl(c, fetchCrl));
+    certs.push(...found);
+  }
+
+  const signing = certs.filter((c) => isIbmSigningKeySubject(c.subject));
+  if (signing.length === 0) {
+    throw new CertificateError('ERR_NO_SIGNING_KEY', `host-key verification: no IBM Z signing key among the ${certs.length} certificates given (expected exactly one)`);
+  }
+  if (signing.length > 1) {
+    throw new CertificateError('ERR_MANY_SIGNING_KEYS', `host-key verification: ${signing.length} IBM Z signing keys among the certificates (expected exactly one)`);
+  }
+  const signingKey = signing[0] as CertInfo;
+  const others = certs.filter((c) => c !== signingKey);
+  const chain = await verifySigningKeyChain(signingKey, others, roots, crls, now);
+  return {
+    chain,
+    signingKey,
+    crls,
+    now,
+    ...(fetchCrl ? { download: (c: CertInfo) => downloadFirstCrl(c, fetchCrl) } : {}),
+  };
+}
+
+/**
+ * Verifies host-key documents against the IBM Z signing key, its chain of trust and
+ * the CRLs, deciding every case as `pvsecret` 2.43 does. Returns one verified host key
+ * per certificate found, in input order.
+ *
+ * Unlike pvsecret, which uses only the first certificate of each host-key document
+ * file, every certificate of every input is verified and returned.
+ *
+ * @example
+ * ```ts
+ * const keys = await verifyHostKeyDocuments({
+ *   hostKeyDocuments: [await readFile('HKD-3931-0000001.crt')],
+ *   certificates: [await readFile('ibm-z-host-key-signing-gen2.crt'), await readFile('DigiCertCA.crt')],
+ *   crls: [await readFile('ibm-z-host-key-gen2.crl')],
+ * });
+ * ```
+ * @throws CertificateError `ERR_NO_SIGNING_KEY`, `ERR_MANY_SIGNING_KEYS`,
+ *   `ERR_SIGNING_KEY_UNTRUSTED` (a {@link ChainOfTrustError} with `depth`),
+ *   `ERR_NO_VALID_CRL`, `ERR_HKD_REVOKED`, `ERR_HKD_EXPIRED`, `ERR_HKD_NOT_YET_VALID`,
+ *   `ERR_HKD_AKID_MISMATCH`, `ERR_HKD_SIGNATURE`, `ERR_HKD_ISSUER_MISMATCH`,
+ *   `ERR_HKD_WEAK_KEY`, `ERR_HOST_KEY_NOT_P521`, `ERR_CERT_PARSE`, `ERR_CRL_PARSE`;
+ *   InputError `ERR_INVALID_OPTION`
+ */
+export async function verifyHostKeyDocuments(options: VerifyHostKeyDocumentsOptions): Promise<VerifiedHostKey[]> {
+  if (typeof options !== 'object' || options === null) throw new InputError('ERR_INVALID_OPTION', 'options: expected an object');
+  const documents = bytesList(options.hostKeyDocuments, 'hostKeyDocuments', true);
+  if (documents.length === 0) throw new InputError('ERR_INVALID_OPTION', 'options.hostKeyDocuments: expected at least one host-key document');
+  const verifier = await buildVerifier(options);
+  const out: VerifiedHostKey[] = [];
+  for (const [i, bytes] of documents.entries()) {
+    const name = `host-key document #${i + 1}`;
+    const certs = readHostKeyDocument(bytes, name);
+    for (const [j, cert] of certs.entries()) {
+      const source = certs.length > 1 ? `${name} (certificate ${j + 1} of ${certs.length})` : name;
+      const key = await verifyHostKeyCertificate(verifier, cert, source);
+      out.push(
+        markVerified({
+          publicKey: key.publicKey,
+          hash: key.hash,
+          subject: formatName(cert.subject),
+          serialNumber: cert.serialHex,
+          notBefore: cert.notBefore,
+          notAfter: cert.notAfter,
+          certificate: cert.der.slice(),
+          documentIndex: i,
+        }),
+      );
+    }
+  }
+  return out;
+}
