@@ -10,15 +10,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { type ParseResult, parseArgs } from './args.js';
-import { runCompletion } from './commands/completion.js';
-import { runCreate } from './commands/create.js';
-import { runExtractHeader } from './commands/extract-header.js';
-import { runInspect } from './commands/inspect.js';
-import { runVerify } from './commands/verify.js';
-import { runVerifyHkd } from './commands/verify-hkd.js';
 import { CliError, UsageError } from './errors.js';
 import { renderHelp } from './help.js';
-import { isSeSecretsError } from './lib.js';
 import { Level, Logger, PROGRAM, type Streams, processStreams } from './log.js';
 import { ROOT } from './spec.js';
 
@@ -36,12 +29,14 @@ function message(e: unknown): string {
 }
 
 /** One line for the error; with -v its causes; a stack trace only for a bug, and only with -v. */
-function report(e: unknown, log: Logger): void {
+async function report(e: unknown, log: Logger): Promise<void> {
   if (e instanceof UsageError) {
     log.error(e.message);
     log.streams.err(`For more information, try '${[PROGRAM, ...e.command].join(' ')} --help'.`);
     return;
   }
+  // The library is loaded only when a command runs (help and usage errors stay fast).
+  const { isSeSecretsError } = await import('./lib.js');
   if (e instanceof CliError || isSeSecretsError(e)) {
     log.error(e.message);
     if (log.verbose) {
@@ -65,19 +60,20 @@ async function dispatch(parsed: Extract<ParseResult, { kind: 'run' }>, log: Logg
       `'${command.typed}' works only inside an IBM Secure Execution guest (it talks to the Ultravisor): run 'pvsecret ${name}' there`,
     );
   }
+  // Commands are loaded on demand: help, version and usage errors never load the library.
   switch (command.spec.name) {
     case 'create':
-      return runCreate(parsed.path, log);
+      return (await import('./commands/create.js')).runCreate(parsed.path, log);
     case 'verify':
-      return runVerify(parsed.path, log);
+      return (await import('./commands/verify.js')).runVerify(parsed.path, log);
     case 'inspect':
-      return runInspect(parsed.path, log);
+      return (await import('./commands/inspect.js')).runInspect(parsed.path, log);
     case 'extract-header':
-      return runExtractHeader(parsed.path, log);
+      return (await import('./commands/extract-header.js')).runExtractHeader(parsed.path, log);
     case 'verify-hkd':
-      return runVerifyHkd(parsed.path, log);
+      return (await import('./commands/verify-hkd.js')).runVerifyHkd(parsed.path, log);
     case 'completion':
-      return runCompletion(parsed.path, log);
+      return (await import('./commands/completion.js')).runCompletion(parsed.path, log);
     case 'version':
       await log.streams.out(`${PROGRAM} version ${version()}\n`);
       return;
@@ -111,7 +107,7 @@ export async function main(argv: readonly string[], streams: Streams = processSt
     await dispatch(parsed, log);
     return 0;
   } catch (e) {
-    report(e, log);
+    await report(e, log);
     return 1;
   }
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type Node, isMap, isScalar, parseDocument } from 'yaml';
+import type { Node } from 'yaml';
 import { fromHex } from '../internal/bytes.js';
 import { CliError } from './errors.js';
 
@@ -44,7 +44,10 @@ export function parsePcf(text: string): bigint {
 }
 
 /** Depth-first search for a `cuid` key, as the reference does (only untagged mappings are entered). */
-function findCuid(node: Node | null | undefined, depth: number): string | undefined {
+type Yaml = typeof import('yaml');
+
+function findCuid(Y: Yaml, node: Node | null | undefined, depth: number): string | undefined {
+  const { isMap, isScalar } = Y;
   if (depth >= CUID_SEARCH_DEPTH || !isMap(node)) return undefined;
   if (node.tag && node.tag !== 'tag:yaml.org,2002:map') return undefined;
   const entry = node.items.find((p) => isScalar(p.key) && p.key.value === 'cuid');
@@ -52,7 +55,7 @@ function findCuid(node: Node | null | undefined, depth: number): string | undefi
     return isScalar(entry.value) && typeof entry.value.value === 'string' ? entry.value.value : undefined;
   }
   for (const p of node.items) {
-    const found = findCuid(p.value as Node | null, depth + 1);
+    const found = findCuid(Y, p.value as Node | null, depth + 1);
     if (found !== undefined) return found;
   }
   return undefined;
@@ -66,15 +69,17 @@ function findCuid(node: Node | null | undefined, depth: number): string | undefi
  *
  * @throws CliError `ERR_VALUE`
  */
-export function cuidFromFile(bytes: Uint8Array, path: string): Uint8Array {
+export async function cuidFromFile(bytes: Uint8Array, path: string): Promise<Uint8Array> {
   if (bytes.length === CUID_SIZE) return bytes.slice();
   const what = `--cuid '${path}'`;
-  const doc = parseDocument(new TextDecoder().decode(bytes), { schema: 'failsafe', prettyErrors: false });
+  // Loaded only here: most runs never parse YAML.
+  const Y = await import('yaml');
+  const doc = Y.parseDocument(new TextDecoder().decode(bytes), { schema: 'failsafe', prettyErrors: false });
   if (doc.errors.length) {
     throw new CliError('ERR_VALUE', `${what}: neither 16 raw bytes (got ${bytes.length}) nor YAML (${doc.errors[0]?.message.split('\n')[0]})`);
   }
   const root = doc.contents;
-  const text = isScalar(root) && typeof root.value === 'string' ? root.value : findCuid(root, 0);
+  const text = Y.isScalar(root) && typeof root.value === 'string' ? root.value : findCuid(Y, root, 0);
   if (text === undefined) throw new CliError('ERR_VALUE', `${what}: no 'cuid' entry found`);
   if (!text.startsWith('0x')) throw new CliError('ERR_VALUE', `${what}: the CUID must start with 0x`);
   return parseCuidHex(text, what);

@@ -94,7 +94,7 @@ function isFloat(s: string): boolean {
 
 type Style = 'plain' | 'single' | 'double' | 'literal';
 
-function serdeStyle(s: string): 'any' | 'single' | 'literal' {
+export function serdeStyle(s: string): 'any' | 'single' | 'literal' {
   if (s.includes('\n')) return 'literal';
   if (s === '' || ['null', 'Null', 'NULL', '~', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE'].includes(s)) return 'single';
   if (isUnsignedInt(s) || isNegativeInt(s)) return 'single';
