@@ -343,12 +343,12 @@ export function parseArgs(root: CommandSpec, argv: readonly string[]): ParseResu
   const result = new Parser(root, argv).parse();
   if (result.kind !== 'run') return result;
   if (result.path[result.path.length - 1]?.spec.passthrough) return result;
+  if ((result.globals.get('verbose') ?? 0) !== 0 && (result.globals.get('quiet') ?? 0) !== 0) {
+    throw new UsageError(`the argument '--quiet' cannot be used with '--verbose'`, commandWords(result.path));
+  }
   const last = result.path[result.path.length - 1] as ParsedCommand;
   if (last.spec.helpWhenEmpty && last.argCount === 0) {
     return { kind: 'help', path: result.path.map((c) => c.spec), toStderr: true, globals: result.globals };
-  }
-  if ((result.globals.get('verbose') ?? 0) !== 0 && (result.globals.get('quiet') ?? 0) !== 0) {
-    throw new UsageError(`the argument '--quiet' cannot be used with '--verbose'`, commandWords(result.path));
   }
   validate(result.path, result.globals);
   return result;

@@ -94,7 +94,7 @@ const lib = {
 };
 
 function notAvailable(what: string, fn: string): CliError {
-  return new CliError('ERR_NOT_AVAILABLE', `${what} is not available in this build of se-secrets (the library does not provide ${fn} yet)`);
+  return new CliError('ERR_NOT_AVAILABLE', `${what} is not available in this build of se-secrets yet (missing library support: ${fn})`);
 }
 
 /**
@@ -115,7 +115,7 @@ export function requireFeature(feature: keyof typeof features, what: string): vo
   if (features[feature]) return;
   const fn = {
     hostKeyVerification: 'verifyHostKeyDocuments',
-    secretKinds: 'retrievable and update-cck secrets (secretInfoYaml)',
+    secretKinds: 'retrievable and update-CCK secrets',
     userData: 'user data and signing keys',
     requestVerification: 'verifyAddSecretRequest',
     policy: 'policyReference',

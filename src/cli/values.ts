@@ -80,7 +80,9 @@ export async function cuidFromFile(bytes: Uint8Array, path: string): Promise<Uin
   }
   const root = doc.contents;
   const text = Y.isScalar(root) && typeof root.value === 'string' ? root.value : findCuid(Y, root, 0);
-  if (text === undefined) throw new CliError('ERR_VALUE', `${what}: no 'cuid' entry found`);
-  if (!text.startsWith('0x')) throw new CliError('ERR_VALUE', `${what}: the CUID must start with 0x`);
+  if (text === undefined) throw new CliError('ERR_VALUE', `${what}: no 'cuid' entry found (expected 16 raw bytes, or YAML with 'cuid: 0x' and 32 hex digits)`);
+  if (!text.startsWith('0x')) {
+    throw new CliError('ERR_VALUE', `${what}: the CUID must start with 0x (expected 16 raw bytes, or YAML with 'cuid: 0x' and 32 hex digits)`);
+  }
   return parseCuidHex(text, what);
 }

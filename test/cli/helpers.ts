@@ -3,13 +3,13 @@
  * first) as a subprocess on real files, and an independent way to open the requests
  * it writes: node:crypto ECDH + AES-GCM with the sample host's private key.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createDecipheriv, createHash, createPrivateKey, createPublicKey, diffieHellman, X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
+import { afterAll } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(here, '../..');
@@ -43,26 +43,35 @@ export interface Run {
   err: string;
 }
 
-export function cli(args: readonly string[], opts: { cwd?: string; env?: Record<string, string>; input?: Uint8Array } = {}): Run {
-  const r = spawnSync(process.execPath, [MAIN, ...args], {
-    cwd: opts.cwd ?? ROOT,
-    env: { ...process.env, SE_SECRETS_PROT_VIRT_GUEST_PATH: '/nonexistent/prot_virt_guest', ...opts.env },
-    ...(opts.input ? { input: opts.input } : {}),
-    maxBuffer: 64 * 1024 * 1024,
+/** Runs the built CLI; resolves when it has exited (tests may run several at once). */
+export function cli(args: readonly string[], opts: { cwd?: string; env?: Record<string, string>; input?: Uint8Array } = {}): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env: { ...process.env, SE_SECRETS_PROT_VIRT_GUEST_PATH: '/nonexistent/prot_virt_guest', ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const stdout = Buffer.concat(out);
+      resolvePromise({ code, stdout, out: stdout.toString('utf8'), err: Buffer.concat(err).toString('utf8') });
+    });
+    child.stdin.end(opts.input ?? undefined);
   });
-  return { code: r.status, stdout: r.stdout, out: r.stdout.toString('utf8'), err: r.stderr.toString('utf8') };
 }
 
-const dirs: string[] = [];
-/** A fresh temporary directory, removed after the test. */
+/** One temporary root per test file, removed after the file: safe with concurrent tests. */
+const tmpRoot = mkdtempSync(join(tmpdir(), 'se-secrets-cli-'));
+afterAll(() => rmSync(tmpRoot, { recursive: true, force: true }));
+
+/** A fresh temporary directory. */
 export function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'se-secrets-cli-'));
-  dirs.push(d);
-  return d;
+  return mkdtempSync(join(tmpRoot, 't-'));
 }
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
 
 /** Every entry of a directory (hidden ones too), sorted: to prove nothing was left behind. */
 export function listDir(dir: string): string[] {
@@ -72,6 +81,13 @@ export function listDir(dir: string): string[] {
 /** The minimal valid `create` line, with extra options before the secret type. */
 export function createArgs(output: string, ...extra: string[]): string[] {
   return ['create', '-k', sample('HKD-sample-1.crt'), '--hdr', sample('sample.hdr'), '-o', output, '--no-verify', ...extra];
+}
+
+
+/** YAML with the cuid in a mapping `depth` levels below the top one (the reference searches depths 0 to 7). */
+export function nestedCuid(depth: number, value = `'0x${'11'.repeat(16)}'`): string {
+  const lines = Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}level${i}:`);
+  return `${[...lines, `${'  '.repeat(depth)}cuid: ${value}`].join('\n')}\n`;
 }
 
 // ---- an independent reader of requests (node:crypto only) ------------------------

@@ -17,6 +17,7 @@ import {
   type SeHeader,
   type VerificationInputs,
   firstCertificate,
+  isSeSecretsError,
   nodeBackend,
   readSeHeader,
   requireFeature,
@@ -138,7 +139,13 @@ export async function readHeader(path: string, log: Logger): Promise<SeHeader> {
   } catch (cause) {
     throw new FileError('ERR_FILE', `cannot read SE header '${path}': ${fsReason(cause)}`, { cause });
   }
-  return readSeHeader(path, { onWarning: (m) => log.warn(`${path}: ${m}`) });
+  try {
+    return await readSeHeader(path, { onWarning: (m) => log.warn(`${path}: ${m}`) });
+  } catch (e) {
+    // Name the option and the file once: "--hdr 'F': se header: ...".
+    if (isSeSecretsError(e) && e.message.startsWith(`${path}: `)) e.message = `--hdr '${path}': ${e.message.slice(path.length + 2)}`;
+    throw e;
+  }
 }
 
 /** `--cuid FILE` or `--cuid-hex`. */
