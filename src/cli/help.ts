@@ -82,7 +82,7 @@ export function renderHelp(path: readonly CommandSpec[]): string {
   }
   lines.push('Options:');
   lines.push(...table(visibleOptions(path).map((o): [string, string] => {
-    const extra = o.choices ? ` [possible values: ${o.choices.join(', ')}]` : '';
+    const extra = o.choices ? `\n[possible values: ${o.choices.join(', ')}]` : '';
     return [optionHead(o), o.help + extra];
   })));
   return `${lines.join('\n')}\n`;

@@ -114,7 +114,7 @@ const create: CommandSpec = {
     { key: 'cuidHex', long: 'cuid-hex', kind: 'single', value: 'HEXSTRING', help: 'Configuration unique ID: 32 hex digits, optional 0x prefix.' },
     { key: 'cuid', long: 'cuid', kind: 'single', value: 'FILE', help: "Configuration unique ID from FILE: 16 raw bytes, or YAML with a 'cuid' entry." },
     { key: 'pcf', long: 'pcf', kind: 'single', value: 'PCF', hidden: true, help: 'Raw 64-bit request flags, hexadecimal (no checks).' },
-    { key: 'flags', long: 'flags', kind: 'list', value: 'FLAGS', choices: ['disable-dump'], help: 'Request flags (comma list): disable-dump.' },
+    { key: 'flags', long: 'flags', kind: 'list', value: 'FLAGS', choices: ['disable-dump'], help: 'Request flags (repeatable, comma list).' },
     { key: 'userData', long: 'user-data', kind: 'single', value: 'FILE', help: 'User data: at most 512 bytes, 256 with an EC or RSA-2048 signing key, 128 with RSA-3072.' },
     { key: 'policy', long: 'policy', kind: 'single', value: 'FILE', help: 'Bind the request to a policy file (its hash and path go into the user data; the hash is printed).' },
     { key: 'tocPolicy', long: 'toc-policy', kind: 'single', value: 'FILE', help: "Append the request's tag (hex) to the TOC policy FILE." },
