@@ -2,8 +2,9 @@
  * Where pvsecret puts `NAME.yaml`: the name with every whitespace character mapped
  * to `_`, joined to the parent directory of `-o` as a path, then given the extension
  * `yaml` the way Rust's `PathBuf::set_extension` does it (an existing extension is
- * replaced: `my.key` → `my.yaml`). POSIX path rules. Source: s390-tools
- * `rust/pvsecret/src/cmd/create.rs` (`write_yaml`) and Rust std `Path`.
+ * replaced: `my.key` → `my.yaml`). POSIX path rules; on Windows a `\` in `-o` also
+ * separates directories. Source: s390-tools `rust/pvsecret/src/cmd/create.rs`
+ * (`write_yaml`) and Rust std `Path`.
  *
  * @module
  */
@@ -56,8 +57,9 @@ function setExtension(p: string, ext: string): string {
  *
  * @throws CliError `ERR_VALUE` when `output` has no parent directory (`/`, empty)
  */
-export function secretInfoPath(name: string, output: string): string {
-  const dir = rustParent(output);
+export function secretInfoPath(name: string, output: string, platform: string = process.platform): string {
+  // pvsecret runs on Linux only; on Windows a backslash in -o separates directories too.
+  const dir = rustParent(platform === 'win32' ? output.replace(/\\/g, '/') : output);
   if (dir === undefined) throw new CliError('ERR_VALUE', `cannot place NAME.yaml: '${output}' has no parent directory`);
   return setExtension(push(dir, name.replace(WHITESPACE, '_')), 'yaml');
 }

@@ -1,9 +1,10 @@
 /**
  * help, version, completion, verify-hkd, verify, and host-key document handling.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { features } from '../../src/cli/lib.js';
 import { cli, createArgs, hostKeyHashOf, listDir, openRequest, sample, tempDir } from './helpers.js';
 
@@ -64,14 +65,16 @@ describe.concurrent('help, version, completion', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('complete -F _se_secrets se-secrets');
     expect(r.out).toContain('"create|association") cmd="create association"');
+    const syntax = spawnSync('bash', ['-n'], { input: r.out });
+    if (!syntax.error) expect(syntax.status, syntax.stderr.toString()).toBe(0);
     const bad = await cli(['completion', 'tcsh']);
     expect(bad.code).toBe(1);
     expect(bad.err).toContain("unsupported shell 'tcsh' (supported: bash)");
   });
 });
 
-describe('host-key documents', () => {
-  it('accepts DER, and uses only the first certificate of a file with a warning (as pvsecret)', async () => {
+describe.concurrent('host-key documents', () => {
+  it('accepts DER, and uses only the first certificate of a file with a warning (as pvsecret)', async ({ expect }) => {
     const d = tempDir();
     writeFileSync(join(d, 'hkd.der'), pemToDer(readFileSync(sample('HKD-sample-1.crt'), 'utf8')));
     writeFileSync(join(d, 'two.crt'), readFileSync(sample('HKD-sample-1.crt'), 'utf8') + readFileSync(sample('HKD-sample-2.crt'), 'utf8'));
@@ -85,8 +88,8 @@ describe('host-key documents', () => {
   });
 });
 
-describe('verify-hkd', () => {
-  it('--no-verify reads each document and prints its subject and host-key hash', async () => {
+describe.concurrent('verify-hkd', () => {
+  it('--no-verify reads each document and prints its subject and host-key hash', async ({ expect }) => {
     const r = await cli(['verify-hkd', '--no-verify', '-k', `${sample('HKD-sample-1.crt')},${sample('HKD-sample-2.crt')}`]);
     expect(r.code).toBe(0);
     for (const f of ['HKD-sample-1.crt', 'HKD-sample-2.crt']) {
@@ -109,14 +112,14 @@ describe('verify-hkd', () => {
     expect(r.err).toMatch(message);
   });
 
-  it.skipIf(features.hostKeyVerification)(`--cert: ERR_NOT_AVAILABLE${features.hostKeyVerification ? ' — SKIPPED: available in this build' : ''}`, async () => {
+  it.skipIf(features.hostKeyVerification)(`--cert: ERR_NOT_AVAILABLE${features.hostKeyVerification ? ' — SKIPPED: available in this build' : ''}`, async ({ expect }) => {
     const r = await cli(['verify-hkd', '-k', sample('HKD-sample-1.crt'), '-C', sample('ibm-z-host-key-signing.crt')]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^se-secrets: error: verify-hkd --cert is not available in this build of se-secrets yet/m);
   });
 });
 
-describe('verify', () => {
+describe.concurrent('verify', () => {
   it.concurrent.for([
     [['verify', '-i', 'a', 'b'], "the argument '--input <FILE>' cannot be used with '<INPUT>'"],
     [['verify', 'a', '-o', 'x', 'y'], "the argument '--output <OUTPUT>' cannot be used with '<OUTPUT>'"],
@@ -130,7 +133,7 @@ describe('verify', () => {
 
   it.skipIf(features.requestVerification)(
     `ERR_NOT_AVAILABLE until the library verifies requests${features.requestVerification ? ' — SKIPPED: available in this build' : ''}`,
-    async () => {
+    async ({ expect }) => {
       const d = tempDir();
       await cli(createArgs(join(d, 'req'), '-q', 'meta'));
       const r = await cli(['verify', join(d, 'req'), join(d, 'out')]);
@@ -141,7 +144,7 @@ describe('verify', () => {
   );
 
   describe.skipIf(!features.requestVerification)(`with request verification${features.requestVerification ? '' : ' — SKIPPED: not in this build yet'}`, () => {
-    it('a request without user data: success line, no output written', async () => {
+    it('a request without user data: success line, no output written', async ({ expect }) => {
       const d = tempDir();
       await cli(createArgs(join(d, 'req'), '-q', 'meta'));
       for (const args of [['verify', join(d, 'req'), join(d, 'out')], ['verify', '-i', join(d, 'req'), '-o', join(d, 'out')]]) {
@@ -155,7 +158,7 @@ describe('verify', () => {
       expect(stdin.code).toBe(0);
     });
 
-    it('a truncated request fails without output', async () => {
+    it('a truncated request fails without output', async ({ expect }) => {
       const d = tempDir();
       await cli(createArgs(join(d, 'req'), '-q', 'meta'));
       writeFileSync(join(d, 'short'), readFileSync(join(d, 'req')).subarray(0, 1000));

@@ -5,14 +5,14 @@
 import { createHash, hkdfSync } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { cli, createArgs, listDir, nestedCuid, openRequest, sample, sampleHeaderTag, tempDir } from './helpers.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 const assocYaml = (name: string, id: Buffer) => `!Association\nname: ${name}\nid: 0x${id.toString('hex')}\n`;
 
-describe('create meta', () => {
-  it('builds a meta request bound to the sample header, with a loud --no-verify warning', async () => {
+describe.concurrent('create meta', () => {
+  it('builds a meta request bound to the sample header, with a loud --no-verify warning', async ({ expect }) => {
     const d = tempDir();
     const r = await cli(createArgs(join(d, 'req.bin'), 'meta'));
     expect(r.code).toBe(0);
@@ -31,14 +31,14 @@ describe('create meta', () => {
     expect(statSync(join(d, 'req.bin')).mode & 0o777).toBe(0o666 & ~process.umask());
   });
 
-  it('accepts the SE image as --hdr (metadata at 0xc000) with the same tags', async () => {
+  it('accepts the SE image as --hdr (metadata at 0xc000) with the same tags', async ({ expect }) => {
     const d = tempDir();
     const args = ['create', '-k', sample('HKD-sample-1.crt'), '--hdr', sample('sample-se.img'), '-o', join(d, 'req.bin'), '--no-verify', 'meta'];
     expect((await cli(args)).code).toBe(0);
     expect(openRequest(readFileSync(join(d, 'req.bin'))).seHeaderTag).toEqual(sampleHeaderTag());
   });
 
-  it('sets disable-dump (--flags, repeated and comma lists) and raw --pcf (always hex)', async () => {
+  it('sets disable-dump (--flags, repeated and comma lists) and raw --pcf (always hex)', async ({ expect }) => {
     const d = tempDir();
     expect((await cli(createArgs(join(d, 'a'), '--flags', 'disable-dump,disable-dump', '--flags=disable-dump', 'meta'))).code).toBe(0);
     expect(openRequest(readFileSync(join(d, 'a'))).flags).toBe(0x8000000000000000n);
@@ -48,7 +48,7 @@ describe('create meta', () => {
     expect(openRequest(readFileSync(join(d, 'c'))).flags).toBe(0xffffffffffffffffn);
   });
 
-  it('binds the CUID from --cuid-hex (with or without 0x) and from --cuid files (raw, YAML quoted or not, nested)', async () => {
+  it('binds the CUID from --cuid-hex (with or without 0x) and from --cuid files (raw, YAML quoted or not, nested)', async ({ expect }) => {
     const d = tempDir();
     const hex = '00112233445566778899aabbccddeeff';
     const want = Buffer.from(hex, 'hex');
@@ -72,7 +72,7 @@ describe('create meta', () => {
     }
   });
 
-  it('carries a given extension secret, or one derived from a CCK with HKDF-SHA-512', async () => {
+  it('carries a given extension secret, or one derived from a CCK with HKDF-SHA-512', async ({ expect }) => {
     const d = tempDir();
     const ext = Buffer.alloc(32, 0x17);
     const cck = Buffer.alloc(32, 0x2a);
@@ -85,7 +85,7 @@ describe('create meta', () => {
     expect(openRequest(readFileSync(join(d, 'b'))).plaintext).toEqual(derived);
   });
 
-  it('encrypts for every -k, in order (repeated and comma list); each host opens its slot', async () => {
+  it('encrypts for every -k, in order (repeated and comma list); each host opens its slot', async ({ expect }) => {
     const d = tempDir();
     const args = ['create', '-k', `${sample('HKD-sample-1.crt')},${sample('HKD-sample-2.crt')}`, '-k', sample('HKD-sample-1.crt'),
       '--hdr', sample('sample.hdr'), '-o', join(d, 'req'), '--no-verify', 'meta'];
@@ -95,7 +95,7 @@ describe('create meta', () => {
     expect(openRequest(req, 'HKD-sample-2.crt', 'HKD-sample-2.key').plaintext).toEqual(Buffer.alloc(32));
   });
 
-  it('appends the request tag to --toc-policy, creating the file and keeping earlier lines', async () => {
+  it('appends the request tag to --toc-policy, creating the file and keeping earlier lines', async ({ expect }) => {
     const d = tempDir();
     const toc = join(d, 'toc');
     expect((await cli(createArgs(join(d, 'a'), '--toc-policy', toc, 'meta'))).code).toBe(0);
@@ -105,7 +105,7 @@ describe('create meta', () => {
     expect(readFileSync(toc, 'utf8')).toBe(`${tagA}\n${tagB}\n`);
   });
 
-  it('writes the request to stdout with -o - and nothing else there', async () => {
+  it('writes the request to stdout with -o - and nothing else there', async ({ expect }) => {
     const d = tempDir();
     const r = await cli(createArgs('-', 'meta'), { cwd: d });
     expect(r.code).toBe(0);
@@ -113,7 +113,7 @@ describe('create meta', () => {
     expect(listDir(d)).toEqual([]);
   });
 
-  it('is quiet with -q and more verbose with -v (options may follow the secret type word)', async () => {
+  it('is quiet with -q and more verbose with -v (options may follow the secret type word)', async ({ expect }) => {
     const d = tempDir();
     const q = await cli(createArgs(join(d, 'a'), 'meta', '-q'));
     expect(q.code).toBe(0);
@@ -123,7 +123,7 @@ describe('create meta', () => {
     expect(v.err).toContain(`Successfully wrote the request to '${join(d, 'b')}'`);
   });
 
-  it('parses clap-style spellings: --opt=value, -kFILE, -k=FILE, clustered -fv, the --crt alias is only for --cert', async () => {
+  it('parses clap-style spellings: --opt=value, -kFILE, -k=FILE, clustered -fv, the --crt alias is only for --cert', async ({ expect }) => {
     const d = tempDir();
     const r = await cli(['create', `-k${sample('HKD-sample-1.crt')}`, `--hdr=${sample('sample.hdr')}`, `-o=${join(d, 'r')}`, '-fv', '--no-verify', 'meta']);
     expect(r.code).toBe(0);
@@ -131,8 +131,8 @@ describe('create meta', () => {
   });
 });
 
-describe('create association', () => {
-  it('writes NAME.yaml beside the output exactly as pvsecret does, and a random secret', async () => {
+describe.concurrent('create association', () => {
+  it('writes NAME.yaml beside the output exactly as pvsecret does, and a random secret', async ({ expect }) => {
     const d = tempDir();
     const r = await cli(createArgs(join(d, 'req.bin'), 'association', 'myConfidentialSecret'));
     expect(r.code).toBe(0);
@@ -148,7 +148,7 @@ describe('create association', () => {
     expect(o.plaintext.subarray(0, 32)).not.toEqual(Buffer.alloc(32));
   });
 
-  it('places NAME.yaml by pvsecret rules: parent of -o, whitespace to _, extension replaced; cwd for -o -', async () => {
+  it('places NAME.yaml by pvsecret rules: parent of -o, whitespace to _, extension replaced; cwd for -o -', async ({ expect }) => {
     const d = tempDir();
     mkdirSync(join(d, 'out'));
     expect((await cli(createArgs('out/req.bin', 'association', 'my secret\tname'), { cwd: d })).code).toBe(0);
@@ -163,7 +163,7 @@ describe('create association', () => {
     expect(readFileSync(join(d, 'piped.yaml'), 'utf8')).toBe(assocYaml('piped', sha256('piped')));
   });
 
-  it('prints the YAML (plus an empty line) with --stdout and writes no YAML file', async () => {
+  it('prints the YAML (plus an empty line) with --stdout and writes no YAML file', async ({ expect }) => {
     const d = tempDir();
     const r = await cli(createArgs(join(d, 'req'), 'association', 'n', '--stdout'));
     expect(r.code).toBe(0);
@@ -172,7 +172,7 @@ describe('create association', () => {
     expect(listDir(d)).toEqual(['req']);
   });
 
-  it('quotes names as pvsecret (serde_yaml) does', async () => {
+  it('quotes names as pvsecret (serde_yaml) does', async ({ expect }) => {
     const d = tempDir();
     const cases: [string, string][] = [['true', "'true'"], ['0123', "'0123'"], ['a: b', "'a: b'"], ['-', "'-'"], ['1e3', "'1e3'"]];
     for (const [name, shown] of cases) {
@@ -182,7 +182,7 @@ describe('create association', () => {
     }
   });
 
-  it('uses --input-secret, and saves a generated secret with --output-secret (mode 0600)', async () => {
+  it('uses --input-secret, and saves a generated secret with --output-secret (mode 0600)', async ({ expect }) => {
     const d = tempDir();
     const secret = Buffer.alloc(32, 0x11);
     writeFileSync(join(d, 'in'), secret);
@@ -194,7 +194,7 @@ describe('create association', () => {
     expect(openRequest(readFileSync(join(d, 'b'))).plaintext.subarray(0, 32)).toEqual(saved);
   });
 
-  it('takes the name itself as ID with --use-name (31 bytes at most), in the request and the YAML', async () => {
+  it('takes the name itself as ID with --use-name (31 bytes at most), in the request and the YAML', async ({ expect }) => {
     const d = tempDir();
     const name = 'a-name-that-is-longer-than-31-bytes';
     const r = await cli(createArgs(join(d, 'req'), '--use-name', 'association', name, '--stdout'));
@@ -207,8 +207,8 @@ describe('create association', () => {
   });
 });
 
-describe('SE guest check', () => {
-  it('refuses on an SE guest unless --force, and leaves nothing behind', async () => {
+describe.concurrent('SE guest check', () => {
+  it('refuses on an SE guest unless --force, and leaves nothing behind', async ({ expect }) => {
     const d = tempDir();
     writeFileSync(join(d, 'guest'), '1\n');
     const env = { SE_SECRETS_PROT_VIRT_GUEST_PATH: join(d, 'guest') };

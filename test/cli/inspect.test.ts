@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { HAVE_UPSTREAM, UPSTREAM_DIR, UPSTREAM_SKIP_REASON } from '../helpers/upstream.js';
 import { cli, createArgs, hostKeyHashOf, listDir, sample, sampleHeaderTag, tempDir } from './helpers.js';
 
@@ -27,7 +27,7 @@ describe.skipIf(!HAVE_UPSTREAM)(`inspect decodes requests made by pvsecret${HAVE
     ['null_simple_default_cuid_one', 1, 'meta', null, 0],
   ];
   for (const [file, type, typeName, id, length] of cases) {
-    it(`${file} (--json)`, async () => {
+    it(`${file} (--json)`, async ({ expect }) => {
       const r = await cli(['inspect', '--json', up(`exp/asrcb/${file}`)]);
       expect(r.code).toBe(0);
       expect(r.err).toBe('');
@@ -48,7 +48,7 @@ describe.skipIf(!HAVE_UPSTREAM)(`inspect decodes requests made by pvsecret${HAVE
     });
   }
 
-  it('shows the same in text', async () => {
+  it('shows the same in text', async ({ expect }) => {
     const r = await cli(['inspect', up('exp/asrcb/assoc_none_default_cuid_one')]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Format: +add-secret request, version 0x100$/m);
@@ -59,7 +59,7 @@ describe.skipIf(!HAVE_UPSTREAM)(`inspect decodes requests made by pvsecret${HAVE
     expect(r.out).toMatch(/^User data: +none$/m);
   });
 
-  it('decodes the real extracted SE header', async () => {
+  it('decodes the real extracted SE header', async ({ expect }) => {
     const j = JSON.parse((await cli(['inspect', '--json', up('exp/secure_guest.hdr')])).out);
     expect(Object.keys(j)).toEqual(HEADER_KEYS);
     expect(j).toMatchObject({ format: 'se-header', offset: 0, version: 0x100, size: 640, encryptedSize: 0x80, tag: '92309d4589b9a85b427f8753171d1520' });
@@ -67,8 +67,8 @@ describe.skipIf(!HAVE_UPSTREAM)(`inspect decodes requests made by pvsecret${HAVE
   });
 });
 
-describe('inspect on our own files', () => {
-  it('names flags, shows the CUID and a --use-name id as text', async () => {
+describe.concurrent('inspect on our own files', () => {
+  it('names flags, shows the CUID and a --use-name id as text', async ({ expect }) => {
     const d = tempDir();
     const c = await cli(createArgs(join(d, 'r'), '--use-name', '--flags', 'disable-dump', '--cuid-hex', '11'.repeat(16), 'association', 'my-name', '--stdout'));
     expect(c.code).toBe(0);
@@ -81,14 +81,14 @@ describe('inspect on our own files', () => {
     expect(t.out).toMatch(/^Flags: +0x8000000000000000 \(disable-dump\)$/m);
   });
 
-  it('lists unnamed flag bits by number', async () => {
+  it('lists unnamed flag bits by number', async ({ expect }) => {
     const d = tempDir();
     expect((await cli(createArgs(join(d, 'r'), '--pcf', '0x4000000000000001', 'meta'))).code).toBe(0);
     const j = JSON.parse((await cli(['inspect', '--json', join(d, 'r')])).out);
     expect(j.flags).toEqual({ hex: '4000000000000001', names: [], otherBits: [1, 63] });
   });
 
-  it('decodes the sample SE header and image: offset, host-key hashes of both sample hosts, tag', async () => {
+  it('decodes the sample SE header and image: offset, host-key hashes of both sample hosts, tag', async ({ expect }) => {
     const hashes = ['HKD-sample-1.crt', 'HKD-sample-2.crt'].map((f) => ({ hostKeyHash: hostKeyHashOf(readFileSync(sample(f), 'utf8')).toString('hex') }));
     const h = JSON.parse((await cli(['inspect', '--json', sample('sample.hdr')])).out);
     const i = JSON.parse((await cli(['inspect', '--json', sample('sample-se.img')])).out);
@@ -119,8 +119,8 @@ describe('inspect on our own files', () => {
   }
 });
 
-describe('extract-header', () => {
-  it('copies exactly the SE header out of an image, to sehdr.bin by default', async () => {
+describe.concurrent('extract-header', () => {
+  it('copies exactly the SE header out of an image, to sehdr.bin by default', async ({ expect }) => {
     const d = tempDir();
     const r = await cli(['extract-header', sample('sample-se.img')], { cwd: d });
     expect(r.code).toBe(0);
@@ -130,7 +130,7 @@ describe('extract-header', () => {
     expect(readFileSync(join(d, 'sehdr.bin'))).toEqual(readFileSync(sample('sample.hdr')));
   });
 
-  it('writes to -o, or stdout with -o -; an extracted header extracts to itself', async () => {
+  it('writes to -o, or stdout with -o -; an extracted header extracts to itself', async ({ expect }) => {
     const d = tempDir();
     expect((await cli(['extract-header', '-o', join(d, 'h'), sample('sample-se.img')])).code).toBe(0);
     expect(readFileSync(join(d, 'h'))).toEqual(readFileSync(sample('sample.hdr')));
@@ -140,7 +140,7 @@ describe('extract-header', () => {
     expect(s.stdout).toEqual(readFileSync(sample('sample.hdr')));
   });
 
-  it('fails without writing on a file without header, a truncated image, a missing file', async () => {
+  it('fails without writing on a file without header, a truncated image, a missing file', async ({ expect }) => {
     const d = tempDir();
     writeFileSync(join(d, 'junk'), Buffer.alloc(0x20000));
     writeFileSync(join(d, 'cut.img'), readFileSync(sample('sample-se.img')).subarray(0, 0x14000 + 100));

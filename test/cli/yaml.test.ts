@@ -228,6 +228,11 @@ describe('NAME.yaml location (Rust Path rules)', () => {
     expect(secretInfoPath(name, output)).toBe(expected);
   });
 
+  it('treats a backslash in -o as a separator on Windows only', () => {
+    expect(secretInfoPath('n', 'out\\req', 'win32')).toBe('out/n.yaml');
+    expect(secretInfoPath('n', 'out\\req', 'linux')).toBe('n.yaml');
+  });
+
   it('has no place for NAME.yaml when -o has no parent', () => {
     expect(() => secretInfoPath('n', '/')).toThrowError(expect.objectContaining({ code: 'ERR_VALUE' }));
     expect(() => secretInfoPath('n', '')).toThrowError(expect.objectContaining({ code: 'ERR_VALUE' }));
