@@ -111,19 +111,21 @@ export class Outputs {
   /** Stages `path` with `text` appended (the file is created if missing; its mode is kept). */
   async append(path: string, text: string, label: string): Promise<void> {
     let old: Uint8Array = new Uint8Array(0);
-    let mode = MODE_DEFAULT;
+    let mode: number | undefined;
     try {
       old = new Uint8Array(await readFile(path));
       mode = (await stat(path)).mode & 0o7777;
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw writeError(label, path, cause);
     }
-    const data = new Uint8Array(old.length + Buffer.byteLength(text));
+    const added = new TextEncoder().encode(text);
+    const data = new Uint8Array(old.length + added.length);
     data.set(old);
-    data.set(new TextEncoder().encode(text), old.length);
-    await this.file(path, data, label, mode);
+    data.set(added, old.length);
+    await this.file(path, data, label);
     const last = this.items[this.items.length - 1];
-    if (last?.kind === 'file' && last.temp && mode !== MODE_DEFAULT) {
+    if (mode !== undefined && last?.kind === 'file' && last.temp) {
+      // The replacement keeps the mode of the file it replaces.
       const fh = await open(last.temp, 'r');
       try {
         await fh.chmod(mode);

@@ -3,7 +3,7 @@
  * Each request is opened independently (node:crypto) with the sample host's key.
  */
 import { createHash, hkdfSync } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { cli, createArgs, listDir, nestedCuid, openRequest, sample, sampleHeaderTag, tempDir } from './helpers.js';
@@ -99,10 +99,23 @@ describe.concurrent('create meta', () => {
     const d = tempDir();
     const toc = join(d, 'toc');
     expect((await cli(createArgs(join(d, 'a'), '--toc-policy', toc, 'meta'))).code).toBe(0);
+    chmodSync(toc, 0o640);
     expect((await cli(createArgs(join(d, 'b'), '--toc-policy', toc, 'meta'))).code).toBe(0);
+    expect(statSync(toc).mode & 0o777).toBe(0o640);
     const tagA = openRequest(readFileSync(join(d, 'a'))).tag.toString('hex');
     const tagB = openRequest(readFileSync(join(d, 'b'))).tag.toString('hex');
     expect(readFileSync(toc, 'utf8')).toBe(`${tagA}\n${tagB}\n`);
+  });
+
+  it('replaces an existing output atomically, through a symbolic link to the file it points to', async ({ expect }) => {
+    const d = tempDir();
+    mkdirSync(join(d, 'real'));
+    writeFileSync(join(d, 'real', 'req'), 'old');
+    symlinkSync(join(d, 'real', 'req'), join(d, 'link'));
+    expect((await cli(createArgs(join(d, 'link'), 'meta'))).code).toBe(0);
+    expect(lstatSync(join(d, 'link')).isSymbolicLink()).toBe(true);
+    expect(openRequest(readFileSync(join(d, 'real', 'req'))).secretType).toBe(1);
+    expect(listDir(join(d, 'real'))).toEqual(['req']);
   });
 
   it('writes the request to stdout with -o - and nothing else there', async ({ expect }) => {
