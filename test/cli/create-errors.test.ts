@@ -50,6 +50,7 @@ describe.concurrent('create: usage errors (as pvsecret: exit 1)', () => {
     ['neither --no-verify nor --cert', [...K, ...H, '-o', 'r', 'meta'], "one of '--no-verify' or '--cert <FILE>' is required"],
     ['no secret type', [...K, ...H, '-o', 'r', '--no-verify'], 'a subcommand is required: meta, association, retrievable, update-cck'],
     ['--no-verify with --cert', [...K, ...H, '-o', 'r', '--no-verify', '-C', 'c', 'meta'], "the argument '--no-verify' cannot be used with '--cert <FILE>'"],
+    ['--no-verify with the hidden alias --crt', [...K, ...H, '-o', 'r', '--crt=c', '--no-verify', 'meta'], "the argument '--no-verify' cannot be used with '--cert <FILE>'"],
     ['--crl without --cert', [...K, ...H, '-o', 'r', '--no-verify', '--crl', 'c', 'meta'], "the argument '--crl <FILE>' requires '--cert <FILE>'"],
     ['--offline without --cert', [...K, ...H, '-o', 'r', '--no-verify', '--offline', 'meta'], "the argument '--offline' requires '--cert <FILE>'"],
     ['--root-ca without --cert', [...K, ...H, '-o', 'r', '--no-verify', '--root-ca', 'c', 'meta'], "the argument '--root-ca <ROOT_CA>' requires '--cert <FILE>'"],
