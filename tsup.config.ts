@@ -20,7 +20,9 @@ export default defineConfig([
     external: [/^node:/],
   },
   {
-    entry: { 'cli/main': 'src/cli/main.ts' },
+    // Commands are loaded on demand (dynamic imports); their chunks stay in dist/cli.
+    entry: { main: 'src/cli/main.ts' },
+    outDir: 'dist/cli',
     format: ['esm'],
     sourcemap: true,
     clean: false,

@@ -1,0 +1,203 @@
+/**
+ * The inputs of `create`, read from the files named on the command line, in the
+ * order pvsecret reads them (so the first problem reported is the same one).
+ *
+ * @module
+ */
+import { stat } from 'node:fs/promises';
+import { getFlag, getList, getString, type ParsedCommand } from '../args.js';
+import { UsageError } from '../errors.js';
+import { fsReason, readExact, readInput } from '../files.js';
+import {
+  type CliSecret,
+  FLAG_DISABLE_DUMP,
+  FileError,
+  type HostKey,
+  type RetrievableKind,
+  type SeHeader,
+  type VerificationInputs,
+  firstCertificate,
+  isSeSecretsError,
+  nodeBackend,
+  readSeHeader,
+  requireFeature,
+} from '../lib.js';
+import type { Logger } from '../log.js';
+import { cuidFromFile, parseCuidHex, parsePcf } from '../values.js';
+
+export const ASSOCIATION_SECRET_SIZE = 32;
+export const CCK_SIZE = 32;
+export const EXTENSION_SECRET_SIZE = 32;
+
+/** The command line of `create`, typed. */
+export interface CreateArgs {
+  readonly hostKeyDocuments: string[];
+  readonly noVerify: boolean;
+  readonly certs: string[];
+  readonly crls: string[];
+  readonly offline: boolean;
+  readonly rootCa?: string;
+  readonly hdr: string;
+  readonly force: boolean;
+  readonly output: string;
+  readonly extensionSecret?: string;
+  readonly cck?: string;
+  readonly cuidHex?: string;
+  readonly cuid?: string;
+  readonly pcf?: string;
+  readonly flags: string[];
+  readonly userData?: string;
+  readonly policy?: string;
+  readonly tocPolicy?: string;
+  readonly userSignKey?: string;
+  readonly useName: boolean;
+  readonly kind: 'meta' | 'association' | 'retrievable' | 'update-cck';
+  readonly name?: string;
+  readonly stdout: boolean;
+  readonly inputSecret?: string;
+  readonly outputSecret?: string;
+  readonly secretFile?: string;
+  readonly type?: RetrievableKind;
+}
+
+export function createArgs(path: readonly ParsedCommand[]): CreateArgs {
+  const c = path[1] as ParsedCommand;
+  const s = path[2] as ParsedCommand;
+  const str = (p: ParsedCommand, k: string) => getString(p, k);
+  return {
+    hostKeyDocuments: getList(c, 'hostKeyDocuments'), noVerify: getFlag(c, 'noVerify'), certs: getList(c, 'certs'),
+    crls: getList(c, 'crls'), offline: getFlag(c, 'offline'), rootCa: str(c, 'rootCa'), hdr: str(c, 'hdr') as string,
+    force: getFlag(c, 'force'), output: str(c, 'output') as string, extensionSecret: str(c, 'extensionSecret'),
+    cck: str(c, 'cck'), cuidHex: str(c, 'cuidHex'), cuid: str(c, 'cuid'), pcf: str(c, 'pcf'), flags: getList(c, 'flags'),
+    userData: str(c, 'userData'), policy: str(c, 'policy'), tocPolicy: str(c, 'tocPolicy'), userSignKey: str(c, 'userSignKey'),
+    useName: getFlag(c, 'useName'), kind: s.spec.name as CreateArgs['kind'], name: str(s, 'name'), stdout: getFlag(s, 'stdout'),
+    inputSecret: str(s, 'inputSecret'), outputSecret: str(s, 'outputSecret'), secretFile: str(s, 'secret'),
+    type: str(s, 'type') as RetrievableKind | undefined,
+  };
+}
+
+/** Fails early, before reading anything, when the command line needs what this build lacks. */
+export function checkFeatures(a: CreateArgs): void {
+  if (a.kind === 'retrievable' || a.kind === 'update-cck') requireFeature('secretKinds', `create ${a.kind}`);
+  if (a.userData !== undefined) requireFeature('userData', '--user-data');
+  if (a.userSignKey !== undefined) requireFeature('userData', '--user-sign-key');
+  if (a.policy !== undefined) requireFeature('policy', '--policy');
+  if (!a.noVerify) requireFeature('hostKeyVerification', 'host-key document verification (--cert)');
+}
+
+/** pvsecret's extra command-line checks for association secrets (`validate_cli`). */
+export function validateNames(a: CreateArgs): void {
+  if (a.kind !== 'association' || a.stdout) return;
+  const yaml = `${a.name}.yaml`;
+  const words = ['create', 'association'];
+  if (a.outputSecret === yaml) throw new UsageError(`--output-secret '${yaml}' is the file the secret information goes to; choose another name`, words);
+  if (a.output === yaml) throw new UsageError(`--output '${yaml}' is the file the secret information goes to; choose another name`, words);
+}
+
+const KIND_LABEL: Record<RetrievableKind, string> = {
+  plain: 'plaintext secret',
+  aes: 'AES key',
+  'aes-xts': 'AES-XTS key',
+  'hmac-sha': 'HMAC-SHA key',
+  ec: 'EC private key',
+};
+
+/** The secret of the request, with its confidential value read or generated. */
+export async function readSecret(a: CreateArgs): Promise<CliSecret> {
+  const useName = a.useName ? { useName: true } : {};
+  switch (a.kind) {
+    case 'meta':
+      return { type: 'meta' };
+    case 'association': {
+      const value = a.inputSecret
+        ? await readExact(a.inputSecret, 'association secret', ASSOCIATION_SECRET_SIZE)
+        : nodeBackend.randomBytes(ASSOCIATION_SECRET_SIZE);
+      return { type: 'association', name: a.name as string, value, ...useName };
+    }
+    case 'retrievable': {
+      const kind = a.type as RetrievableKind;
+      const value = await readInput(a.secretFile as string, `retrievable ${KIND_LABEL[kind]}`);
+      return { type: 'retrievable', kind, name: a.name as string, value, ...useName };
+    }
+    case 'update-cck':
+      return { type: 'update-cck', value: await readExact(a.secretFile as string, 'CCK', CCK_SIZE) };
+  }
+}
+
+/** The 64-bit request flags: `--pcf` (hex), then each `--flags` value ORed in. */
+export function requestFlags(a: CreateArgs): bigint {
+  let flags = a.pcf !== undefined ? parsePcf(a.pcf) : 0n;
+  for (const f of a.flags) if (f === 'disable-dump') flags |= FLAG_DISABLE_DUMP;
+  return flags;
+}
+
+/** The SE header of `--hdr` (image or extracted header). */
+export async function readHeader(path: string, log: Logger): Promise<SeHeader> {
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+  } catch (cause) {
+    throw new FileError('ERR_FILE', `cannot read SE header '${path}': ${fsReason(cause)}`, { cause });
+  }
+  try {
+    return await readSeHeader(path, { onWarning: (m) => log.warn(`${path}: ${m}`) });
+  } catch (e) {
+    // Name the option and the file once: "--hdr 'F': se header: ...".
+    if (isSeSecretsError(e) && e.message.startsWith(`${path}: `)) e.message = `--hdr '${path}': ${e.message.slice(path.length + 2)}`;
+    throw e;
+  }
+}
+
+/** `--cuid FILE` or `--cuid-hex`. */
+export async function readCuid(a: CreateArgs): Promise<Uint8Array | undefined> {
+  if (a.cuid !== undefined) return cuidFromFile(await readInput(a.cuid, 'CUID file'), a.cuid);
+  if (a.cuidHex !== undefined) return parseCuidHex(a.cuidHex);
+  return undefined;
+}
+
+export async function readExtensionSecret(a: CreateArgs): Promise<{ value: Uint8Array } | { cck: Uint8Array } | undefined> {
+  if (a.extensionSecret !== undefined) return { value: await readExact(a.extensionSecret, 'extension secret', EXTENSION_SECRET_SIZE) };
+  if (a.cck !== undefined) return { cck: await readExact(a.cck, 'CCK', CCK_SIZE) };
+  return undefined;
+}
+
+export interface HostKeyInputs {
+  readonly files: readonly string[];
+  readonly hostKeys: readonly (Uint8Array | HostKey)[];
+  readonly verify: false | VerificationInputs;
+}
+
+/**
+ * The host-key documents (first certificate of each file) and, unless `--no-verify`,
+ * the certificates, CRLs and root CA to verify them with.
+ */
+export async function readHostKeys(a: CreateArgs, log: Logger): Promise<HostKeyInputs> {
+  if (a.noVerify) {
+    log.warn('host-key document verification is disabled (--no-verify): the secret may NOT be protected. Verify the host-key documents yourself, or use --cert.');
+  }
+  const unverified: HostKey[] = [];
+  const documents: Uint8Array[] = [];
+  for (const file of a.hostKeyDocuments) {
+    const source = `host-key document '${file}'`;
+    const first = firstCertificate(await readInput(file, 'host-key document'), source);
+    if (first.count > 1) log.warn(`${source} holds ${first.count} certificates; only the first one is used`);
+    unverified.push(first.hostKey);
+    documents.push(first.der);
+  }
+  if (a.noVerify) return { files: a.hostKeyDocuments, hostKeys: unverified, verify: false };
+  const readAll = async (files: readonly string[], label: string) => Promise.all(files.map((f) => readInput(f, label)));
+  const verify: VerificationInputs = {
+    certificates: await readAll(a.certs, 'certificate'),
+    crls: await readAll(a.crls, 'CRL'),
+    ...(a.rootCa !== undefined ? { rootCa: await readInput(a.rootCa, 'root CA certificate') } : {}),
+    offline: a.offline,
+  };
+  return { files: a.hostKeyDocuments, hostKeys: documents, verify };
+}
+
+/** Warns when `--use-name` cuts the name (the ID keeps at most 31 bytes; pvsecret cuts silently). */
+export function noteUseName(a: CreateArgs, log: Logger): void {
+  if (!a.useName || a.name === undefined) return;
+  const len = new TextEncoder().encode(a.name).length;
+  if (len > 31) log.warn(`--use-name: the secret ID keeps only the first 31 of the ${len} bytes of the name`);
+}

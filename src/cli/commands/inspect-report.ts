@@ -1,0 +1,176 @@
+/**
+ * What `inspect` shows: the non-confidential fields of a request or SE header, as a
+ * stable JSON shape (documented in docs/cli.md) and as text.
+ *
+ * JSON conventions: byte strings are lowercase hex without `0x`; 64-bit words are
+ * hex strings of 16 digits; counts and sizes are numbers; absent values are `null`.
+ *
+ * @module
+ */
+import type { AddSecretRequestInfo, SeHeader } from '../lib.js';
+import { secretTypeName } from '../lib.js';
+
+const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+const word = (v: bigint) => v.toString(16).padStart(16, '0');
+
+/** Stable JSON names of the secret types (request secret header). */
+const SECRET_TYPES: Record<number, string> = {
+  0x01: 'meta', 0x02: 'association', 0x03: 'plaintext', 0x04: 'aes-128', 0x05: 'aes-192', 0x06: 'aes-256',
+  0x07: 'aes-xts-128', 0x08: 'aes-xts-256', 0x09: 'hmac-sha-256', 0x0a: 'hmac-sha-512', 0x11: 'ec-secp256r1',
+  0x12: 'ec-secp384r1', 0x13: 'ec-secp521r1', 0x14: 'ed25519', 0x15: 'ed448', 0x16: 'update-cck',
+};
+
+/** User-data types: JSON name, text, bytes of data, fixed signature size. */
+const USER_DATA: Record<number, [string, string, number, number | null]> = {
+  0: ['none', 'none', 0, null],
+  1: ['unsigned', 'unsigned', 512, null],
+  2: ['ecdsa-p521', 'signed with EC P-521 (ECDSA)', 256, null],
+  3: ['rsa-2048', 'signed with RSA-2048 (PSS)', 256, 256],
+  4: ['rsa-3072', 'signed with RSA-3072 (PSS)', 128, 384],
+};
+/** Where an EC signature's length sits in the user-data area (reference `UserData`). */
+const EC_SIGNATURE_SIZE_OFFSET = 0x190;
+
+/** Request flag bits by MSB-0 position (pvsecret `AddSecretFlags`). */
+const REQUEST_FLAGS: Record<number, string> = { 0: 'disable-dump' };
+/** SE-header plaintext control flags by MSB-0 position (s390-tools `pvimg` `PcfV1`). */
+const PCF_FLAGS: Record<number, string> = {
+  34: 'allow-dumping', 35: 'no-component-encryption', 56: 'pckmo-dea-tdea', 57: 'pckmo-aes',
+  58: 'pckmo-ecc', 59: 'pckmo-hmac', 62: 'backup-target-keys',
+};
+
+export interface FlagsJson {
+  readonly hex: string;
+  readonly names: string[];
+  /** Set bits without a known name, MSB-0 (bit 0 = 0x8000000000000000). */
+  readonly otherBits: number[];
+}
+
+function flags(v: bigint, known: Record<number, string>): FlagsJson {
+  const names: string[] = [];
+  const otherBits: number[] = [];
+  for (let bit = 0; bit < 64; bit++) {
+    if (((v >> BigInt(63 - bit)) & 1n) === 0n) continue;
+    const n = known[bit];
+    if (n) names.push(n);
+    else otherBits.push(bit);
+  }
+  return { hex: word(v), names, otherBits };
+}
+
+/** The id as text when it is printable ASCII followed only by zero bytes (a `--use-name` id). */
+function idAscii(id: Uint8Array): string | null {
+  let end = id.indexOf(0);
+  if (end < 0) end = id.length;
+  if (end === 0 || id.subarray(end).some((b) => b !== 0)) return null;
+  const head = id.subarray(0, end);
+  return head.every((b) => b >= 0x20 && b <= 0x7e) ? String.fromCharCode(...head) : null;
+}
+
+export function requestJson(r: AddSecretRequestInfo, file: string, fileSize: number) {
+  const [udName, , udSize, udSig] = USER_DATA[r.userDataType] ?? ['unknown', 'unknown', 0, null];
+  const view = new DataView(r.userDataArea.buffer, r.userDataArea.byteOffset, r.userDataArea.byteLength);
+  const signatureSize = r.userDataType === 2 ? view.getUint16(EC_SIGNATURE_SIZE_OFFSET) : udSig;
+  return {
+    format: 'add-secret-request' as const,
+    file,
+    fileSize,
+    version: r.version,
+    requestLength: r.length,
+    secret: {
+      type: r.secret.type,
+      typeName: SECRET_TYPES[r.secret.type] ?? 'unknown',
+      length: r.secret.length,
+      id: r.secret.id ? hex(r.secret.id) : null,
+      idAscii: r.secret.id ? idAscii(r.secret.id) : null,
+    },
+    flags: flags(r.flags, REQUEST_FLAGS),
+    cuid: r.cuid.some((b) => b !== 0) ? hex(r.cuid) : null,
+    userData: { type: r.userDataType, typeName: udName, dataSize: udSize, signatureSize },
+    keySlots: r.keySlots.map((k) => ({ hostKeyHash: hex(k.hostKeyHash) })),
+    encryptedSize: r.sea,
+    iv: hex(r.iv),
+    customerPublicKey: hex(r.customerPublicKey),
+    seHeader: { pld: hex(r.pld), ald: hex(r.ald), tld: hex(r.tld), tag: hex(r.tag) },
+    requestTag: hex(r.requestTag),
+  };
+}
+
+export function headerJson(h: SeHeader, file: string, fileSize: number) {
+  return {
+    format: h.offset === 0 ? ('se-header' as const) : ('se-image' as const),
+    file,
+    fileSize,
+    offset: h.offset,
+    version: h.version,
+    size: h.size,
+    iv: hex(h.iv),
+    pcf: flags(h.pcf, PCF_FLAGS),
+    nep: word(h.nep),
+    encryptedSize: h.sea,
+    keySlots: h.hostKeyHashes.map((k) => ({ hostKeyHash: hex(k) })),
+    customerPublicKey: hex(h.customerPublicKey),
+    pld: hex(h.pld),
+    ald: hex(h.ald),
+    tld: hex(h.tld),
+    tag: hex(h.tag),
+  };
+}
+
+export type RequestJson = ReturnType<typeof requestJson>;
+export type HeaderJson = ReturnType<typeof headerJson>;
+
+function flagsText(f: FlagsJson): string {
+  const parts = [...f.names, ...f.otherBits.map((b) => `bit ${b}`)];
+  return `0x${f.hex} (${parts.length ? parts.join(', ') : 'none'})`;
+}
+
+const row = (label: string, value: string | number) => `${`${label}:`.padEnd(20)}${value}`;
+
+export function requestText(j: RequestJson): string {
+  const typeName = secretTypeName(j.secret.type);
+  const ud = USER_DATA[j.userData.type];
+  const lines = [
+    row('File', `${j.file} (${j.fileSize} bytes)`),
+    row('Format', `add-secret request, version 0x${j.version.toString(16)}`),
+    row('Secret type', `${typeName} (0x${j.secret.type.toString(16).padStart(2, '0')})`),
+    row('Secret length', `${j.secret.length} bytes`),
+  ];
+  if (j.secret.id) lines.push(row('Secret ID', `0x${j.secret.id}`));
+  if (j.secret.idAscii) lines.push(row('Secret ID (ASCII)', JSON.stringify(j.secret.idAscii)));
+  lines.push(
+    row('Flags', flagsText(j.flags)),
+    row('CUID', j.cuid ? `0x${j.cuid}` : 'not set'),
+    row('User data', j.userData.type === 0 ? 'none' : `${ud?.[1] ?? 'unknown'}, ${j.userData.dataSize} bytes of data${j.userData.signatureSize !== null ? `, ${j.userData.signatureSize}-byte signature` : ''}`),
+    row('Key slots', j.keySlots.length),
+    ...j.keySlots.map((k, i) => `  [${i}] host-key hash 0x${k.hostKeyHash}`),
+    row('Encrypted size', `${j.encryptedSize} bytes (secret ${j.secret.length} + extension secret ${j.encryptedSize - j.secret.length})`),
+    row('IV', j.iv),
+    row('SE-header tag', j.seHeader.tag),
+    row('pld', j.seHeader.pld),
+    row('ald', j.seHeader.ald),
+    row('tld', j.seHeader.tld),
+    row('Request tag', j.requestTag),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export function headerText(j: HeaderJson): string {
+  const lines = [
+    row('File', `${j.file} (${j.fileSize} bytes)`),
+    row('Format', j.format === 'se-header' ? 'SE header' : `SE image, header at offset 0x${j.offset.toString(16)}`),
+    row('Header version', `0x${j.version.toString(16)}`),
+    row('Header size', `${j.size} bytes`),
+    row('PCF', flagsText(j.pcf)),
+    row('Key slots', j.keySlots.length),
+    ...j.keySlots.map((k, i) => `  [${i}] host-key hash 0x${k.hostKeyHash}`),
+    row('Encrypted size', `${j.encryptedSize} bytes`),
+    row('Encrypted pages', `${BigInt(`0x${j.nep}`)}`),
+    row('IV', j.iv),
+    row('pld', j.pld),
+    row('ald', j.ald),
+    row('tld', j.tld),
+    row('Tag', j.tag),
+  ];
+  return `${lines.join('\n')}\n`;
+}

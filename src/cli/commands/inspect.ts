@@ -1,0 +1,59 @@
+/**
+ * `se-secrets inspect FILE [--json]`: decodes an add-secret request, an SE header or
+ * an SE image and prints its non-confidential fields.
+ *
+ * @module
+ */
+import { open, stat } from 'node:fs/promises';
+import { type ParsedCommand, getFlag, getString } from '../args.js';
+import { CliError } from '../errors.js';
+import { fsReason, readInput } from '../files.js';
+import { FileError, isSeSecretsError, parseAddSecretRequest, readSeHeader } from '../lib.js';
+import type { Logger } from '../log.js';
+import { headerJson, headerText, requestJson, requestText } from './inspect-report.js';
+
+/** ASCII "asrcbM": an add-secret request starts with it. */
+const REQUEST_MAGIC = 'asrcbM';
+
+async function head(path: string, n: number): Promise<{ bytes: Uint8Array; size: number }> {
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    const fh = await open(path, 'r');
+    try {
+      const buf = new Uint8Array(n);
+      const { bytesRead } = await fh.read(buf, 0, n, 0);
+      return { bytes: buf.subarray(0, bytesRead), size: st.size };
+    } finally {
+      await fh.close();
+    }
+  } catch (cause) {
+    throw new FileError('ERR_FILE', `cannot read '${path}': ${fsReason(cause)}`, { cause });
+  }
+}
+
+export async function runInspect(path: readonly ParsedCommand[], log: Logger): Promise<void> {
+  const c = path[1] as ParsedCommand;
+  const file = getString(c, 'file') as string;
+  const json = getFlag(c, 'json');
+  const { bytes, size } = await head(file, REQUEST_MAGIC.length);
+  let out: string;
+  if (new TextDecoder('latin1').decode(bytes) === REQUEST_MAGIC) {
+    const info = parseAddSecretRequest(await readInput(file, 'add-secret request'));
+    const j = requestJson(info, file, size);
+    out = json ? `${JSON.stringify(j, null, 2)}\n` : requestText(j);
+  } else {
+    let hdr: Awaited<ReturnType<typeof readSeHeader>>;
+    try {
+      hdr = await readSeHeader(file, { onWarning: (m) => log.warn(`${file}: ${m}`) });
+    } catch (e) {
+      if (isSeSecretsError(e, 'ERR_HEADER_NOT_FOUND')) {
+        throw new CliError('ERR_VALUE', `'${file}' is neither an add-secret request nor an SE header or SE image`, { cause: e });
+      }
+      throw e;
+    }
+    const j = headerJson(hdr, file, size);
+    out = json ? `${JSON.stringify(j, null, 2)}\n` : headerText(j);
+  }
+  await log.streams.out(out);
+}

@@ -1,0 +1,50 @@
+/**
+ * `se-secrets verify-hkd`: what pvverify does. Verifies host-key documents with the
+ * certificate options of `create` and prints, for each, its subject and host-key
+ * hash (stdout). With `--no-verify` the documents are only read.
+ *
+ * @module
+ */
+import { type ParsedCommand, getFlag, getList, getString } from '../args.js';
+import { readInput } from '../files.js';
+import { firstCertificate, requireFeature, type VerifiedHostKeyLike, verifyHostKeyDocuments } from '../lib.js';
+import type { Logger } from '../log.js';
+
+const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+export async function runVerifyHkd(path: readonly ParsedCommand[], log: Logger): Promise<void> {
+  const c = path[1] as ParsedCommand;
+  const files = getList(c, 'hostKeyDocuments');
+  const noVerify = getFlag(c, 'noVerify');
+  if (!noVerify) requireFeature('hostKeyVerification', 'verify-hkd --cert');
+  if (noVerify) log.warn('host-key document verification is disabled (--no-verify): the documents are only read, not verified');
+  const docs: Uint8Array[] = [];
+  const unverified: VerifiedHostKeyLike[] = [];
+  for (const file of files) {
+    const source = `host-key document '${file}'`;
+    const first = firstCertificate(await readInput(file, 'host-key document'), source);
+    if (first.count > 1) log.warn(`${source} holds ${first.count} certificates; only the first one is used`);
+    docs.push(first.der);
+    unverified.push(first.hostKey);
+  }
+  let keys: readonly VerifiedHostKeyLike[] = unverified;
+  if (!noVerify) {
+    const readAll = (fs: string[], label: string) => Promise.all(fs.map((f) => readInput(f, label)));
+    const rootCa = getString(c, 'rootCa');
+    keys = await verifyHostKeyDocuments({
+      hostKeyDocuments: docs,
+      certificates: await readAll(getList(c, 'certs'), 'certificate'),
+      crls: await readAll(getList(c, 'crls'), 'CRL'),
+      ...(rootCa !== undefined ? { rootCa: await readInput(rootCa, 'root CA certificate') } : {}),
+      offline: getFlag(c, 'offline'),
+    });
+  }
+  const lines: string[] = [];
+  keys.forEach((k, i) => {
+    lines.push(files[i] ?? `host-key document #${i + 1}`);
+    lines.push(`  subject:       ${k.subject ?? unverified[i]?.subject ?? '(unknown)'}`);
+    lines.push(`  host-key hash: 0x${hex(k.hash)}`);
+  });
+  await log.streams.out(`${lines.join('\n')}\n`);
+  log.success(noVerify ? 'Host-key documents read (not verified).' : 'Host-key documents verified.');
+}

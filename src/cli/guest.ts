@@ -1,0 +1,26 @@
+/**
+ * Are we running inside an IBM Secure Execution guest? Then the secret would be
+ * built where it is meant to be used, which defeats its protection: `create` refuses
+ * unless `--force`. Same test as pvsecret: the first byte of
+ * `/sys/firmware/uv/prot_virt_guest` is the digit 1 (a missing file means no).
+ *
+ * TEST HOOK: the environment variable `SE_SECRETS_PROT_VIRT_GUEST_PATH` replaces the
+ * path, so tests can exercise the refusal on any machine. It only changes which file
+ * is read; documented in docs/cli.md.
+ *
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+
+export const PROT_VIRT_GUEST_PATH = '/sys/firmware/uv/prot_virt_guest';
+export const PROT_VIRT_GUEST_ENV = 'SE_SECRETS_PROT_VIRT_GUEST_PATH';
+
+export async function isSecureExecutionGuest(): Promise<boolean> {
+  const path = process.env[PROT_VIRT_GUEST_ENV] || PROT_VIRT_GUEST_PATH;
+  try {
+    const bytes = await readFile(path);
+    return bytes[0] === 0x31;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Messages on stderr, filtered by verbosity the way pvsecret does it: the level is
+ * "warn" plus one per `-v` minus one per `-q`. Errors are always printed.
+ *
+ * | level | shown |
+ * | --- | --- |
+ * | 0 (`-qq`) | errors only |
+ * | 1 (`-q`) | errors only |
+ * | 2 (default) | warnings and success lines |
+ * | 3 (`-v`) | + progress (`info`) and error causes |
+ * | 4 (`-vv`) | + `DEBUG:` lines |
+ *
+ * @module
+ */
+
+export const PROGRAM = 'se-secrets';
+
+export const Level = { Off: 0, Error: 1, Warn: 2, Info: 3, Debug: 4, Trace: 5 } as const;
+
+/** Where the CLI writes; replaced in tests of the in-process parts. */
+export interface Streams {
+  out: (chunk: string | Uint8Array) => Promise<void>;
+  err: (line: string) => void;
+}
+
+function write(stream: NodeJS.WriteStream, chunk: string | Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.write(chunk, (e) => (e ? reject(e) : resolve()));
+  });
+}
+
+export const processStreams: Streams = {
+  out: (chunk) => write(process.stdout, chunk),
+  err: (line) => {
+    process.stderr.write(`${line}\n`);
+  },
+};
+
+export class Logger {
+  readonly level: number;
+  readonly streams: Streams;
+  constructor(level: number, streams: Streams = processStreams) {
+    this.level = Math.max(Level.Off, Math.min(Level.Trace, level));
+    this.streams = streams;
+  }
+  get verbose(): boolean {
+    return this.level > Level.Warn;
+  }
+  /** Warnings, printed with a `warning:` prefix. */
+  warn(msg: string): void {
+    if (this.level >= Level.Warn) this.streams.err(`warning: ${msg}`);
+  }
+  /** Success lines, printed bare at the warn level (as pvsecret does). */
+  success(msg: string): void {
+    if (this.level >= Level.Warn) this.streams.err(msg);
+  }
+  info(msg: string): void {
+    if (this.level >= Level.Info) this.streams.err(msg);
+  }
+  debug(msg: string): void {
+    if (this.level >= Level.Debug) this.streams.err(`DEBUG: ${msg}`);
+  }
+  /** An error line; always printed. */
+  error(msg: string): void {
+    this.streams.err(`${PROGRAM}: error: ${msg}`);
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Atomic outputs. Every file a command writes is first staged as a temporary file in
+ * the target's directory (created exclusively, written, synced); only when every
+ * output of the command has been staged are they renamed into place, in order. A
+ * failure before that point removes the temporary files and leaves every target as it
+ * was: no partial request, no stale YAML.
+ *
+ * - `-` means stdout; stdout items are written at commit time, in their turn.
+ * - A target that is a symbolic link is replaced where the link points.
+ * - A target that exists but is not a regular file (`/dev/null`, a FIFO) is written
+ *   in place at commit time, since renaming over it would replace the device.
+ *
+ * @module
+ */
+import { lstat, open, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { FileError } from '../node.js';
+import { CliError } from './errors.js';
+import { fsReason } from './files.js';
+
+/** Mode of new files: what umask allows (as pvsecret). */
+export const MODE_DEFAULT = 0o666;
+/** Mode of files holding a secret (`--output-secret`): owner only. */
+export const MODE_SECRET = 0o600;
+
+type Item =
+  | { kind: 'stdout'; data: Uint8Array | string; label: string }
+  | { kind: 'file'; path: string; target: string; temp?: string; data: Uint8Array | string; label: string };
+
+/** Temporary files alive in this process, removed if the process exits early. */
+const pending = new Set<string>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const p of pending) {
+      try {
+        unlinkSync(p);
+      } catch {
+        // already gone
+      }
+    }
+  });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => process.exit(sig === 'SIGINT' ? 130 : 143));
+  }
+}
+
+let counter = 0;
+function tempName(target: string): string {
+  counter++;
+  return join(dirname(target), `.${basename(target)}.${process.pid}-${Date.now().toString(36)}-${counter}.tmp`);
+}
+
+function writeError(label: string, path: string, cause: unknown): FileError {
+  return new FileError('ERR_FILE', `cannot write ${label} '${path}': ${fsReason(cause)}`, { cause });
+}
+
+/** Where a path really leads, and whether it is a regular file (or absent). */
+async function resolveTarget(path: string, label: string): Promise<{ target: string; regular: boolean }> {
+  try {
+    const l = await lstat(path);
+    const target = l.isSymbolicLink() ? await realpath(path) : path;
+    const st = l.isSymbolicLink() ? await stat(target) : l;
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    return { target, regular: st.isFile() };
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return { target: path, regular: true };
+    throw writeError(label, path, cause);
+  }
+}
+
+/** The outputs of one command, staged then committed together. */
+export class Outputs {
+  private readonly items: Item[] = [];
+
+  /** Stages `data` for `path` (`-` = stdout). */
+  async file(path: string, data: Uint8Array | string, label: string, mode = MODE_DEFAULT): Promise<void> {
+    if (path === '-') {
+      this.items.push({ kind: 'stdout', data, label });
+      return;
+    }
+    const { target, regular } = await resolveTarget(path, label);
+    const clash = this.items.find((i) => i.kind === 'file' && resolve(i.target) === resolve(target));
+    if (clash) {
+      throw new CliError('ERR_OUTPUT_CLASH', `${label} and ${clash.label} would both be written to '${path}'; choose different files`);
+    }
+    if (!regular) {
+      this.items.push({ kind: 'file', path, target, data, label });
+      return;
+    }
+    installExitHook();
+    const temp = tempName(target);
+    let fh: Awaited<ReturnType<typeof open>> | undefined;
+    try {
+      fh = await open(temp, 'wx', mode);
+      pending.add(temp);
+      await fh.writeFile(data);
+      await fh.sync();
+    } catch (cause) {
+      throw writeError(label, path, cause);
+    } finally {
+      await fh?.close();
+    }
+    this.items.push({ kind: 'file', path, target, temp, data, label });
+  }
+
+  /** Stages `path` with `text` appended (the file is created if missing; its mode is kept). */
+  async append(path: string, text: string, label: string): Promise<void> {
+    let old: Uint8Array = new Uint8Array(0);
+    let mode: number | undefined;
+    try {
+      old = new Uint8Array(await readFile(path));
+      mode = (await stat(path)).mode & 0o7777;
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw writeError(label, path, cause);
+    }
+    const added = new TextEncoder().encode(text);
+    const data = new Uint8Array(old.length + added.length);
+    data.set(old);
+    data.set(added, old.length);
+    await this.file(path, data, label);
+    const last = this.items[this.items.length - 1];
+    if (mode !== undefined && last?.kind === 'file' && last.temp) {
+      // The replacement keeps the mode of the file it replaces.
+      const fh = await open(last.temp, 'r');
+      try {
+        await fh.chmod(mode);
+      } finally {
+        await fh.close();
+      }
+    }
+  }
+
+  /** Moves every staged file into place and writes the stdout items, in order. */
+  async commit(out: (chunk: Uint8Array | string) => Promise<void>): Promise<void> {
+    for (let i = 0; i < this.items.length; i++) {
+      const item = this.items[i] as Item;
+      try {
+        if (item.kind === 'stdout') await out(item.data);
+        else if (item.temp) {
+          await rename(item.temp, item.target);
+          pending.delete(item.temp);
+        } else await writeFile(item.target, item.data);
+      } catch (cause) {
+        this.items.splice(0, i + 1);
+        await this.abort();
+        if (item.kind === 'stdout') throw new FileError('ERR_FILE', `cannot write ${item.label} to stdout: ${fsReason(cause)}`, { cause });
+        throw writeError(item.label, item.path, cause);
+      }
+    }
+    this.items.length = 0;
+  }
+
+  /** Removes every staged temporary file; targets stay as they were. */
+  async abort(): Promise<void> {
+    for (const item of this.items) {
+      if (item.kind === 'file' && item.temp) {
+        await unlink(item.temp).catch(() => undefined);
+        pending.delete(item.temp);
+      }
+    }
+    this.items.length = 0;
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * The command tree: every command, option and constraint, spelled as in pvsecret 2.43
+ * (`rust/pvsecret/src/cli.rs`, `rust/utils/src/cli.rs`) so that existing command lines
+ * keep working. Help texts are our own words.
+ *
+ * @module
+ */
+import type { CommandSpec, OptionSpec } from './args.js';
+
+export const RETRIEVABLE_TYPES = ['plain', 'aes', 'aes-xts', 'hmac-sha', 'ec'] as const;
+export type RetrievableType = (typeof RETRIEVABLE_TYPES)[number];
+
+const verbose: OptionSpec = {
+  key: 'verbose', long: 'verbose', short: 'v', shortAliases: ['V'], kind: 'count', global: true,
+  help: 'Print more: progress lines, and the causes of an error (repeat for debug output).',
+};
+const quiet: OptionSpec = {
+  key: 'quiet', long: 'quiet', short: 'q', kind: 'count', global: true,
+  help: 'Print less: -q hides warnings and success lines (errors are always printed).',
+};
+const help: OptionSpec = { key: 'help', long: 'help', short: 'h', kind: 'flag', global: true, help: 'Print help.' };
+
+/** The certificate options shared by `create` and `verify-hkd` (pvsecret's CertificateOptions). */
+const certificateOptions: OptionSpec[] = [
+  {
+    key: 'hostKeyDocuments', long: 'host-key-document', short: 'k', kind: 'list', value: 'FILE',
+    help: 'Host-key document (X.509, PEM or DER) of a machine the secret is for. Repeat or give a comma-separated list; at least one.',
+  },
+  {
+    key: 'noVerify', long: 'no-verify', kind: 'flag',
+    help: 'Do not verify the host-key documents. Only for documents you checked yourself: the request may not be protected.',
+  },
+  {
+    key: 'certs', long: 'cert', short: 'C', aliases: ['crt'], kind: 'list', value: 'FILE',
+    help: 'Certificate for the chain of trust: the IBM Z signing key and the intermediate CA (repeatable, comma list).',
+  },
+  {
+    key: 'crls', long: 'crl', kind: 'list', value: 'FILE',
+    help: 'Certificate revocation list for the chain of trust (repeatable, comma list). Needs --cert.',
+  },
+  { key: 'offline', long: 'offline', kind: 'flag', help: 'Do not download CRLs. Needs --cert.' },
+  {
+    key: 'rootCa', long: 'root-ca', kind: 'single', value: 'ROOT_CA',
+    help: "Root CA certificate to trust instead of the system's trusted roots. Needs --cert.",
+  },
+];
+const certificateConstraints = {
+  required: ['hostKeyDocuments'],
+  oneOf: [['noVerify', 'certs']],
+  requires: [['crls', 'certs'], ['offline', 'certs'], ['rootCa', 'certs']] as [string, string][],
+};
+
+const stdout: OptionSpec = { key: 'stdout', long: 'stdout', kind: 'flag', help: 'Print the secret information (YAML) to stdout instead of writing NAME.yaml.' };
+
+const createSubcommands: CommandSpec[] = [
+  {
+    name: 'meta', summary: 'A meta secret: no value, carries only the request flags.',
+    description: 'Creates a meta secret. It carries request flags (for example --flags disable-dump) to the Ultravisor without a secret value, and does not appear in the list of secrets.',
+    usage: 'se-secrets create [OPTIONS] ... meta',
+    options: [],
+  },
+  {
+    name: 'association', summary: 'An association secret that binds AP queues to the guest.',
+    description: 'Creates a 32-byte association secret that connects a crypto (AP) queue to the guest (see pvapconfig). The value is random unless --input-secret is given. NAME and the secret ID are written to NAME.yaml beside the request (whitespace in NAME becomes _), or printed with --stdout.',
+    usage: 'se-secrets create [OPTIONS] ... association [OPTIONS] <NAME>',
+    positionals: [{ key: 'name', name: 'NAME', required: true, help: 'Name of the secret; its SHA-256 is the secret ID.' }],
+    options: [
+      stdout,
+      { key: 'inputSecret', long: 'input-secret', kind: 'single', value: 'SECRET-FILE', help: 'Read the 32-byte secret from SECRET-FILE instead of generating one.' },
+      {
+        key: 'outputSecret', long: 'output-secret', kind: 'single', value: 'SECRET-FILE',
+        help: 'Save the generated secret to SECRET-FILE (mode 0600) to build requests for other guests with --input-secret. Destroy it when no longer needed.',
+      },
+    ],
+    conflicts: [['inputSecret', 'outputSecret']],
+  },
+  {
+    name: 'retrievable', aliases: ['retr'], summary: 'A secret the guest can retrieve at run time.',
+    description: 'Creates a retrievable secret. Except plaintext, the guest gets it back as a protected key usable only inside that running guest.\n\nTypes and inputs:\n  plain     any bytes, at most 8190\n  aes       raw key of 16, 24 or 32 bytes\n  aes-xts   raw key of 32 or 64 bytes\n  hmac-sha  raw K0 of 64 or 128 bytes (HMAC-SHA-256 or -512); pre-process the key to\n            the FIPS 198-1 K0 form with the same digest first\n  ec        PEM or DER private key: secp256r1, secp384r1, secp521r1, ed25519, ed448',
+    usage: 'se-secrets create [OPTIONS] ... retrievable [OPTIONS] --secret <SECRET-FILE> --type <TYPE> <NAME>',
+    positionals: [{ key: 'name', name: 'NAME', required: true, help: 'Name of the secret; its SHA-256 is the secret ID.' }],
+    options: [
+      stdout,
+      { key: 'secret', long: 'secret', kind: 'single', value: 'SECRET-FILE', help: 'The secret value.' },
+      { key: 'type', long: 'type', kind: 'single', value: 'TYPE', choices: RETRIEVABLE_TYPES, help: 'The secret type.' },
+    ],
+    required: ['secret', 'type'],
+  },
+  {
+    name: 'update-cck', aliases: ['cck'], summary: 'Install a new customer communication key.',
+    description: 'Creates a request that installs a new 32-byte customer communication key (CCK) in the guest.',
+    usage: 'se-secrets create [OPTIONS] ... update-cck --secret <CCK-FILE>',
+    options: [{ key: 'secret', long: 'secret', kind: 'single', value: 'CCK-FILE', help: 'The new CCK (exactly 32 bytes).' }],
+    required: ['secret'],
+  },
+];
+
+const create: CommandSpec = {
+  name: 'create',
+  summary: 'Create an add-secret request (drop-in for pvsecret create).',
+  description: 'Builds an add-secret request for one IBM Secure Execution image (--hdr), encrypted for one or more host keys (-k). The host-key documents are verified against the IBM Z chain of trust (--cert, --crl, --root-ca) unless --no-verify is given. Build requests on a trusted machine, never on the guest that receives the secret.',
+  usage: 'se-secrets create [OPTIONS] --host-key-document <FILE> --hdr <FILE> --output <FILE> <--no-verify|--cert <FILE>> <COMMAND>',
+  helpWhenEmpty: true,
+  options: [
+    ...certificateOptions,
+    { key: 'hdr', long: 'hdr', kind: 'single', value: 'FILE', help: 'The SE image or an extracted SE header of the guest.' },
+    { key: 'force', long: 'force', short: 'f', kind: 'flag', help: 'Allow running on an IBM Secure Execution guest.' },
+    { key: 'output', long: 'output', short: 'o', kind: 'single', value: 'FILE', help: 'Write the request to FILE (- for stdout). Written atomically.' },
+    {
+      key: 'extensionSecret', long: 'extension-secret', kind: 'single', value: 'FILE',
+      help: 'Use the 32 bytes in FILE as extension secret. All requests for the guest must then carry the same one.',
+    },
+    { key: 'cck', long: 'cck', kind: 'single', value: 'FILE', help: 'Derive the extension secret from the 32-byte customer communication key in FILE.' },
+    { key: 'cuidHex', long: 'cuid-hex', kind: 'single', value: 'HEXSTRING', help: 'Configuration unique ID: 32 hex digits, optional 0x prefix.' },
+    { key: 'cuid', long: 'cuid', kind: 'single', value: 'FILE', help: "Configuration unique ID from FILE: 16 raw bytes, or YAML with a 'cuid' entry." },
+    { key: 'pcf', long: 'pcf', kind: 'single', value: 'PCF', hidden: true, help: 'Raw 64-bit request flags, hexadecimal (no checks).' },
+    { key: 'flags', long: 'flags', kind: 'list', value: 'FLAGS', choices: ['disable-dump'], help: 'Request flags (repeatable, comma list).' },
+    { key: 'userData', long: 'user-data', kind: 'single', value: 'FILE', help: 'User data: at most 512 bytes, 256 with an EC or RSA-2048 signing key, 128 with RSA-3072.' },
+    { key: 'policy', long: 'policy', kind: 'single', value: 'FILE', help: 'Bind the request to a policy file (its hash and path go into the user data; the hash is printed).' },
+    { key: 'tocPolicy', long: 'toc-policy', kind: 'single', value: 'FILE', help: "Append the request's tag (hex) to the TOC policy FILE." },
+    { key: 'userSignKey', long: 'user-sign-key', kind: 'single', value: 'FILE', help: 'Sign the request with this private key (PEM or DER; EC secp521r1, RSA-2048 or RSA-3072).' },
+    { key: 'useName', long: 'use-name', kind: 'flag', help: 'Use the name itself (at most 31 bytes) as secret ID instead of its SHA-256.' },
+    verbose,
+    quiet,
+  ],
+  subcommands: createSubcommands,
+  subcommandRequired: true,
+  required: ['hostKeyDocuments', 'hdr', 'output'],
+  oneOf: certificateConstraints.oneOf,
+  requires: certificateConstraints.requires,
+  conflicts: [['cck', 'extensionSecret'], ['cuid', 'cuidHex'], ['pcf', 'flags'], ['policy', 'userData']],
+};
+
+const verify: CommandSpec = {
+  name: 'verify',
+  summary: 'Check an add-secret request and print its user data (like pvsecret verify).',
+  description: 'Checks that INPUT is a well-formed add-secret request and, if its user data is signed, verifies the signature with the public key of --user-cert (no chain of trust is checked). The user data, zero-padded to its capacity, is written to OUTPUT (default stdout).',
+  usage: 'se-secrets verify [OPTIONS] <INPUT|--input <FILE>> [OUTPUT|--output <OUTPUT>]',
+  helpWhenEmpty: true,
+  positionals: [
+    { key: 'inputPos', name: 'INPUT', help: 'The request (- for stdin).' },
+    { key: 'outputPos', name: 'OUTPUT', help: 'Where to write the user data (default stdout).' },
+  ],
+  options: [
+    { key: 'input', long: 'input', short: 'i', kind: 'single', value: 'FILE', help: 'The request (- for stdin).' },
+    { key: 'userCert', long: 'user-cert', kind: 'single', value: 'FILE', help: 'X.509 certificate with the public key of the user-signing key.' },
+    { key: 'output', long: 'output', short: 'o', kind: 'single', value: 'OUTPUT', help: 'Where to write the user data (default stdout).' },
+    verbose,
+    quiet,
+  ],
+  conflicts: [['input', 'inputPos'], ['output', 'outputPos']],
+  oneOf: [['input', 'inputPos']],
+};
+
+const inspect: CommandSpec = {
+  name: 'inspect',
+  summary: 'Show every non-confidential field of a request, SE header or SE image.',
+  usage: 'se-secrets inspect [OPTIONS] <FILE>',
+  helpWhenEmpty: true,
+  positionals: [{ key: 'file', name: 'FILE', required: true, help: 'An add-secret request, an SE header or an SE image.' }],
+  options: [{ key: 'json', long: 'json', kind: 'flag', help: 'Print JSON (shape documented in docs/cli.md).' }, verbose, quiet],
+};
+
+const extractHeader: CommandSpec = {
+  name: 'extract-header',
+  summary: 'Copy the SE header out of an SE image (like pvextract-hdr).',
+  description: 'Finds the SE header of IMAGE (image metadata at 0xc000, else a page-by-page search) and writes exactly its bytes to -o (default sehdr.bin).',
+  usage: 'se-secrets extract-header [OPTIONS] <IMAGE>',
+  helpWhenEmpty: true,
+  positionals: [{ key: 'image', name: 'IMAGE', required: true, help: 'The SE image (an extracted header works too).' }],
+  options: [{ key: 'output', long: 'output', short: 'o', kind: 'single', value: 'FILE', help: 'Output file (default sehdr.bin; - for stdout).' }, verbose, quiet],
+};
+
+const verifyHkd: CommandSpec = {
+  name: 'verify-hkd',
+  summary: 'Verify host-key documents (like pvverify).',
+  description: 'Verifies each host-key document against the IBM Z chain of trust and prints its subject and host-key hash. With --no-verify the documents are only read.',
+  usage: 'se-secrets verify-hkd [OPTIONS] --host-key-document <FILE> <--no-verify|--cert <FILE>>',
+  helpWhenEmpty: true,
+  options: [...certificateOptions, verbose, quiet],
+  ...certificateConstraints,
+};
+
+const completion: CommandSpec = {
+  name: 'completion',
+  summary: 'Print a bash completion script.',
+  usage: 'se-secrets completion bash',
+  positionals: [{ key: 'shell', name: 'SHELL', required: true, help: 'Only bash is supported.' }],
+  options: [verbose, quiet],
+};
+
+const guestOnly = (name: string, summary: string, aliases?: string[]): CommandSpec => ({
+  name, summary, hidden: true, passthrough: true, options: [], ...(aliases ? { aliases } : {}),
+});
+
+export const ROOT: CommandSpec = {
+  name: 'se-secrets',
+  summary: 'Build, inspect and verify IBM Secure Execution add-secret requests.',
+  description: 'Build, inspect and verify IBM Secure Execution add-secret requests, byte-compatible with pvsecret 2.43. The create and verify commands take the same options as pvsecret create and pvsecret verify.',
+  usage: 'se-secrets [OPTIONS] <COMMAND>',
+  helpWhenEmpty: true,
+  subcommandRequired: true,
+  options: [
+    verbose,
+    quiet,
+    { key: 'version', long: 'version', kind: 'flag', help: 'Print version information.' },
+    help,
+  ],
+  subcommands: [
+    create, verify, inspect, extractHeader, verifyHkd, completion,
+    { name: 'version', summary: 'Print version information.', hidden: true, options: [] },
+    guestOnly('add', 'pvsecret add'),
+    guestOnly('list', 'pvsecret list'),
+    guestOnly('lock', 'pvsecret lock'),
+    guestOnly('retrieve', 'pvsecret retrieve', ['retr']),
+  ],
+};
+
+/** The pvsecret subcommands that only run on an SE guest. */
+export const GUEST_ONLY_COMMANDS = ['add', 'list', 'lock', 'retrieve'];

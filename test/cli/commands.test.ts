@@ -1,0 +1,171 @@
+/**
+ * help, version, completion, verify-hkd, verify, and host-key document handling.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'vitest';
+import { features } from '../../src/cli/lib.js';
+import { cli, createArgs, hostKeyHashOf, listDir, openRequest, sample, tempDir } from './helpers.js';
+
+const pemToDer = (pem: string) => Buffer.from(pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s/g, ''), 'base64');
+
+describe.concurrent('help, version, completion', () => {
+  const helpCases: string[][] = [
+    ['--help'], ['-h'], ['help'], ['create', '--help'], ['help', 'create'], ['create', 'help', 'association'],
+    ['create', 'association', '--help'], ['create', 'retr', '-h'], ['create', 'cck', '--help'], ['create', 'meta', '--help'],
+    ['verify', '--help'], ['inspect', '--help'], ['extract-header', '--help'], ['verify-hkd', '--help'], ['completion', '--help'],
+  ];
+  for (const args of helpCases) {
+    it(`${args.join(' ')} prints help on stdout, exit 0`, async ({ expect }) => {
+      const r = await cli(args);
+      expect(r.code).toBe(0);
+      expect(r.err).toBe('');
+      expect(r.out).toMatch(/^Usage: se-secrets/m);
+      expect(r.out).toMatch(/^ {2}-h, --help/m);
+    });
+  }
+
+  it('create --help lists every pvsecret create option except the hidden --pcf', async ({ expect }) => {
+    const r = await cli(['create', '--help']);
+    for (const o of ['--host-key-document', '--no-verify', '--cert', '--crl', '--offline', '--root-ca', '--hdr', '--force', '--output',
+      '--extension-secret', '--cck', '--cuid-hex', '--cuid', '--flags', '--user-data', '--policy', '--toc-policy', '--user-sign-key', '--use-name', '--verbose', '--quiet']) {
+      expect(r.out).toContain(o);
+    }
+    expect(r.out).not.toContain('--pcf');
+    expect(r.out).toContain('[possible values: disable-dump]');
+  });
+
+  it('no arguments: help on stderr, exit 1 (as pvsecret)', async ({ expect }) => {
+    const r = await cli([]);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toContain('Usage: se-secrets [OPTIONS] <COMMAND>');
+  });
+
+  it('--version and the hidden version command', async ({ expect }) => {
+    const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+    for (const args of [['--version'], ['version']]) {
+      const r = await cli(args);
+      expect(r.code).toBe(0);
+      expect(r.out).toBe(`se-secrets version ${version}\n`);
+    }
+    const bad = await cli(['create', '--version']);
+    expect(bad.code).toBe(1);
+  });
+
+  it('-V still works as a deprecated -v, with a warning', async ({ expect }) => {
+    const r = await cli(['-V', '--version']);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe("warning: the flag '-V' is deprecated; use '-v' or '--verbose'\n");
+  });
+
+  it('completion bash prints a script that bash accepts', async ({ expect }) => {
+    const r = await cli(['completion', 'bash']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('complete -F _se_secrets se-secrets');
+    expect(r.out).toContain('"create|association") cmd="create association"');
+    const syntax = spawnSync('bash', ['-n'], { input: r.out });
+    if (!syntax.error) expect(syntax.status, syntax.stderr.toString()).toBe(0);
+    const bad = await cli(['completion', 'tcsh']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain("unsupported shell 'tcsh' (supported: bash)");
+  });
+});
+
+describe.concurrent('host-key documents', () => {
+  it('accepts DER, and uses only the first certificate of a file with a warning (as pvsecret)', async ({ expect }) => {
+    const d = tempDir();
+    writeFileSync(join(d, 'hkd.der'), pemToDer(readFileSync(sample('HKD-sample-1.crt'), 'utf8')));
+    writeFileSync(join(d, 'two.crt'), readFileSync(sample('HKD-sample-1.crt'), 'utf8') + readFileSync(sample('HKD-sample-2.crt'), 'utf8'));
+    const der = await cli(['create', '-k', join(d, 'hkd.der'), '--hdr', sample('sample.hdr'), '-o', join(d, 'a'), '--no-verify', 'meta']);
+    expect(der.code).toBe(0);
+    expect(openRequest(readFileSync(join(d, 'a'))).nks).toBe(1);
+    const two = await cli(['create', '-k', join(d, 'two.crt'), '--hdr', sample('sample.hdr'), '-o', join(d, 'b'), '--no-verify', 'meta']);
+    expect(two.code).toBe(0);
+    expect(two.err).toContain(`warning: host-key document '${join(d, 'two.crt')}' holds 2 certificates; only the first one is used`);
+    expect(openRequest(readFileSync(join(d, 'b'))).nks).toBe(1);
+  });
+});
+
+describe.concurrent('verify-hkd', () => {
+  it('--no-verify reads each document and prints its subject and host-key hash', async ({ expect }) => {
+    const r = await cli(['verify-hkd', '--no-verify', '-k', `${sample('HKD-sample-1.crt')},${sample('HKD-sample-2.crt')}`]);
+    expect(r.code).toBe(0);
+    for (const f of ['HKD-sample-1.crt', 'HKD-sample-2.crt']) {
+      const hash = hostKeyHashOf(readFileSync(sample(f), 'utf8')).toString('hex');
+      expect(r.out).toContain(`${sample(f)}\n  subject:       `);
+      expect(r.out).toContain(`  host-key hash: 0x${hash}\n`);
+    }
+    expect(r.err).toContain('not verified');
+  });
+
+  it.concurrent.for([
+    [['verify-hkd', '--no-verify', '-k', 'nofile'], /^se-secrets: error: cannot read host-key document 'nofile': no such file or directory$/m],
+    [['verify-hkd', '--no-verify'], /the following required arguments were not provided: --host-key-document <FILE>/],
+    [['verify-hkd', '-k', 'x'], /one of '--no-verify' or '--cert <FILE>' is required/],
+    [['verify-hkd', '-k', 'x', '--no-verify', '--offline'], /the argument '--offline' requires '--cert <FILE>'/],
+  ] as [string[], RegExp][])('fails: %s', async ([args, message], { expect }) => {
+    const r = await cli(args);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(message);
+  });
+
+  it.skipIf(features.hostKeyVerification)(`--cert: ERR_NOT_AVAILABLE${features.hostKeyVerification ? ' — SKIPPED: available in this build' : ''}`, async ({ expect }) => {
+    const r = await cli(['verify-hkd', '-k', sample('HKD-sample-1.crt'), '-C', sample('ibm-z-host-key-signing.crt')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^se-secrets: error: verify-hkd --cert is not available in this build of se-secrets yet/m);
+  });
+});
+
+describe.concurrent('verify', () => {
+  it.concurrent.for([
+    [['verify', '-i', 'a', 'b'], "the argument '--input <FILE>' cannot be used with '<INPUT>'"],
+    [['verify', 'a', '-o', 'x', 'y'], "the argument '--output <OUTPUT>' cannot be used with '<OUTPUT>'"],
+    [['verify', '--user-cert', 'c'], "one of '--input <FILE>' or '<INPUT>' is required"],
+    [['verify', 'a', 'b', 'c'], "unexpected argument 'c'"],
+  ] as [string[], string][])('usage error: %s', async ([args, message], { expect }) => {
+    const r = await cli(args);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`se-secrets: error: ${message}`);
+  });
+
+  it.skipIf(features.requestVerification)(
+    `ERR_NOT_AVAILABLE until the library verifies requests${features.requestVerification ? ' — SKIPPED: available in this build' : ''}`,
+    async ({ expect }) => {
+      const d = tempDir();
+      await cli(createArgs(join(d, 'req'), '-q', 'meta'));
+      const r = await cli(['verify', join(d, 'req'), join(d, 'out')]);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/^se-secrets: error: verify is not available in this build of se-secrets yet/m);
+      expect(listDir(d)).toEqual(['req']);
+    },
+  );
+
+  describe.skipIf(!features.requestVerification)(`with request verification${features.requestVerification ? '' : ' — SKIPPED: not in this build yet'}`, () => {
+    it('a request without user data: success line, no output written', async ({ expect }) => {
+      const d = tempDir();
+      await cli(createArgs(join(d, 'req'), '-q', 'meta'));
+      for (const args of [['verify', join(d, 'req'), join(d, 'out')], ['verify', '-i', join(d, 'req'), '-o', join(d, 'out')]]) {
+        const r = await cli(args);
+        expect(r.code).toBe(0);
+        expect(r.out).toBe('');
+        expect(r.err).toBe('Successfully verified the request.\n');
+      }
+      expect(listDir(d)).toEqual(['req']);
+      const stdin = await cli(['verify', '-'], { input: readFileSync(join(d, 'req')) });
+      expect(stdin.code).toBe(0);
+    });
+
+    it('a truncated request fails without output', async ({ expect }) => {
+      const d = tempDir();
+      await cli(createArgs(join(d, 'req'), '-q', 'meta'));
+      writeFileSync(join(d, 'short'), readFileSync(join(d, 'req')).subarray(0, 1000));
+      const r = await cli(['verify', join(d, 'short'), join(d, 'out')]);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/could not be verified/);
+      expect(listDir(d)).toEqual(['req', 'short']);
+    });
+  });
+});
