@@ -171,12 +171,12 @@ describe('se-secrets create --batch', () => {
     const strict = await runCli('create-batch', ['--batch', 'batch.json', '--strict-host-match'], { cwd });
     expect(strict.code).toBe(1);
     expect(strict.stderr).toMatch(
-      /^error: batch entry 2 \(out\/b\.bin\): host-key match: host key .* is not among the 1 host key\(s\) the SE header was built for; the guest can never run on that host\n$/,
+      /^se-secrets: error: batch entry 2 \(out\/b\.bin\): host-key match: host key .* is not among the 1 host key\(s\) the SE header was built for; the guest can never run on that host\n$/,
     );
     expect(existsSync(join(cwd, 'out'))).toBe(false);
     const lax = await runCli('create-batch', ['--batch', 'batch.json'], { cwd });
     expect(lax.code).toBe(0);
-    expect(lax.stderr).toMatch(/\nWARNING: batch entry 2 \(out\/b\.bin\): host-key match: host key /);
+    expect(lax.stderr).toMatch(/\nwarning: batch entry 2 \(out\/b\.bin\): host-key match: host key /);
     expect(readdirSync(join(cwd, 'out')).sort()).toEqual(['a.bin', 'b.bin']);
   });
 
@@ -187,12 +187,12 @@ describe('se-secrets create --batch', () => {
       return runCli('create-batch', ['--batch', 'b.yaml'], { cwd });
     };
     const entry = { output: 'out/x.bin', hdr: 'sample-se.img', hostKeyDocuments: ['HKD-sample-1.crt'], noVerify: true, secret: { type: 'meta' } };
-    expect((await run([{ ...entry, typo: 1 }])).stderr).toMatch(/^error: batch: requests\[0\]: unknown key "typo"/);
-    expect((await run([entry, entry])).stderr).toBe(`error: batch: requests[1]: output ${join(cwd, 'out/x.bin')} is also written by requests[0]\n`);
-    expect((await run([{ ...entry, cuid: '0x1234' }])).stderr).toBe('error: batch: requests[0].cuid: expected 0x and 32 hex digits\n');
-    expect((await run([{ ...entry, flags: ['no-dump'] }])).stderr).toBe('error: batch: requests[0].flags: unknown flag "no-dump" (known: disable-dump)\n');
+    expect((await run([{ ...entry, typo: 1 }])).stderr).toMatch(/^se-secrets: error: batch: requests\[0\]: unknown key "typo"/);
+    expect((await run([entry, entry])).stderr).toBe(`se-secrets: error: batch: requests[1]: output ${join(cwd, 'out/x.bin')} is also written by requests[0]\n`);
+    expect((await run([{ ...entry, cuid: '0x1234' }])).stderr).toBe('se-secrets: error: batch: requests[0].cuid: expected 0x and 32 hex digits\n');
+    expect((await run([{ ...entry, flags: ['no-dump'] }])).stderr).toBe('se-secrets: error: batch: requests[0].flags: unknown flag "no-dump" (known: disable-dump)\n');
     expect((await run([{ ...entry, secret: { type: 'retrievable', name: 'x' } }])).stderr).toMatch(/secret\.type: "retrievable" is not supported/);
-    expect((await run([{ ...entry, noVerify: undefined }])).stderr).toBe('error: batch: requests[0].certificates: required unless noVerify: true\n');
+    expect((await run([{ ...entry, noVerify: undefined }])).stderr).toBe('se-secrets: error: batch: requests[0].certificates: required unless noVerify: true\n');
     expect((await run([{ ...entry, secret: { type: 'association', name: 'a', inputSecret: 'cck.bin', outputSecret: 's.bin' } }])).stderr).toMatch(
       /inputSecret and outputSecret exclude each other/,
     );
@@ -204,8 +204,8 @@ describe('se-secrets create --batch', () => {
     expect(late.stderr).toMatch(/missing\.img: cannot open \(ENOENT\)/);
     expect(existsSync(join(cwd, 'out'))).toBe(false);
     const usage = await runCli('create-batch', ['--batch', 'b.yaml', 'extra'], { cwd });
-    expect(usage.stderr).toMatch(/^error: unexpected argument 'extra'/);
-    expect((await runCli('create-batch', [], { cwd })).stderr).toMatch(/^error: the following required arguments were not provided: --batch <FILE>/);
+    expect(usage.stderr).toMatch(/^se-secrets: error: unexpected argument 'extra'/);
+    expect((await runCli('create-batch', [], { cwd })).stderr).toMatch(/^se-secrets: error: the following required arguments were not provided: --batch <FILE>/);
     expect((await runCli('create-batch', ['-h'], { cwd })).stdout).toMatch(/^Create many add-secret requests from a batch file\n/);
   });
 });

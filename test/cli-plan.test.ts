@@ -44,7 +44,7 @@ describe('se-secrets plan', () => {
     const cwd = workspace();
     const r = await runCli('plan', ['plan.yaml', '-o', 'out'], { cwd });
     expect(r.stderr).toBe(
-      'WARNING: host-key verification is disabled (noVerify: true); the secrets may not be protected\n' +
+      'warning: host-key verification is disabled (noVerify: true); the secrets may not be protected\n' +
         "Successfully planned 2 AP queue(s) for guest seguest: 2 association request(s) in 'out'\n",
     );
     expect(r.code).toBe(0);
@@ -80,7 +80,7 @@ describe('se-secrets plan', () => {
     const cwd = workspace({ queues: Array.from({ length: 13 }, (_, i) => ({ apqn: `${(0x10 + i).toString(16)}.0001`, mode: 'Accel' })) });
     const r = await runCli('plan', ['plan.yaml', '-o', 'out', '--output-secrets', 'secrets'], { cwd });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('error: plan: queues: 13 AP queues listed; an SE guest can use at most 12\n');
+    expect(r.stderr).toBe('se-secrets: error: plan: queues: 13 AP queues listed; an SE guest can use at most 12\n');
     expect(existsSync(join(cwd, 'out'))).toBe(false);
     expect(existsSync(join(cwd, 'secrets'))).toBe(false);
   });
@@ -89,14 +89,14 @@ describe('se-secrets plan', () => {
     const cwd = workspace();
     const same = await runCli('plan', ['plan.yaml', '-o', 'out', '--output-secrets', './out/'], { cwd });
     expect(same.code).toBe(1);
-    expect(same.stderr).toMatch(/^error: --output-secrets must name another directory than --output/);
+    expect(same.stderr).toMatch(/^se-secrets: error: --output-secrets must name another directory than --output/);
     expect(same.stderr).toContain("\n\nUsage: se-secrets plan [OPTIONS] --output <DIR> <PLAN>\n\nFor more information, try '--help'.\n");
     expect(existsSync(join(cwd, 'out'))).toBe(false);
-    expect((await runCli('plan', ['plan.yaml'], { cwd })).stderr).toMatch(/^error: the following required arguments were not provided: --output <DIR>/);
+    expect((await runCli('plan', ['plan.yaml'], { cwd })).stderr).toMatch(/^se-secrets: error: the following required arguments were not provided: --output <DIR>/);
     expect((await runCli('plan', ['-o', 'out'], { cwd })).code).toBe(1);
     const unknown = await runCli('plan', ['plan.yaml', '-o', 'out', '--force'], { cwd });
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/^error: unknown option '--force'/);
+    expect(unknown.stderr).toMatch(/^se-secrets: error: unknown option '--force'/);
     const help = await runCli('plan', ['--help'], { cwd });
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Plan the AP association of an IBM Secure Execution guest\n/);
@@ -107,7 +107,7 @@ describe('se-secrets plan', () => {
     const cwd = workspace({ hostKeyDocuments: ['HKD-missing.crt'] });
     const r = await runCli('plan', ['plan.yaml', '-o', 'out'], { cwd });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: hostKeyDocuments HKD-missing\.crt: .*HKD-missing\.crt: cannot read \(ENOENT\)\n/);
+    expect(r.stderr).toMatch(/^se-secrets: error: hostKeyDocuments HKD-missing\.crt: .*HKD-missing\.crt: cannot read \(ENOENT\)\n/);
   });
 });
 
@@ -139,23 +139,23 @@ describe('se-secrets decrypt', () => {
       cwd,
     });
     expect(both.code).toBe(1);
-    expect(both.stderr).toMatch(/^error: the argument '--host-key-private <KEY>' cannot be used with/);
+    expect(both.stderr).toMatch(/^se-secrets: error: the argument '--host-key-private <KEY>' cannot be used with/);
     expect((await runCli('decrypt', ['out/request-16.001e.bin'], { cwd })).stderr).toMatch(
-      /^error: one of '--host-key-private <KEY>' or '--customer-private-key <KEY>' is required/,
+      /^se-secrets: error: one of '--host-key-private <KEY>' or '--customer-private-key <KEY>' is required/,
     );
     expect((await runCli('decrypt', ['out/request-16.001e.bin', '--customer-private-key', 'k'], { cwd })).stderr).toMatch(
       /requires '--host-key-document <HKD>'/,
     );
     const wrongKey = await runCli('decrypt', ['out/request-16.001e.bin', '--host-key-private', 'HKD-sample-1.crt'], { cwd });
     expect(wrongKey.code).toBe(1);
-    expect(wrongKey.stderr).toBe('error: host private key: no private key found in the pem input\n');
+    expect(wrongKey.stderr).toBe('se-secrets: error: host private key: no private key found in the pem input\n');
     const tampered = readFileSync(join(cwd, 'out', 'request-16.001e.bin'));
     tampered[0x108] = (tampered[0x108] as number) ^ 1;
     writeFileSync(join(cwd, 'bad.bin'), tampered);
     const bad = await runCli('decrypt', ['bad.bin', '--host-key-private', 'HKD-sample-1.key', '-v'], { cwd });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(
-      /^error: request: authentication failed: the request was modified after it was built\n\nCaused by:\n {4}aes-gcm: authentication failed \(wrong key or modified data\)\n/,
+      /^se-secrets: error: request: authentication failed: the request was modified after it was built\n\nCaused by:\n {4}aes-gcm: authentication failed \(wrong key or modified data\)\n/,
     );
   });
 
@@ -202,9 +202,9 @@ describe('se-secrets diff', () => {
     expect((await runCli('diff', ['-q', 'a.bin', 'c.bin'], { cwd: dir })).stdout).toBe('');
     const missing = await runCli('diff', ['a.bin', 'nope.bin'], { cwd: dir });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe(`error: ${join(dir, 'nope.bin')}: cannot read (ENOENT)\n`);
+    expect(missing.stderr).toBe(`se-secrets: error: ${join(dir, 'nope.bin')}: cannot read (ENOENT)\n`);
     expect((await runCli('diff', ['a.bin'], { cwd: dir })).code).toBe(2);
     const notReq = await runCli('diff', ['a.bin', 'a.bin', 'a.bin'], { cwd: dir });
-    expect(notReq.stderr).toMatch(/^error: expected two request files \(got 3\)/);
+    expect(notReq.stderr).toMatch(/^se-secrets: error: expected two request files \(got 3\)/);
   });
 });

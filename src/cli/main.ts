@@ -1,6 +1,7 @@
 /**
  * The `se-secrets` command: a drop-in for `pvsecret create` and `pvsecret verify`,
- * plus `inspect`, `extract-header` and `verify-hkd`.
+ * plus `inspect`, `extract-header`, `verify-hkd`, `plan`, `decrypt`, `diff` and
+ * `create --batch`.
  *
  * A thin shell: it parses the command line, reads files, calls the library, writes
  * files atomically and prints one line per error. Exit code 0 on success, 1 on every
@@ -82,8 +83,41 @@ async function dispatch(parsed: Extract<ParseResult, { kind: 'run' }>, log: Logg
   }
 }
 
+/**
+ * The commands with their own option parsing (`src/cli/commands/<name>.ts`, `run()`):
+ * `plan`, `decrypt`, `diff`, and `create --batch`. Global -v/-q before the command
+ * word are handed on to them.
+ */
+async function external(argv: readonly string[], streams: Streams): Promise<number | undefined> {
+  const at = argv.findIndex((a) => !a.startsWith('-'));
+  const word = argv[at];
+  if (at < 0 || word === undefined || !argv.slice(0, at).every((a) => /^-(v+|q+|-verbose|-quiet)$/.test(a))) return undefined;
+  const rest = [...argv.slice(0, at), ...argv.slice(at + 1)];
+  const direct = streams === processStreams;
+  const io = {
+    stdout: direct ? process.stdout : { write: (c: string | Uint8Array) => streams.out(c) },
+    stderr: direct ? process.stderr : { write: (c: string | Uint8Array) => streams.err(String(c).replace(/\n$/, '')) },
+    cwd: process.cwd(),
+  };
+  switch (word) {
+    case 'plan':
+      return (await import('./commands/plan.js')).run(rest, io);
+    case 'decrypt':
+      return (await import('./commands/decrypt.js')).run(rest, io);
+    case 'diff':
+      return (await import('./commands/diff.js')).run(rest, io);
+    case 'create':
+      if (rest.some((a) => a === '--batch' || a.startsWith('--batch='))) return (await import('./commands/create-batch.js')).run(rest, io);
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
 /** Runs the CLI on `argv` (without node and the script); resolves to the exit code. */
 export async function main(argv: readonly string[], streams: Streams = processStreams): Promise<number> {
+  const ext = await external(argv, streams);
+  if (ext !== undefined) return ext;
   let log = new Logger(Level.Warn, streams);
   try {
     const parsed = parseArgs(ROOT, argv);

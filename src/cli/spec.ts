@@ -105,6 +105,10 @@ const create: CommandSpec = {
     ...certificateOptions,
     { key: 'hdr', long: 'hdr', kind: 'single', value: 'FILE', help: 'The SE image or an extracted SE header of the guest.' },
     { key: 'force', long: 'force', short: 'f', kind: 'flag', help: 'Allow running on an IBM Secure Execution guest.' },
+    {
+      key: 'strictHostMatch', long: 'strict-host-match', kind: 'flag',
+      help: 'Refuse host keys the SE header was not built for (default: warn). se-secrets only.',
+    },
     { key: 'output', long: 'output', short: 'o', kind: 'single', value: 'FILE', help: 'Write the request to FILE (- for stdout). Written atomically.' },
     {
       key: 'extensionSecret', long: 'extension-secret', kind: 'single', value: 'FILE',
@@ -189,6 +193,9 @@ const completion: CommandSpec = {
   options: [verbose, quiet],
 };
 
+/** Commands with their own option parsing (src/cli/commands/<name>.ts); main.ts routes them. */
+const ownParser = (name: string, summary: string): CommandSpec => ({ name, summary, passthrough: true, options: [] });
+
 const guestOnly = (name: string, summary: string, aliases?: string[]): CommandSpec => ({
   name, summary, hidden: true, passthrough: true, options: [], ...(aliases ? { aliases } : {}),
 });
@@ -207,7 +214,11 @@ export const ROOT: CommandSpec = {
     help,
   ],
   subcommands: [
-    create, verify, inspect, extractHeader, verifyHkd, completion,
+    create, verify, inspect, extractHeader, verifyHkd,
+    ownParser('plan', 'Plan the AP association of a guest: requests, pvapconfig.yaml, guest script.'),
+    ownParser('decrypt', 'Decrypt a request with a host private key (lab hosts) or the customer key.'),
+    ownParser('diff', 'Compare two requests field by field, apart from the random fields.'),
+    completion,
     { name: 'version', summary: 'Print version information.', hidden: true, options: [] },
     guestOnly('add', 'pvsecret add'),
     guestOnly('list', 'pvsecret list'),

@@ -5,7 +5,6 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
-import { features } from '../../src/cli/lib.js';
 import { cli, createArgs, hostKeyHashOf, listDir, openRequest, sample, tempDir } from './helpers.js';
 
 const pemToDer = (pem: string) => Buffer.from(pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s/g, ''), 'base64');
@@ -112,10 +111,19 @@ describe.concurrent('verify-hkd', () => {
     expect(r.err).toMatch(message);
   });
 
-  it.skipIf(features.hostKeyVerification)(`--cert: ERR_NOT_AVAILABLE${features.hostKeyVerification ? ' — SKIPPED: available in this build' : ''}`, async ({ expect }) => {
-    const r = await cli(['verify-hkd', '-k', sample('HKD-sample-1.crt'), '-C', sample('ibm-z-host-key-signing.crt')]);
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^se-secrets: error: verify-hkd --cert is not available in this build of se-secrets yet/m);
+  it('--cert: verifies the sample host-key documents against the sample PKI', async ({ expect }) => {
+    const chain = ['-C', sample('ibm-z-host-key-signing.crt'), '-C', sample('intermediate-ca.crt'), '--root-ca', sample('root-ca.crt'), '--offline'];
+    const crls = ['--crl', sample('ibm-z-host-key.crl'), '--crl', sample('intermediate-ca.crl'), '--crl', sample('root-ca.crl')];
+    const ok = await cli(['verify-hkd', '-k', sample('HKD-sample-1.crt'), '-k', sample('HKD-sample-2.crt'), ...chain, ...crls]);
+    expect(ok.code).toBe(0);
+    for (const f of ['HKD-sample-1.crt', 'HKD-sample-2.crt']) {
+      expect(ok.out).toContain(`  host-key hash: 0x${hostKeyHashOf(readFileSync(sample(f), 'utf8')).toString('hex')}\n`);
+    }
+    // without the root's CRL the chain cannot be checked for revocation
+    const bad = await cli(['verify-hkd', '-k', sample('HKD-sample-1.crt'), ...chain, '--crl', sample('ibm-z-host-key.crl'), '--crl', sample('intermediate-ca.crl')]);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toBe('');
+    expect(bad.err).toMatch(/signing key/i);
   });
 });
 
@@ -131,19 +139,7 @@ describe.concurrent('verify', () => {
     expect(r.err).toContain(`se-secrets: error: ${message}`);
   });
 
-  it.skipIf(features.requestVerification)(
-    `ERR_NOT_AVAILABLE until the library verifies requests${features.requestVerification ? ' — SKIPPED: available in this build' : ''}`,
-    async ({ expect }) => {
-      const d = tempDir();
-      await cli(createArgs(join(d, 'req'), '-q', 'meta'));
-      const r = await cli(['verify', join(d, 'req'), join(d, 'out')]);
-      expect(r.code).toBe(1);
-      expect(r.err).toMatch(/^se-secrets: error: verify is not available in this build of se-secrets yet/m);
-      expect(listDir(d)).toEqual(['req']);
-    },
-  );
-
-  describe.skipIf(!features.requestVerification)(`with request verification${features.requestVerification ? '' : ' — SKIPPED: not in this build yet'}`, () => {
+  describe('with request verification', () => {
     it('a request without user data: success line, no output written', async ({ expect }) => {
       const d = tempDir();
       await cli(createArgs(join(d, 'req'), '-q', 'meta'));

@@ -6,7 +6,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ExpectStatic, describe, it } from 'vitest';
-import { features } from '../../src/cli/lib.js';
 import { cli, createArgs, listDir, nestedCuid, sample, tempDir } from './helpers.js';
 
 const K = ['-k', sample('HKD-sample-1.crt')];
@@ -149,23 +148,6 @@ describe.concurrent('create: output errors leave nothing behind (atomic outputs)
   it('fails when -o is a directory', async ({ expect }) => {
     await fails(expect, (d) => createArgs(d, 'meta'), /error: cannot write add-secret request '.*': is a directory$/m);
   });
-});
-
-describe.concurrent('create: parts that need library support not in this build fail clearly', () => {
-  const ok = [...K, ...H, '-o', 'r'];
-  const cases: [keyof typeof features, string, string[], string][] = [
-    ['hostKeyVerification', '--cert', [...ok, '-C', 'x', 'meta'], 'host-key document verification \\(--cert\\)'],
-    ['secretKinds', 'retrievable', [...ok, '--no-verify', 'retr', 'n', '--secret', 's', '--type', 'aes'], 'create retrievable'],
-    ['secretKinds', 'update-cck', [...ok, '--no-verify', 'update-cck', '--secret', 's'], 'create update-cck'],
-    ['userData', '--user-data', [...ok, '--no-verify', '--user-data', 's', 'meta'], '--user-data'],
-    ['userData', '--user-sign-key', [...ok, '--no-verify', '--user-sign-key', 's', 'meta'], '--user-sign-key'],
-    ['policy', '--policy', [...ok, '--no-verify', '--policy', 's', 'meta'], '--policy'],
-  ];
-  for (const [feature, what, args, message] of cases) {
-    it.skipIf(features[feature])(`${what}: ERR_NOT_AVAILABLE${features[feature] ? ' — SKIPPED: available in this build' : ''}`, async ({ expect }) => {
-      await fails(expect, ['create', ...args], new RegExp(`^se-secrets: error: ${message} is not available in this build of se-secrets yet`, 'm'), { s: new Uint8Array(32) });
-    });
-  }
 });
 
 describe.concurrent('create: pvsecret commands that only run on a guest', () => {

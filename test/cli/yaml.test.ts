@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { secretInfoYaml } from '../../src/cli/lib.js';
 import { cuidFromFile, parseCuidHex, parsePcf } from '../../src/cli/values.js';
 import { rustParent, secretInfoPath } from '../../src/cli/yaml-path.js';
-import { yamlMappingLines } from '../../src/cli/yaml-scalar.js';
+import { createHash } from 'node:crypto';
 
 /**
  * [name, the mapping text pvsecret writes]. Expected texts were produced by the C
@@ -186,7 +186,8 @@ const GOLDEN: [string, string][] = [
 
 describe('NAME.yaml scalar styles (serde_yaml + libyaml)', () => {
   it.each(GOLDEN)('%j', (name, expected) => {
-    expect(yamlMappingLines([['name', name], ['id', '0xID']])).toBe(expected);
+    const id = `0x${createHash('sha256').update(name).digest('hex')}`;
+    expect(secretInfoYaml({ type: 'association', name, value: new Uint8Array(32) })).toBe(`!Association\n${expected.replace('0xID', id)}`);
   });
 
   it('writes the association YAML of the reference example', () => {

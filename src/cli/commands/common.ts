@@ -3,8 +3,6 @@
  * with node:util `parseArgs`, and pvsecret-style error reporting (`error: <message>` on
  * stderr; the causes with `-v`; usage errors end with a hint to `--help`).
  *
- * MERGE NOTE (lead): the CLI engineer's main.ts may have equivalents; unify there.
- *
  * @module
  */
 import { resolve } from 'node:path';
@@ -72,9 +70,9 @@ export function resolvePath(io: CliIo, p: string): string {
  */
 export function reportError(io: CliIo, e: unknown, o: { verbose?: boolean; usage: string; code?: number }): number {
   if (e instanceof UsageError) {
-    io.stderr.write(`error: ${e.message}\n\nUsage: ${o.usage}\n\nFor more information, try '--help'.\n`);
+    io.stderr.write(`se-secrets: error: ${e.message}\n\nUsage: ${o.usage}\n\nFor more information, try '--help'.\n`);
   } else if (e instanceof SeSecretsError) {
-    io.stderr.write(`error: ${e.message}\n`);
+    io.stderr.write(`se-secrets: error: ${e.message}\n`);
     if (o.verbose) {
       let cause = e.cause;
       const causes: string[] = [];
@@ -85,7 +83,7 @@ export function reportError(io: CliIo, e: unknown, o: { verbose?: boolean; usage
       if (causes.length > 0) io.stderr.write(`\nCaused by:\n${causes.map((c) => `    ${c}`).join('\n')}\n`);
     }
   } else {
-    io.stderr.write(`error: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    io.stderr.write(`se-secrets: error: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   }
   return o.code ?? 1;
 }
@@ -93,5 +91,5 @@ export function reportError(io: CliIo, e: unknown, o: { verbose?: boolean; usage
 /** Writes warnings (one per line) unless quiet. */
 export function warnAll(io: CliIo, warnings: readonly string[], quiet: boolean | undefined): void {
   if (quiet) return;
-  for (const w of warnings) io.stderr.write(`WARNING: ${w}\n`);
+  for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
 }

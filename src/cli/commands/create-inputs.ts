@@ -20,7 +20,6 @@ import {
   isSeSecretsError,
   nodeBackend,
   readSeHeader,
-  requireFeature,
 } from '../lib.js';
 import type { Logger } from '../log.js';
 import { cuidFromFile, parseCuidHex, parsePcf } from '../values.js';
@@ -39,6 +38,7 @@ export interface CreateArgs {
   readonly rootCa?: string;
   readonly hdr: string;
   readonly force: boolean;
+  readonly strictHostMatch: boolean;
   readonly output: string;
   readonly extensionSecret?: string;
   readonly cck?: string;
@@ -67,7 +67,7 @@ export function createArgs(path: readonly ParsedCommand[]): CreateArgs {
   return {
     hostKeyDocuments: getList(c, 'hostKeyDocuments'), noVerify: getFlag(c, 'noVerify'), certs: getList(c, 'certs'),
     crls: getList(c, 'crls'), offline: getFlag(c, 'offline'), rootCa: str(c, 'rootCa'), hdr: str(c, 'hdr') as string,
-    force: getFlag(c, 'force'), output: str(c, 'output') as string, extensionSecret: str(c, 'extensionSecret'),
+    force: getFlag(c, 'force'), strictHostMatch: getFlag(c, 'strictHostMatch'), output: str(c, 'output') as string, extensionSecret: str(c, 'extensionSecret'),
     cck: str(c, 'cck'), cuidHex: str(c, 'cuidHex'), cuid: str(c, 'cuid'), pcf: str(c, 'pcf'), flags: getList(c, 'flags'),
     userData: str(c, 'userData'), policy: str(c, 'policy'), tocPolicy: str(c, 'tocPolicy'), userSignKey: str(c, 'userSignKey'),
     useName: getFlag(c, 'useName'), kind: s.spec.name as CreateArgs['kind'], name: str(s, 'name'), stdout: getFlag(s, 'stdout'),
@@ -77,14 +77,6 @@ export function createArgs(path: readonly ParsedCommand[]): CreateArgs {
 }
 
 /** Fails early, before reading anything, when the command line needs what this build lacks. */
-export function checkFeatures(a: CreateArgs): void {
-  if (a.kind === 'retrievable' || a.kind === 'update-cck') requireFeature('secretKinds', `create ${a.kind}`);
-  if (a.userData !== undefined) requireFeature('userData', '--user-data');
-  if (a.userSignKey !== undefined) requireFeature('userData', '--user-sign-key');
-  if (a.policy !== undefined) requireFeature('policy', '--policy');
-  if (!a.noVerify) requireFeature('hostKeyVerification', 'host-key document verification (--cert)');
-}
-
 /** pvsecret's extra command-line checks for association secrets (`validate_cli`). */
 export function validateNames(a: CreateArgs): void {
   if (a.kind !== 'association' || a.stdout) return;

@@ -7,6 +7,7 @@
  */
 import type { ParsedCommand } from '../args.js';
 import { CliError } from '../errors.js';
+import { checkHostKeyMatch } from './host-match.js';
 import { readInput } from '../files.js';
 import { type CliSecret, createRequest, policyReference, secretInfoYaml } from '../lib.js';
 import type { Logger } from '../log.js';
@@ -15,7 +16,6 @@ import { isSecureExecutionGuest } from '../guest.js';
 import { secretInfoPath } from '../yaml-path.js';
 import {
   type CreateArgs,
-  checkFeatures,
   createArgs,
   noteUseName,
   readCuid,
@@ -65,7 +65,6 @@ function secretValue(s: CliSecret): Uint8Array | undefined {
 
 export async function runCreate(path: readonly ParsedCommand[], log: Logger): Promise<void> {
   const a = createArgs(path);
-  checkFeatures(a);
   validateNames(a);
   await refuseOnGuest(a, log);
 
@@ -85,6 +84,7 @@ export async function runCreate(path: readonly ParsedCommand[], log: Logger): Pr
     if (extensionSecret) wipe.push('value' in extensionSecret ? extensionSecret.value : extensionSecret.cck);
     const user = await readUserData(a, log);
     const hk = await readHostKeys(a, log);
+    checkHostKeyMatch(seHeader, hk.hostKeys, { strict: a.strictHostMatch, warn: (m) => log.warn(m) });
     // Keep our own copy for --output-secret: the library may wipe what it is given.
     const secretCopy = secret.type === 'association' && a.outputSecret !== undefined ? secret.value.slice() : undefined;
     wipe.push(secretCopy);

@@ -2,12 +2,6 @@
  * The host-key match check for `se-secrets create` (issue 5's command): a warning by
  * default, an error with `--strict-host-match`.
  *
- * MERGE NOTE (lead): in create's run(), after reading the header (readSeHeader) and the
- * host-key documents, call
- * `checkHostKeyMatch(header, hostKeys, { strict: values['strict-host-match'] === true, warn })`
- * and add `'strict-host-match': { type: 'boolean' }` to its options and help:
- * "--strict-host-match  Refuse host keys the SE header was not built for (default: warn)".
- *
  * @module
  */
 import { CertificateError } from '../../errors.js';

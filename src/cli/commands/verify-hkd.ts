@@ -7,7 +7,7 @@
  */
 import { type ParsedCommand, getFlag, getList, getString } from '../args.js';
 import { readInput } from '../files.js';
-import { firstCertificate, requireFeature, type VerifiedHostKeyLike, verifyHostKeyDocuments } from '../lib.js';
+import { firstCertificate, type VerifiedHostKeyLike, verifyHostKeyDocuments } from '../lib.js';
 import type { Logger } from '../log.js';
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -16,7 +16,6 @@ export async function runVerifyHkd(path: readonly ParsedCommand[], log: Logger):
   const c = path[1] as ParsedCommand;
   const files = getList(c, 'hostKeyDocuments');
   const noVerify = getFlag(c, 'noVerify');
-  if (!noVerify) requireFeature('hostKeyVerification', 'verify-hkd --cert');
   if (noVerify) log.warn('host-key document verification is disabled (--no-verify): the documents are only read, not verified');
   const docs: Uint8Array[] = [];
   const unverified: VerifiedHostKeyLike[] = [];

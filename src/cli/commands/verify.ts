@@ -6,7 +6,7 @@
  */
 import { type ParsedCommand, getString } from '../args.js';
 import { readInput, readInputOrStdin } from '../files.js';
-import { isSeSecretsError, requireFeature, verifyAddSecretRequest } from '../lib.js';
+import { isSeSecretsError, verifyAddSecretRequest } from '../lib.js';
 import type { Logger } from '../log.js';
 import { Outputs } from '../output.js';
 
@@ -15,7 +15,6 @@ export async function runVerify(path: readonly ParsedCommand[], log: Logger): Pr
   const input = (getString(c, 'input') ?? getString(c, 'inputPos')) as string;
   const output = getString(c, 'output') ?? getString(c, 'outputPos') ?? '-';
   const userCert = getString(c, 'userCert');
-  requireFeature('requestVerification', 'verify');
   const request = await readInputOrStdin(input, 'add-secret request');
   const cert = userCert !== undefined ? await readInput(userCert, 'user certificate') : undefined;
   let userData: Uint8Array | undefined;
