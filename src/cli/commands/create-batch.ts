@@ -2,9 +2,7 @@
  * `se-secrets create --batch FILE [--strict-host-match]`: builds every request a batch
  * file lists (see src/node/batch-file.ts for the format), verifying each certificate
  * chain once, then writes them all — or, on any error, nothing.
- *
- * MERGE NOTE (lead): `create`'s run() (issue 5) should hand over to this run() with the
- * same arguments when they contain `--batch`.
+ * `src/cli/main.ts` routes `create` here when its arguments contain `--batch`.
  *
  * @module
  */
