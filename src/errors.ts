@@ -15,8 +15,6 @@ export type ErrorCode =
   | 'ERR_HEADER_TRUNCATED'
   | 'ERR_HEADER_VERSION'
   | 'ERR_HEADER_SIZE'
-  | 'ERR_HEADER_RESERVED'
-  | 'ERR_HEADER_TAGS'
   // add-secret request
   | 'ERR_REQUEST_MAGIC'
   | 'ERR_REQUEST_VERSION'

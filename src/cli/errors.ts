@@ -20,8 +20,6 @@ export class UsageError extends Error {
 
 /** Stable codes of {@link CliError}. */
 export type CliErrorCode =
-  /** The option or command needs a library function this build does not have. */
-  | 'ERR_NOT_AVAILABLE'
   /** Refused to run on an IBM Secure Execution guest without `--force`. */
   | 'ERR_SE_GUEST'
   /** Two outputs would land on the same file. */
