@@ -1,0 +1,56 @@
+/**
+ * The offline page's inspector: the non-confidential fields of a dropped add-secret
+ * request, SE header or SE image, in the report `se-secrets inspect` prints. Images are
+ * read a slice at a time.
+ *
+ * @module
+ */
+import { headerJson, headerText, requestJson, requestText } from '../cli/commands/inspect-report.js';
+import { byId, describeError, fileOf, inputById, readSmallFile } from './dom.js';
+import { InputError, isSeSecretsError, parseAddSecretRequest, readSeHeaderFromBlob } from './lib.js';
+
+/** ASCII "asrcbM": an add-secret request starts with it. */
+const REQUEST_MAGIC = 'asrcbM';
+/** Far above any request (header, key slots and an 8 KiB secret): larger files are refused unread. */
+const MAX_REQUEST_FILE = 1024 * 1024;
+
+async function report(file: File, warnings: string[]): Promise<string> {
+  const head = new Uint8Array(await file.slice(0, REQUEST_MAGIC.length).arrayBuffer());
+  if (String.fromCharCode(...head) === REQUEST_MAGIC) {
+    const info = parseAddSecretRequest(await readSmallFile(file, 'add-secret request', MAX_REQUEST_FILE));
+    return requestText(requestJson(info, file.name, file.size));
+  }
+  try {
+    const hdr = await readSeHeaderFromBlob(file, { onWarning: (m) => warnings.push(m) });
+    return headerText(headerJson(hdr, file.name, file.size));
+  } catch (e) {
+    if (isSeSecretsError(e, 'ERR_HEADER_NOT_FOUND')) {
+      throw new InputError('ERR_INVALID_OPTION', `'${file.name}' is neither an add-secret request nor an SE header or SE image`, { cause: e });
+    }
+    throw e;
+  }
+}
+
+/** Inspects the file chosen in the inspect form. */
+export async function inspectFromForm(): Promise<void> {
+  const status = byId('inspect-status');
+  const out = byId('inspect-output');
+  const file = fileOf(inputById('inspect-file'));
+  out.hidden = true;
+  out.textContent = '';
+  status.className = '';
+  if (!file) {
+    status.textContent = 'Choose or drop a file to inspect.';
+    return;
+  }
+  const warnings: string[] = [];
+  try {
+    out.textContent = await report(file, warnings);
+    out.hidden = false;
+    status.textContent = warnings.length ? `Warning: ${warnings.join('; ')}` : `Inspected ${file.name}.`;
+  } catch (e) {
+    const err = describeError(e);
+    status.className = 'bad';
+    status.textContent = `${err.code}: ${err.message}`;
+  }
+}
