@@ -11,22 +11,30 @@ import { readSeHeaderFromBlob } from './lib.js';
 
 const DEFAULT_REQUEST_NAMES = { association: 'assoc.req', meta: 'meta.req' } as const;
 
-/** Shows what the chosen SE image or header holds as soon as it is chosen. */
+let headerGeneration = 0;
+
+/** Shows what the chosen SE image or header holds as soon as it is chosen (the latest choice wins). */
 async function describeHeader(): Promise<void> {
+  const run = ++headerGeneration;
   const info = byId('se-header-info');
   const file = inputById('se-header').files?.[0];
   info.className = 'info';
-  info.textContent = '';
+  info.textContent = file ? `Reading ${file.name}…` : '';
   if (!file) return;
+  let text: string;
+  let bad = false;
   try {
     const h = await readSeHeaderFromBlob(file);
     const where = h.offset === 0 ? 'SE header' : `SE image (${file.size} bytes), header at offset 0x${h.offset.toString(16)}`;
-    info.textContent = `${where}: version 0x${h.version.toString(16)}, ${h.hostKeyHashes.length} host-key hash(es).`;
+    text = `${where}: version 0x${h.version.toString(16)}, ${h.hostKeyHashes.length} host-key hash(es).`;
   } catch (e) {
     const err = describeError(e);
-    info.className = 'info bad';
-    info.textContent = `${err.code}: ${err.message}`;
+    text = `${err.code}: ${err.message}`;
+    bad = true;
   }
+  if (run !== headerGeneration) return;
+  info.className = bad ? 'info bad' : 'info';
+  info.textContent = text;
 }
 
 function syncSecretType(): void {
@@ -47,15 +55,23 @@ function syncExtension(): void {
   byId('extension-file-field').hidden = byId<HTMLSelectElement>('extension-kind').value === 'none';
 }
 
-/** Runs `task` with `button` disabled, so a slow build cannot be started twice. */
+/** Tasks running per button: it stays disabled until the last one ends. */
+const running = new WeakMap<HTMLButtonElement, number>();
+
+/** Runs `task` with `button` disabled, so a slow build is not started twice by accident. */
 async function busy(button: HTMLButtonElement, task: () => Promise<void>): Promise<void> {
+  running.set(button, (running.get(button) ?? 0) + 1);
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
   try {
     await task();
   } finally {
-    button.disabled = false;
-    button.removeAttribute('aria-busy');
+    const left = (running.get(button) ?? 1) - 1;
+    running.set(button, left);
+    if (left === 0) {
+      button.disabled = false;
+      button.removeAttribute('aria-busy');
+    }
   }
 }
 
@@ -67,7 +83,8 @@ function start(): void {
   byId('extension-kind').addEventListener('change', syncExtension);
   byId<HTMLFormElement>('build-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    void busy(byId<HTMLButtonElement>('build-button'), buildFromForm);
+    const button = byId<HTMLButtonElement>('build-button');
+    if (!button.disabled) void busy(button, buildFromForm);
   });
   byId<HTMLFormElement>('inspect-form').addEventListener('submit', (e) => {
     e.preventDefault();

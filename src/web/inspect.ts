@@ -31,26 +31,35 @@ async function report(file: File, warnings: string[]): Promise<string> {
   }
 }
 
+/** Counts runs, so that only the latest one (the file chosen last) shows its result. */
+let generation = 0;
+
 /** Inspects the file chosen in the inspect form. */
 export async function inspectFromForm(): Promise<void> {
+  const run = ++generation;
   const status = byId('inspect-status');
   const out = byId('inspect-output');
   const file = fileOf(inputById('inspect-file'));
   out.hidden = true;
   out.textContent = '';
   status.className = '';
-  if (!file) {
-    status.textContent = 'Choose or drop a file to inspect.';
-    return;
-  }
+  status.textContent = file ? `Reading ${file.name}…` : 'Choose or drop a file to inspect.';
+  if (!file) return;
   const warnings: string[] = [];
+  let text: string | undefined;
+  let error: { code: string; message: string } | undefined;
   try {
-    out.textContent = await report(file, warnings);
-    out.hidden = false;
-    status.textContent = warnings.length ? `Warning: ${warnings.join('; ')}` : `Inspected ${file.name}.`;
+    text = await report(file, warnings);
   } catch (e) {
-    const err = describeError(e);
+    error = describeError(e);
+  }
+  if (run !== generation) return;
+  if (text !== undefined) {
+    out.textContent = text;
+    out.hidden = false;
+    status.textContent = `Inspected ${file.name}.${warnings.length ? ` Warning: ${warnings.join('; ')}` : ''}`;
+  } else if (error) {
     status.className = 'bad';
-    status.textContent = `${err.code}: ${err.message}`;
+    status.textContent = `${error.code}: ${error.message}`;
   }
 }

@@ -88,6 +88,16 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(suiteTitle('the browser bundl
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  it('the network is off and watched: a request from the page is refused and recorded', async () => {
+    const p = await context.newPage();
+    await p.goto(pathToFileURL(join(dir, 'blank.html')).href);
+    const outcome = await p.evaluate(() => fetch('http://192.0.2.1/probe').then(() => 'fetched', (e: Error) => e.name));
+    await p.close();
+    expect(outcome).toBe('TypeError');
+    expect(network.blocked).toEqual(['http://192.0.2.1/probe']);
+    network.blocked.length = 0; // the suite then asserts nothing else left any page
+  });
+
   it('is one self-contained module: no import of any kind, no node: module, no network API', () => {
     const src = source();
     expect(src).not.toMatch(/^\s*import\s/m);
@@ -154,10 +164,10 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(suiteTitle('the browser bundl
       const found = await page.evaluate(async (h: string) => {
         const { lib, fromWire, toHex } = globalThis as unknown as {
           lib: { parseSeHeader: (b: Uint8Array) => { tag: Uint8Array; pld: Uint8Array; size: number }; readSeHeaderFromBlob: (b: Blob, o: object) => Promise<{ tag: Uint8Array; offset: number }> };
-          fromWire: (x: unknown) => Uint8Array;
+          fromWire: (x: string) => Uint8Array;
           toHex: (b: Uint8Array) => string;
         };
-        const bytes = fromWire({ $bytes: h });
+        const bytes = fromWire(JSON.stringify({ $bytes: h }));
         const parsed = lib.parseSeHeader(bytes);
         const image = new Uint8Array(0x13000);
         image.set(bytes, 0x12000);

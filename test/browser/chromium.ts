@@ -70,14 +70,18 @@ const LOCAL = /^(file|blob|data|about):/;
 export async function offlineContext(browser: Browser): Promise<{ context: BrowserContext; network: NetworkLog }> {
   const context = await browser.newContext({ acceptDownloads: true, offline: true, serviceWorkers: 'block' });
   const network: NetworkLog = { blocked: [] };
+  // Seen by both the router and the request event; recorded once per URL.
+  const record = (url: string) => {
+    if (!network.blocked.includes(url)) network.blocked.push(url);
+  };
   await context.route('**/*', (route) => {
     const url = route.request().url();
     if (LOCAL.test(url)) return route.continue();
-    network.blocked.push(url);
+    record(url);
     return route.abort('blockedbyclient');
   });
   context.on('request', (r) => {
-    if (!LOCAL.test(r.url()) && !network.blocked.includes(r.url())) network.blocked.push(r.url());
+    if (!LOCAL.test(r.url())) record(r.url());
   });
   return { context, network };
 }

@@ -3,19 +3,25 @@
  * cross Playwright's evaluate boundary as such, so they travel as tagged hex.
  */
 
-export type Wire = null | boolean | number | string | { $bytes: string } | { $bigint: string } | Wire[] | { [k: string]: Wire };
+/** JSON text in which bytes are `{ "$bytes": hex }` and bigints `{ "$bigint": hex }`. */
+export type Wire = string;
 
-/** Node side: options → JSON-safe value. */
-export function toWire(x: unknown): Wire {
+function tagged(x: unknown): unknown {
   if (x instanceof Uint8Array) return { $bytes: Buffer.from(x).toString('hex') };
   if (typeof x === 'bigint') return { $bigint: x.toString(16) };
-  if (Array.isArray(x)) return x.map(toWire);
-  if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, toWire(v)]));
-  return x as Wire;
+  if (Array.isArray(x)) return x.map(tagged);
+  if (x instanceof Date) return x.getTime();
+  if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, tagged(v)]));
+  return x;
+}
+
+/** Node side: a value → {@link Wire} text. */
+export function toWire(x: unknown): Wire {
+  return JSON.stringify(tagged(x));
 }
 
 /**
- * Page side: installs `globalThis.fromWire` (the inverse of {@link toWire}) and
+ * Page side: installs `globalThis.fromWire` (Wire text → value, the inverse of {@link toWire}) and
  * `globalThis.toHex`. Passed to `page.evaluate`, so it must not close over anything.
  */
 export function installWireHelpers(): void {
@@ -30,6 +36,6 @@ export function installWireHelpers(): void {
     }
     return x;
   };
-  g.fromWire = fromWire;
+  g.fromWire = (text: string) => fromWire(JSON.parse(text));
   g.toHex = (b: Uint8Array) => Array.from(b, (v) => v.toString(16).padStart(2, '0')).join('');
 }
