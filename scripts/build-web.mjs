@@ -77,8 +77,9 @@ const fields = {
   STYLE: style,
   SCRIPT: script,
 };
-// One pass, so nothing substituted is substituted again.
-const html = readFileSync(join(root, 'src/web/index.html'), 'utf8').replace(/%([A-Z_]+)%/g, (m, k) => {
+// One pass, so nothing substituted is substituted again. A placeholder may sit in a
+// comment (`/*%SCRIPT%*/`), which keeps the template valid HTML for linters.
+const html = readFileSync(join(root, 'src/web/index.html'), 'utf8').replace(/(?:\/\*)?%([A-Z_]+)%(?:\*\/)?/g, (m, k) => {
   if (!(k in fields)) fail(`unknown placeholder ${m} in src/web/index.html`);
   return fields[k];
 });

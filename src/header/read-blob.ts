@@ -6,7 +6,7 @@
  * @module
  */
 import { FileError, SeSecretsError } from '../errors.js';
-import { type LocateOptions, type ReadAt, locateSeHeader } from './locate.js';
+import { type LocateOptions, locateSeHeader, type ReadAt } from './locate.js';
 import type { SeHeader } from './se-header.js';
 
 /** Counts what a blob reader read (for tests and progress displays). */

@@ -7,19 +7,19 @@
  */
 import { addDownload, byId, clearDownloads, fileOf, filesOf, hex, inputById, readSmallFile } from './dom.js';
 import {
-  type HostKey,
-  InputError,
-  type SecretSpec,
-  type SeHeader,
-  type VerificationStep,
-  type VerifiedHostKey,
   createAddSecretRequest,
+  type HostKey,
   hostKeysFromDocuments,
+  InputError,
   parseAddSecretRequest,
   portableBackend,
   readSeHeaderFromBlob,
+  type SecretSpec,
+  type SeHeader,
   secretInfoFileName,
   secretInfoYaml,
+  type VerificationStep,
+  type VerifiedHostKey,
   verifyHostKeyDocuments,
 } from './lib.js';
 import { Checklist } from './steps.js';
@@ -54,7 +54,10 @@ export function parseCuid(text: string): Uint8Array | undefined {
   if (t === '') return undefined;
   const digits = t.startsWith('0x') || t.startsWith('0X') ? t.slice(2) : t;
   if (digits.length !== CUID_HEX_DIGITS || !/^[0-9a-fA-F]+$/.test(digits)) {
-    throw new InputError('ERR_CUID', `cuid: expected 32 hex digits, optionally after 0x (got ${digits.length} characters${/^[0-9a-fA-F]*$/.test(digits) ? '' : ', not all hex'})`);
+    throw new InputError(
+      'ERR_CUID',
+      `cuid: expected 32 hex digits, optionally after 0x (got ${digits.length} characters${/^[0-9a-fA-F]*$/.test(digits) ? '' : ', not all hex'})`,
+    );
   }
   return Uint8Array.from(digits.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
 }
@@ -62,7 +65,8 @@ export function parseCuid(text: string): Uint8Array | undefined {
 async function readFixedSecret(file: File, what: string): Promise<Uint8Array> {
   // Read at most a few bytes more than needed: a wrong file is refused without loading it.
   const bytes = await readSmallFile(file, what, 4096);
-  if (bytes.length !== SECRET_FILE_SIZE) throw new InputError('ERR_SECRET_SIZE', `${what} '${file.name}': ${bytes.length} bytes (expected ${SECRET_FILE_SIZE})`);
+  if (bytes.length !== SECRET_FILE_SIZE)
+    throw new InputError('ERR_SECRET_SIZE', `${what} '${file.name}': ${bytes.length} bytes (expected ${SECRET_FILE_SIZE})`);
   return bytes;
 }
 
@@ -206,7 +210,8 @@ export async function buildFromForm(): Promise<void> {
     steps.add('inputs', 'Read the certificates, CRLs and root CA');
     steps.add('signing-key', 'Find the one IBM Z signing key among the certificates');
     steps.add('chain', "Verify the signing key's chain up to the root CA, with a valid CRL for every link");
-    (hkdNames.length ? hkdNames : ['(none chosen)']).forEach((n, i) => steps.add(`hkd-${i}`, `Host-key document ${n}: signed by the IBM Z signing key, valid now, not revoked`));
+    const names = hkdNames.length ? hkdNames : ['(none chosen)'];
+    for (const [i, n] of names.entries()) steps.add(`hkd-${i}`, `Host-key document ${n}: signed by the IBM Z signing key, valid now, not revoked`);
   }
   steps.add('build', 'Build and encrypt the request');
   byId('steps-heading').focus();
@@ -216,7 +221,11 @@ export async function buildFromForm(): Promise<void> {
     steps.set('read', 'running');
     inputs = await readInputs();
     const h = inputs.header;
-    steps.set('read', 'passed', `${h.offset === 0 ? 'SE header' : `SE image, header at offset 0x${h.offset.toString(16)}`}; ${h.hostKeyHashes.length} host-key hash(es) in it; ${inputs.hostKeyDocuments.length} host-key document(s)`);
+    steps.set(
+      'read',
+      'passed',
+      `${h.offset === 0 ? 'SE header' : `SE image, header at offset 0x${h.offset.toString(16)}`}; ${h.hostKeyHashes.length} host-key hash(es) in it; ${inputs.hostKeyDocuments.length} host-key document(s)`,
+    );
     if (noVerify) steps.set('no-verify', 'skipped', 'verification turned off: the host-key documents were NOT checked against the IBM Z signing key');
 
     const verified = await verifyWithSteps(steps, inputs);
@@ -258,4 +267,3 @@ export async function buildFromForm(): Promise<void> {
     if (inputs?.extensionSecret) ('cck' in inputs.extensionSecret ? inputs.extensionSecret.cck : inputs.extensionSecret.value).fill(0);
   }
 }
-

@@ -86,7 +86,13 @@ export function clearDownloads(list: HTMLElement): void {
 }
 
 /** Adds a download link for `bytes` named `fileName`, described by `label`. */
-export function addDownload(list: HTMLElement, fileName: string, bytes: Uint8Array | string, label: string, type = 'application/octet-stream'): HTMLAnchorElement {
+export function addDownload(
+  list: HTMLElement,
+  fileName: string,
+  bytes: Uint8Array | string,
+  label: string,
+  type = 'application/octet-stream',
+): HTMLAnchorElement {
   const blob = new Blob([bytes as BlobPart], { type });
   const url = URL.createObjectURL(blob);
   liveUrls.push(url);

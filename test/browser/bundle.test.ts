@@ -16,7 +16,7 @@ import { openRequest } from '../helpers/independent.js';
 import { hostScalar, sample } from '../helpers/samples.js';
 import { HAVE_UPSTREAM, UPSTREAM_INPUTS as I, UPSTREAM_SKIP_REASON, upstream } from '../helpers/upstream.js';
 import { loadManifest, optionsOf, VECTOR_DIR } from '../helpers/vectors.js';
-import { BROWSER_SKIP_REASON, BUNDLE, type NetworkLog, ROOT, launchChromium, offlineContext, suiteTitle } from './chromium.js';
+import { BROWSER_SKIP_REASON, BUNDLE, launchChromium, type NetworkLog, offlineContext, prerequisiteTest, ROOT, suiteTitle } from './chromium.js';
 import { installWireHelpers, toWire, type Wire } from './wire.js';
 
 /** The names the issue promises, beside the whole portable API. */
@@ -56,6 +56,8 @@ async function buildInPage([options, backendName]: [Wire, string]): Promise<stri
 
 const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
+prerequisiteTest();
+
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)(suiteTitle('the browser bundle in Chromium'), () => {
   let browser: Browser;
   let context: BrowserContext;
@@ -91,7 +93,12 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(suiteTitle('the browser bundl
   it('the network is off and watched: a request from the page is refused and recorded', async () => {
     const p = await context.newPage();
     await p.goto(pathToFileURL(join(dir, 'blank.html')).href);
-    const outcome = await p.evaluate(() => fetch('http://192.0.2.1/probe').then(() => 'fetched', (e: Error) => e.name));
+    const outcome = await p.evaluate(() =>
+      fetch('http://192.0.2.1/probe').then(
+        () => 'fetched',
+        (e: Error) => e.name,
+      ),
+    );
     await p.close();
     expect(outcome).toBe('TypeError');
     expect(network.blocked).toEqual(['http://192.0.2.1/probe']);
@@ -163,7 +170,10 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(suiteTitle('the browser bundl
       const hdr = upstream('exp/secure_guest.hdr');
       const found = await page.evaluate(async (h: string) => {
         const { lib, fromWire, toHex } = globalThis as unknown as {
-          lib: { parseSeHeader: (b: Uint8Array) => { tag: Uint8Array; pld: Uint8Array; size: number }; readSeHeaderFromBlob: (b: Blob, o: object) => Promise<{ tag: Uint8Array; offset: number }> };
+          lib: {
+            parseSeHeader: (b: Uint8Array) => { tag: Uint8Array; pld: Uint8Array; size: number };
+            readSeHeaderFromBlob: (b: Blob, o: object) => Promise<{ tag: Uint8Array; offset: number }>;
+          };
           fromWire: (x: string) => Uint8Array;
           toHex: (b: Uint8Array) => string;
         };
@@ -185,7 +195,9 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(suiteTitle('the browser bundl
       }, hexOf(hdr));
       expect(found.size).toBe(640);
       expect(found.tag).toBe('92309d4589b9a85b427f8753171d1520');
-      expect(found.pld).toBe('be94b5eab3c1b118c757d7db7ea0f65d9b64823a8dc55bf8a8725b58072d9d4258c53e8a5da82dfb2192d91d07bc1c39b95d6321d3ba16a751a6e3e32f3e0161');
+      expect(found.pld).toBe(
+        'be94b5eab3c1b118c757d7db7ea0f65d9b64823a8dc55bf8a8725b58072d9d4258c53e8a5da82dfb2192d91d07bc1c39b95d6321d3ba16a751a6e3e32f3e0161',
+      );
       expect(found.offset).toBe(0x12000);
       expect(found.imageTag).toBe(found.tag);
       expect(found.stats.bytesRead).toBeLessThan(2048); // metadata probe, page starts, header
@@ -224,10 +236,15 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(suiteTitle('the browser bundl
       const m = loadManifest();
       for (const v of m.vectors.filter((x) => x.file === 'assoc_simple_dump_cuid_two' || x.file === 'null_none_default_cuid_seven')) {
         const opts = toWire(optionsOf(m, v));
-        expect(await p.evaluate(buildInPage, [opts, 'portableBackend'] as [Wire, string]), v.file).toBe(hexOf(readFileSync(join(VECTOR_DIR, v.file as string))));
+        expect(await p.evaluate(buildInPage, [opts, 'portableBackend'] as [Wire, string]), v.file).toBe(
+          hexOf(readFileSync(join(VECTOR_DIR, v.file as string))),
+        );
         // The WebCrypto-only backend really has no P-521 here.
         const webOnly = await p.evaluate(async (o: Wire) => {
-          const g = globalThis as unknown as { lib: Record<string, unknown> & { createAddSecretRequest: (x: unknown) => Promise<unknown> }; fromWire: (x: Wire) => object };
+          const g = globalThis as unknown as {
+            lib: Record<string, unknown> & { createAddSecretRequest: (x: unknown) => Promise<unknown> };
+            fromWire: (x: Wire) => object;
+          };
           try {
             await g.lib.createAddSecretRequest({ ...g.fromWire(o), backend: g.lib.webCryptoBackend });
             return 'built';

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 
 export const CHROMIUM = process.env.SE_SECRETS_CHROMIUM ?? '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -33,10 +33,18 @@ export function suiteTitle(title: string): string {
   return BROWSER_SKIP_REASON ? `${title} — SKIPPED: ${BROWSER_SKIP_REASON}` : title;
 }
 
-/** Fails loudly (under CI) when Chromium or the build is missing, instead of skipping. */
+/**
+ * Fails loudly (under CI) when Chromium or the build is missing, instead of skipping.
+ * Run as a test of its own (see {@link prerequisiteTest}) and again before each launch.
+ */
 export function assertPrerequisites(): void {
   expect(HAVE_CHROMIUM, `Chromium is missing at ${CHROMIUM}; .ci/run installs Debian's chromium package`).toBe(true);
   expect(HAVE_BUILD, 'dist/browser/se-secrets.js or dist/web/index.html is missing; run npm run build').toBe(true);
+}
+
+/** The suites' first test: under CI, or wherever the suites run, Chromium and the build are present. */
+export function prerequisiteTest(): void {
+  it.skipIf(BROWSER_SKIP_REASON !== undefined)('Chromium and the built bundle and page are present', assertPrerequisites);
 }
 
 /** Flags known to work headless as root in a container; the profile is a fresh temporary one. */

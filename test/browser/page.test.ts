@@ -16,10 +16,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headerJson, headerText, requestJson, requestText } from '../../src/cli/commands/inspect-report.js';
 import { parseAddSecretRequest, parseSeHeader, secretInfoFileName, secretInfoYaml } from '../../src/index.js';
 import { independentHostKeyHash, openRequest } from '../helpers/independent.js';
-import { SAMPLES, hostPoint, hostScalar, sample } from '../helpers/samples.js';
+import { hostPoint, hostScalar, SAMPLES, sample } from '../helpers/samples.js';
 import { HAVE_UPSTREAM, UPSTREAM_DIR, UPSTREAM_SKIP_REASON } from '../helpers/upstream.js';
 import { VECTOR_DIR } from '../helpers/vectors.js';
-import { BROWSER_SKIP_REASON, type NetworkLog, PAGE, launchChromium, offlineContext, suiteTitle } from './chromium.js';
+import { BROWSER_SKIP_REASON, launchChromium, type NetworkLog, offlineContext, PAGE, prerequisiteTest, suiteTitle } from './chromium.js';
 
 const S = (f: string) => join(SAMPLES, f);
 const VERIFY_FILES = {
@@ -78,6 +78,8 @@ async function setVerifyFiles(page: Page, except: string[] = []): Promise<void> 
     await page.setInputFiles(sel, Array.isArray(files) ? files.filter((f) => !except.includes(f)) : except.includes(files) ? [] : files);
   }
 }
+
+prerequisiteTest();
 
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)(suiteTitle('the offline page in Chromium'), () => {
   let browser: Browser;
@@ -207,7 +209,9 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(suiteTitle('the offline page 
     await setVerifyFiles(page, [S('root-ca.crt')]);
     await build(page, false);
     expect(await status(page, 'read')).toBe('failed');
-    expect(await page.locator('#step-read .detail').textContent()).toMatch(/^ERR_INVALID_OPTION: root CA: none chosen; a browser page has no store of trusted roots/);
+    expect(await page.locator('#step-read .detail').textContent()).toMatch(
+      /^ERR_INVALID_OPTION: root CA: none chosen; a browser page has no store of trusted roots/,
+    );
 
     // Input errors come before any certificate work, as in pvsecret.
     await setVerifyFiles(page);
@@ -238,7 +242,9 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(suiteTitle('the offline page 
     async function inspect(page: Page, file: string): Promise<string> {
       await page.setInputFiles('#inspect-file', file);
       const name = basename(file);
-      await expect.poll(() => page.locator('#inspect-status').textContent()).toSatisfy((t: string | null) => t === `Inspected ${name}.` || (t?.startsWith('ERR_') && t.includes(name)) === true);
+      await expect
+        .poll(() => page.locator('#inspect-status').textContent())
+        .toSatisfy((t: string | null) => t === `Inspected ${name}.` || (t?.startsWith('ERR_') && t.includes(name)) === true);
       return (await page.locator('#inspect-output').textContent()) ?? '';
     }
 
@@ -250,18 +256,23 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(suiteTitle('the offline page 
       const img = sample('sample-se.img');
       expect(await inspect(page, S('sample-se.img'))).toBe(headerText(headerJson(parseSeHeader(img), 'sample-se.img', img.length)));
       expect(await inspect(page, S('root-ca.crt'))).toBe('');
-      expect(await page.locator('#inspect-status').textContent()).toBe("ERR_INVALID_OPTION: 'root-ca.crt' is neither an add-secret request nor an SE header or SE image");
+      expect(await page.locator('#inspect-status').textContent()).toBe(
+        "ERR_INVALID_OPTION: 'root-ca.crt' is neither an add-secret request nor an SE header or SE image",
+      );
     });
 
-    it.skipIf(!HAVE_UPSTREAM)(`shows the reference's request exp/asrcb/assoc_none_default_cuid_one${HAVE_UPSTREAM ? '' : ` — SKIPPED: ${UPSTREAM_SKIP_REASON}`}`, async () => {
-      const { page } = await openPage();
-      const file = join(UPSTREAM_DIR, 'exp/asrcb/assoc_none_default_cuid_one');
-      const text = await inspect(page, file);
-      expect(text).toMatch(/^Secret type: +Association \(0x02\)$/m);
-      expect(text).toMatch(/^CUID: +0x42424242424242424242424242424242$/m);
-      const bytes = new Uint8Array(readFileSync(file));
-      expect(text).toBe(requestText(requestJson(parseAddSecretRequest(bytes), 'assoc_none_default_cuid_one', bytes.length)));
-    });
+    it.skipIf(!HAVE_UPSTREAM)(
+      `shows the reference's request exp/asrcb/assoc_none_default_cuid_one${HAVE_UPSTREAM ? '' : ` — SKIPPED: ${UPSTREAM_SKIP_REASON}`}`,
+      async () => {
+        const { page } = await openPage();
+        const file = join(UPSTREAM_DIR, 'exp/asrcb/assoc_none_default_cuid_one');
+        const text = await inspect(page, file);
+        expect(text).toMatch(/^Secret type: +Association \(0x02\)$/m);
+        expect(text).toMatch(/^CUID: +0x42424242424242424242424242424242$/m);
+        const bytes = new Uint8Array(readFileSync(file));
+        expect(text).toBe(requestText(requestJson(parseAddSecretRequest(bytes), 'assoc_none_default_cuid_one', bytes.length)));
+      },
+    );
   });
 
   it('reads a 2 GiB image a slice at a time', async () => {
@@ -281,7 +292,9 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(suiteTitle('the offline page 
 
     const { page } = await openPage();
     await page.setInputFiles('#se-header', big);
-    await expect.poll(() => page.locator('#se-header-info').textContent()).toMatch(new RegExp(`SE image \\(${size} bytes\\), header at offset 0x${offset.toString(16)}: version 0x100, 2 host-key hash`));
+    await expect
+      .poll(() => page.locator('#se-header-info').textContent())
+      .toMatch(new RegExp(`SE image \\(${size} bytes\\), header at offset 0x${offset.toString(16)}: version 0x100, 2 host-key hash`));
     await page.setInputFiles('#host-key-documents', S('HKD-sample-1.crt'));
     await setVerifyFiles(page);
     await page.fill('#secret-name', 'big');
@@ -297,7 +310,8 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(suiteTitle('the offline page 
     const controls = await page.evaluate(() =>
       Array.from(document.querySelectorAll<HTMLElement>('input, select, button, textarea')).map((el) => ({
         id: el.id,
-        labelled: ((el as HTMLInputElement).labels?.length ?? 0) > 0 || !!el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && !!el.textContent?.trim()),
+        labelled:
+          ((el as HTMLInputElement).labels?.length ?? 0) > 0 || !!el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && !!el.textContent?.trim()),
         visible: el.offsetParent !== null,
         tabbable: !(el as HTMLInputElement).disabled && el.tabIndex >= 0 && !((el as HTMLInputElement).type === 'radio' && !(el as HTMLInputElement).checked),
       })),
