@@ -62,6 +62,13 @@ export default defineConfig([
     splitting: false,
     treeshake: true,
     noExternal: [/.*/],
+    // tsup would otherwise turn `node:fs` into an external `fs` before our check sees it.
+    removeNodeProtocol: false,
     esbuildPlugins: [noNodeBuiltins],
+    // Module path comments as seen from the checkout (node_modules/…), also where
+    // node_modules is a symlink: the bundle is the same file from any checkout.
+    esbuildOptions(options) {
+      options.preserveSymlinks = true;
+    },
   },
 ]);

@@ -142,6 +142,8 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(suiteTitle('the offline page 
     await build(page);
 
     for (const step of ['read', 'inputs', 'signing-key', 'chain', 'hkd-0', 'build']) expect(await status(page, step), step).toBe('passed');
+    // Focus moved to the results, so a screen reader reads them next.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('steps-heading');
     expect(await page.locator('#step-chain .detail').textContent()).toMatch(/IBM Z Host Key Signing Service → .*Code Signing CA → .*Root CA G4/);
     expect(await page.locator('#host-keys-body td').nth(3).textContent()).toBe('yes');
 
