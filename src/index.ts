@@ -27,6 +27,9 @@ export {
   type SeHeaderTags,
   type ReadAt,
   type LocateOptions,
+  readSeHeaderFromBlob,
+  blobReadAt,
+  type BlobReadStats,
 } from './header/index.js';
 export {
   createAddSecretRequest,
@@ -71,11 +74,18 @@ export {
   type HostKeyVerificationOptions,
   type VerifiedHostKey,
   type FetchCrl,
+  type VerificationStep,
 } from './certs/verify.js';
 export { isVerifiedHostKey } from './certs/verified-host-key.js';
 export { CRL_FETCH_TIMEOUT_MS } from './certs/crl-download.js';
 export type { CryptoBackend, P521KeyPair } from './crypto/backend.js';
-export { portableBackend } from './crypto/portable.js';
+/**
+ * The portable crypto backends: `portableBackend` (the default) does P-521 ECDH in
+ * WebCrypto where the runtime supports it and in @noble/curves otherwise;
+ * `webCryptoBackend` and `nobleBackend` are its two halves, for callers and tests that
+ * want one of them. All give identical bytes.
+ */
+export { portableBackend, nobleBackend, webCryptoBackend } from './crypto/portable.js';
 export {
   planAssociations,
   parseAssociationPlan,

@@ -52,7 +52,24 @@ export interface HostKeyVerificationOptions {
    * default, so it works offline unless you give one.
    */
   readonly fetchCrl?: FetchCrl;
+  /**
+   * Called as each step passes, in order (for progress displays such as the offline
+   * page's checklist). When verification throws, the step that failed is the one after
+   * the last reported.
+   */
+  readonly onStep?: (step: VerificationStep) => void;
 }
+
+/**
+ * A verification step that passed: the inputs were read, the IBM Z signing key was
+ * found, its chain verified (subjects from the signing key up to the root), and then
+ * each host-key document in turn (every certificate of it).
+ */
+export type VerificationStep =
+  | { readonly step: 'inputs'; readonly certificates: number; readonly crls: number; readonly roots: number }
+  | { readonly step: 'signing-key'; readonly subject: string }
+  | { readonly step: 'chain'; readonly subjects: readonly string[] }
+  | { readonly step: 'host-key-document'; readonly index: number; readonly keys: readonly VerifiedHostKey[] };
 
 /** Options of {@link verifyHostKeyDocuments}. */
 export interface VerifyHostKeyDocumentsOptions extends HostKeyVerificationOptions {
@@ -104,6 +121,7 @@ async function buildVerifier(options: HostKeyVerificationOptions): Promise<Verif
   const now = options.now ?? new Date();
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new InputError('ERR_INVALID_OPTION', 'options.now: expected a valid Date');
   if (options.fetchCrl !== undefined && typeof options.fetchCrl !== 'function') throw new InputError('ERR_INVALID_OPTION', 'options.fetchCrl: expected a function');
+  if (options.onStep !== undefined && typeof options.onStep !== 'function') throw new InputError('ERR_INVALID_OPTION', 'options.onStep: expected a function');
   const fetchCrl = options.offline ? undefined : options.fetchCrl;
 
   const crls: CrlInfo[] = [];
@@ -126,6 +144,7 @@ async function buildVerifier(options: HostKeyVerificationOptions): Promise<Verif
     if (fetchCrl) for (const c of found) addUnique(crls, await downloadFirstCrl(c, fetchCrl));
     certs.push(...found);
   }
+  options.onStep?.({ step: 'inputs', certificates: certs.length, crls: crls.length, roots: roots.length });
 
   const signing = certs.filter((c) => isIbmSigningKeySubject(c.subject));
   if (signing.length === 0) {
@@ -135,8 +154,10 @@ async function buildVerifier(options: HostKeyVerificationOptions): Promise<Verif
     throw new CertificateError('ERR_MANY_SIGNING_KEYS', `host-key verification: ${signing.length} IBM Z signing keys among the certificates (expected exactly one)`);
   }
   const signingKey = signing[0] as CertInfo;
+  options.onStep?.({ step: 'signing-key', subject: formatName(signingKey.subject) });
   const others = certs.filter((c) => c !== signingKey);
   const chain = await verifySigningKeyChain(signingKey, others, roots, crls, now);
+  options.onStep?.({ step: 'chain', subjects: chain.map((c) => formatName(c.subject)) });
   return {
     chain,
     signingKey,
@@ -178,10 +199,11 @@ export async function verifyHostKeyDocuments(options: VerifyHostKeyDocumentsOpti
   for (const [i, bytes] of documents.entries()) {
     const name = `host-key document #${i + 1}`;
     const certs = readHostKeyDocument(bytes, name);
+    const keys: VerifiedHostKey[] = [];
     for (const [j, cert] of certs.entries()) {
       const source = certs.length > 1 ? `${name} (certificate ${j + 1} of ${certs.length})` : name;
       const key = await verifyHostKeyCertificate(verifier, cert, source);
-      out.push(
+      keys.push(
         markVerified({
           publicKey: key.publicKey,
           hash: key.hash,
@@ -194,6 +216,8 @@ export async function verifyHostKeyDocuments(options: VerifyHostKeyDocumentsOpti
         }),
       );
     }
+    out.push(...keys);
+    options.onStep?.({ step: 'host-key-document', index: i, keys });
   }
   return out;
 }

@@ -5,3 +5,4 @@
  */
 export * from './se-header.js';
 export * from './locate.js';
+export * from './read-blob.js';

@@ -7,8 +7,9 @@
  *
  * @module
  */
-import type { AddSecretRequestInfo, SeHeader } from '../lib.js';
-import { secretTypeName } from '../lib.js';
+// The portable entry only: the offline page (src/web) shows these reports too.
+import type { AddSecretRequestInfo, SeHeader } from '../../index.js';
+import { secretTypeName } from '../../index.js';
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const word = (v: bigint) => v.toString(16).padStart(16, '0');

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+/**
+ * Builds the offline page dist/web/index.html: one self-contained file with the page's
+ * script (src/web/*.ts, on top of the built browser bundle dist/browser/se-secrets.js)
+ * and style inlined, a Content-Security-Policy that allows exactly those two and
+ * nothing else (no network of any kind), and its SHA-256 beside it
+ * (dist/web/index.html.sha256, `sha256sum` format). Runs after tsup (`npm run build`).
+ *
+ * Fails the build when the page would reach library sources other than through the
+ * bundle, import a Node module, mention any http(s) URL, or break out of its script.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const bundle = join(root, 'dist/browser/se-secrets.js');
+const outDir = join(root, 'dist/web');
+/** The library's portable entries: src/browser.ts re-exports src/index.ts, and the bundle is built from it. */
+const LIBRARY_ENTRIES = ['src/browser.ts', 'src/browser.js', 'src/index.ts', 'src/index.js'].map((p) => join(root, p));
+/** Sources the page may bundle itself; everything else of the library comes from the bundle. */
+const PAGE_SOURCES = [/^src\/web\/[^/]+\.ts$/, /^src\/cli\/commands\/inspect-report\.ts$/, /^dist\/browser\/se-secrets\.js$/];
+const NODE_BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+
+function fail(message) {
+  console.error(`build-web: ${message}`);
+  process.exit(1);
+}
+
+if (!existsSync(bundle)) fail(`${relative(root, bundle)} is missing (run tsup first)`);
+
+/** The page's `../browser.js` is the built bundle, so the page runs what we publish. */
+const useBuiltBundle = {
+  name: 'use-built-bundle',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => {
+      if (NODE_BUILTINS.has(args.path)) return { errors: [{ text: `the page must not import Node's "${args.path}" (from ${args.importer})` }] };
+      if (args.path.startsWith('.') && LIBRARY_ENTRIES.includes(resolve(args.resolveDir, args.path))) return { path: bundle };
+      return undefined;
+    });
+  },
+};
+
+const result = await build({
+  entryPoints: [join(root, 'src/web/app.ts')],
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  write: false,
+  metafile: true,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  charset: 'ascii',
+  plugins: [useBuiltBundle],
+  logLevel: 'warning',
+});
+
+const strays = Object.keys(result.metafile.inputs).filter((p) => !PAGE_SOURCES.some((re) => re.test(p)));
+if (strays.length) fail(`the page reaches library code other than through the bundle: ${strays.join(', ')}`);
+
+const script = result.outputFiles[0].text.trim();
+const style = readFileSync(join(root, 'src/web/style.css'), 'utf8').trim();
+if (/<\/script|<!--/i.test(script)) fail('the script contains "</script" or "<!--", which would break the page');
+if (/<\/style/i.test(style)) fail('the style contains "</style"');
+
+const b64 = (s) => createHash('sha256').update(s, 'utf8').digest('base64');
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+const fields = {
+  VERSION: version,
+  SCRIPT_HASH: `'sha256-${b64(script)}'`,
+  STYLE_HASH: `'sha256-${b64(style)}'`,
+  STYLE: style,
+  SCRIPT: script,
+};
+// One pass, so nothing substituted is substituted again. A placeholder may sit in a
+// comment (`/*%SCRIPT%*/`), which keeps the template valid HTML for linters.
+const html = readFileSync(join(root, 'src/web/index.html'), 'utf8').replace(/(?:\/\*)?%([A-Z_]+)%(?:\*\/)?/g, (m, k) => {
+  if (!(k in fields)) fail(`unknown placeholder ${m} in src/web/index.html`);
+  return fields[k];
+});
+
+const urls = html.match(/\b(?:https?|wss?|ftp):\/\/[^\s"'<>)]*/gi);
+if (urls) fail(`the page mentions network URLs: ${[...new Set(urls)].slice(0, 5).join(', ')}`);
+
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'index.html'), html);
+const sha256 = createHash('sha256').update(html, 'utf8').digest('hex');
+writeFileSync(join(outDir, 'index.html.sha256'), `${sha256}  index.html\n`);
+console.log(`dist/web/index.html  ${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB  SHA-256 ${sha256}`);
