@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAddSecretRequest, parseAddSecretRequest, readSeHeader, secretId, secretTypeName } from '../dist/node.js';
+import { createAddSecretRequest, parseAddSecretRequest, readSeHeader, secretId, secretInfoYaml, secretTypeName, verifyHostKeyDocuments } from '../dist/node.js';
 
 const samples = join(import.meta.dirname, '..', 'samples');
 const read = (f) => new Uint8Array(readFileSync(join(samples, f)));
@@ -16,13 +16,23 @@ const header = await readSeHeader(join(samples, 'sample-se.img'));
 console.log(`SE image samples/sample-se.img: header at 0x${header.offset.toString(16)}, ${header.size} bytes, built for ${header.nks} host key(s)`);
 for (const h of header.hostKeyHashes) console.log(`  host-key hash ${hex(h)}`);
 
-const hostKeys = [read('HKD-sample-1.crt'), read('HKD-sample-2.crt')];
-const common = { seHeader: header, hostKeys, verify: false };
-console.log('\n(the demo builds on the sample host-key documents without chain verification: their fake PKI is not IBM\'s)');
+// Verify the host-key documents once against the sample PKI (a fake IBM Z signing key,
+// intermediate and root CA, with a CRL for every link), offline; then build on them.
+const hostKeys = await verifyHostKeyDocuments({
+  hostKeyDocuments: [read('HKD-sample-1.crt'), read('HKD-sample-2.crt')],
+  certificates: [read('ibm-z-host-key-signing.crt'), read('intermediate-ca.crt')],
+  crls: [read('ibm-z-host-key.crl'), read('intermediate-ca.crl'), read('root-ca.crl')],
+  rootCa: read('root-ca.crt'),
+  offline: true,
+});
+console.log('\nhost-key documents verified against the sample PKI (samples/root-ca.crt, offline, with CRLs):');
+for (const k of hostKeys) console.log(`  ${k.subject}\n    host-key hash ${hex(k.hash)}`);
+const common = { seHeader: header, hostKeys };
 
 const name = 'demo-association';
 const assoc = await createAddSecretRequest({ ...common, secret: { type: 'association', name } });
 writeFileSync(join(out, 'association.bin'), assoc);
+writeFileSync(join(out, `${name}.yaml`), secretInfoYaml({ type: 'association', name }));
 const meta = await createAddSecretRequest({ ...common, secret: { type: 'meta' }, flags: { disableDump: true } });
 writeFileSync(join(out, 'meta.bin'), meta);
 
@@ -38,4 +48,5 @@ for (const [file, bytes] of [['association.bin', assoc], ['meta.bin', meta]]) {
   }
 }
 console.log(`\nsecret id of "${name}" = SHA-256(name) = 0x${hex(secretId(name))}`);
+console.log(`${join(out, `${name}.yaml`)}:\n${secretInfoYaml({ type: 'association', name }).replace(/^/gm, '  ')}`);
 console.log(`\nIn the guest: pvsecret add ${join(out, 'association.bin')}`);
