@@ -1,9 +1,15 @@
 /**
  * A parsed certificate with the raw bytes verification compares and verifies: the
- * fields are read from the original DER (RFC 5280 §4.1) so nothing is re-encoded;
- * asn1js decodes the times. Structure is checked as strictly as OpenSSL's parser does
- * (which the reference relies on) — no stricter, so no certificate pvsecret accepts is
- * refused as unreadable.
+ * fields are read from the original DER (RFC 5280 §4.1) through the shared DER layer
+ * (`src/internal/der.ts`: asn1js, plus the DER length rules), so nothing is re-encoded;
+ * asn1js also decodes the times. The field structure is checked about as leniently as
+ * OpenSSL's parser (which the reference relies on) checks it; lengths must be DER,
+ * which OpenSSL does not insist on.
+ *
+ * pkijs's `Certificate` is not used: verification needs the exact bytes of almost every
+ * field (tbsCertificate, both algorithm identifiers, names, SPKI, extension values), and
+ * CRLs cannot go through pkijs (see `crl-info.ts`), so both are read from the same
+ * asn1js tree in the same way.
  *
  * ```text
  * Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING }
@@ -17,13 +23,15 @@
  */
 import * as asn1js from 'asn1js';
 import { CertificateError } from '../errors.js';
-import { decodeAlgorithmIdentifier, type SignatureAlgorithm } from '../crypto/x509-signature.js';
+import { readAlgorithmIdentifier, type SignatureAlgorithm } from '../crypto/x509-signature.js';
 import {
   DerError,
   TAG_BOOLEAN,
+  TAG_GENERALIZED_TIME,
   TAG_INTEGER,
   TAG_OCTET_STRING,
   TAG_SEQUENCE,
+  TAG_UTC_TIME,
   bitStringBytes,
   children,
   expectUniversal,
@@ -33,7 +41,7 @@ import {
   readOid,
   readTlv,
   type Tlv,
-} from './der.js';
+} from '../internal/der.js';
 import {
   type AuthorityKeyId,
   type BasicConstraints,
@@ -51,8 +59,8 @@ import {
   decodeKeyUsage,
   decodeSubjectKeyId,
 } from './extensions.js';
-import { type DistinguishedName, decodeName } from './names.js';
-import { type PublicKeyFacts, decodePublicKey } from './public-key.js';
+import { type DistinguishedName, readName } from './names.js';
+import { type PublicKeyFacts, readPublicKey } from './public-key.js';
 
 /** A certificate, decoded for verification. */
 export interface CertInfo {
@@ -87,11 +95,10 @@ export interface CertInfo {
 
 /** Decodes a UTCTime or GeneralizedTime element (RFC 5280 §4.1.2.5). @throws DerError */
 export function readTime(t: Tlv | undefined, what: string): Date {
-  if (!t || t.cls !== 0 || (t.tag !== 23 && t.tag !== 24)) throw new DerError(`der: ${what} is not a time`);
-  const asn = asn1js.fromBER(t.raw);
-  const v = asn.result;
+  if (!isUniversal(t, TAG_UTC_TIME) && !isUniversal(t, TAG_GENERALIZED_TIME)) throw new DerError(`der: ${what} is not a time`);
+  const v = t.node;
   const d = v instanceof asn1js.UTCTime || v instanceof asn1js.GeneralizedTime ? v.toDate() : undefined;
-  if (asn.offset === -1 || !d || Number.isNaN(d.getTime())) throw new DerError(`der: ${what} is not a valid time`);
+  if (!d || Number.isNaN(d.getTime())) throw new DerError(`der: ${what} is not a valid time`);
   return d;
 }
 
@@ -168,12 +175,12 @@ export function parseCertInfo(input: Uint8Array, source: string): CertInfo {
     }
     const serialTlv = expectUniversal(f[i++], TAG_INTEGER, 'serial number');
     const tbsAlg = expectUniversal(f[i++], TAG_SEQUENCE, 'signature algorithm');
-    const issuer = decodeName(expectUniversal(f[i++], TAG_SEQUENCE, 'issuer').raw);
+    const issuer = readName(f[i++], 'issuer');
     const [nb, na] = children(expectUniversal(f[i++], TAG_SEQUENCE, 'validity'));
     const notBefore = readTime(nb, 'notBefore');
     const notAfter = readTime(na, 'notAfter');
-    const subject = decodeName(expectUniversal(f[i++], TAG_SEQUENCE, 'subject').raw);
-    const spki = expectUniversal(f[i++], TAG_SEQUENCE, 'subject public key info').raw;
+    const subject = readName(f[i++], 'subject');
+    const spki = expectUniversal(f[i++], TAG_SEQUENCE, 'subject public key info');
     let extensions: RawExtension[] = [];
     for (; i < f.length; i++) if (isContext(f[i], 3)) extensions = readExtensions(f[i] as Tlv);
     return {
@@ -184,13 +191,13 @@ export function parseCertInfo(input: Uint8Array, source: string): CertInfo {
       serialHex: hex(serialTlv.content),
       tbsSignatureAlgorithmDer: tbsAlg.raw,
       signatureAlgorithmDer: algTlv.raw,
-      signatureAlgorithm: decodeAlgorithmIdentifier(algTlv.raw),
+      signatureAlgorithm: readAlgorithmIdentifier(algTlv),
       signature: bitStringBytes(sigTlv),
       issuer,
       subject,
       notBefore,
       notAfter,
-      publicKey: decodePublicKey(spki),
+      publicKey: readPublicKey(spki),
       extensions,
       ...decodeKnown(extensions),
     };

@@ -2,6 +2,13 @@
  * A parsed certificate revocation list (RFC 5280 §5.1), raw bytes kept for comparing
  * and verifying (the times are decoded by asn1js, see `cert-info.ts`).
  *
+ * Read with asn1js through the shared DER layer (`src/internal/der.ts`), not with
+ * pkijs: pkijs 4's `CertificateRevocationList` throws a TypeError (in
+ * `Extensions.fromSchema`) on a revoked entry whose `crlEntryExtensions` is present but
+ * empty (`30 00`), which @peculiar/x509 writes for every entry without extensions and
+ * OpenSSL reads (`test/der.test.ts` shows both). Working around it would mean
+ * rewriting the CRL before pkijs sees it, while the signature covers the original bytes.
+ *
  * ```text
  * CertificateList ::= SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue BIT STRING }
  * TBSCertList ::= SEQUENCE {
@@ -15,9 +22,9 @@
  * @module
  */
 import { CertificateError } from '../errors.js';
-import { decodeAlgorithmIdentifier, type SignatureAlgorithm } from '../crypto/x509-signature.js';
+import { readAlgorithmIdentifier, type SignatureAlgorithm } from '../crypto/x509-signature.js';
 import { readExtensionList, readExtensions, readTime } from './cert-info.js';
-import { DerError, TAG_INTEGER, TAG_SEQUENCE, bitStringBytes, children, expectUniversal, integerValue, isContext, isUniversal, readTlv, type Tlv } from './der.js';
+import { DerError, TAG_GENERALIZED_TIME, TAG_INTEGER, TAG_SEQUENCE, TAG_UTC_TIME, type Tlv, bitStringBytes, children, expectUniversal, integerValue, isContext, isUniversal, readTlv } from '../internal/der.js';
 import {
   type AuthorityKeyId,
   HANDLED_CRITICAL_CRL_ENTRY_EXTENSIONS,
@@ -32,7 +39,7 @@ import {
   decodeCrlReason,
   decodeIssuingDistributionPoint,
 } from './extensions.js';
-import { type DistinguishedName, decodeName } from './names.js';
+import { type DistinguishedName, readName } from './names.js';
 
 /** One revoked certificate entry. */
 export interface RevokedEntry {
@@ -97,9 +104,9 @@ export function parseCrlInfo(input: Uint8Array, source: string): CrlInfo {
     let i = 0;
     if (isUniversal(f[0], TAG_INTEGER)) i++;
     const tbsAlg = expectUniversal(f[i++], TAG_SEQUENCE, 'signature algorithm');
-    const issuer = decodeName(expectUniversal(f[i++], TAG_SEQUENCE, 'issuer').raw);
+    const issuer = readName(f[i++], 'issuer');
     const thisUpdate = readTime(f[i++], 'thisUpdate');
-    const nextUpdate = isUniversal(f[i], 23) || isUniversal(f[i], 24) ? readTime(f[i++], 'nextUpdate') : undefined;
+    const nextUpdate = isUniversal(f[i], TAG_UTC_TIME) || isUniversal(f[i], TAG_GENERALIZED_TIME) ? readTime(f[i++], 'nextUpdate') : undefined;
     const revoked: RevokedEntry[] = [];
     let unhandledCritical = false;
     if (isUniversal(f[i], TAG_SEQUENCE)) {
@@ -120,7 +127,7 @@ export function parseCrlInfo(input: Uint8Array, source: string): CrlInfo {
       tbs: tbsTlv.raw,
       tbsSignatureAlgorithmDer: tbsAlg.raw,
       signatureAlgorithmDer: algTlv.raw,
-      signatureAlgorithm: decodeAlgorithmIdentifier(algTlv.raw),
+      signatureAlgorithm: readAlgorithmIdentifier(algTlv),
       signature: bitStringBytes(sigTlv),
       issuer,
       thisUpdate,

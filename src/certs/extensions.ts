@@ -21,8 +21,8 @@ import {
   readSingle,
   readTlv,
   type Tlv,
-} from './der.js';
-import { type DistinguishedName, decodeName } from './names.js';
+} from '../internal/der.js';
+import { type DistinguishedName, readName } from './names.js';
 
 /** Extension OIDs (RFC 5280 §4.2.1, §5.2, §5.3). */
 export const OID_SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
@@ -130,7 +130,7 @@ export function decodeAuthorityKeyId(value: Uint8Array): AuthorityKeyId {
       if (dir && !issuerName) {
         const [inner] = children(dir);
         if (!inner) throw new DerError('der: empty directoryName');
-        issuerName = decodeName(inner.raw);
+        issuerName = readName(inner);
       }
     } else if (isContext(c, 2) && !c.constructed) serial = integerValue(c.content);
     else throw new DerError('der: unexpected field in authority key identifier');
@@ -213,7 +213,7 @@ export function decodeCrlDistributionPoints(value: Uint8Array): DistributionPoin
     if (!issuerField) return names;
     const crlIssuerNames = children(issuerField)
       .filter((g) => isContext(g, 4) && g.constructed)
-      .map((g) => decodeName((children(g)[0] as Tlv).raw));
+      .map((g) => readName(children(g)[0]));
     return { ...names, crlIssuerNames };
   });
 }

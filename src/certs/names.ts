@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { DerError, TAG_SEQUENCE, TAG_SET, children, expectUniversal, readOid, readSingle } from './der.js';
+import { DerError, TAG_SEQUENCE, TAG_SET, type Tlv, children, expectUniversal, readOid, readSingle } from '../internal/der.js';
 
 /** Attribute type OIDs (RFC 5280 §4.1.2.4, X.520). */
 export const OID_C = '2.5.4.6';
@@ -50,7 +50,12 @@ export interface DistinguishedName extends NameLike {
 
 /** Decodes a DER Name. @throws DerError */
 export function decodeName(der: Uint8Array): DistinguishedName {
-  const seq = expectUniversal(readSingle(der), TAG_SEQUENCE, 'name');
+  return readName(readSingle(der));
+}
+
+/** Reads a Name element (`what` names it in messages). @throws DerError */
+export function readName(t: Tlv | undefined, what = 'name'): DistinguishedName {
+  const seq = expectUniversal(t, TAG_SEQUENCE, what);
   const rdns = children(seq).map((set) => {
     const attrs = children(expectUniversal(set, TAG_SET, 'relative distinguished name')).map((atv) => {
       const [t, v, extra] = children(expectUniversal(atv, TAG_SEQUENCE, 'attribute'));
@@ -60,7 +65,7 @@ export function decodeName(der: Uint8Array): DistinguishedName {
     if (attrs.length === 0) throw new DerError('der: empty relative distinguished name');
     return attrs;
   });
-  return { rdns, der };
+  return { rdns, der: seq.raw };
 }
 
 /** The number of attributes (a multi-valued RDN counts each member; `X509_NAME_entry_count`). */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { DerError, TAG_INTEGER, TAG_SEQUENCE, bitStringBytes, children, expectUniversal, isUniversal, readOid, readSingle } from './der.js';
+import { DerError, TAG_INTEGER, TAG_SEQUENCE, type Tlv, bitStringBytes, children, expectUniversal, isUniversal, readOid, readSingle } from '../internal/der.js';
 
 /** Key algorithm OIDs (RFC 3279, RFC 5480, RFC 8410). */
 export const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
@@ -71,9 +71,10 @@ function bitLength(content: Uint8Array): number {
   return (content.length - i - 1) * 8 + (32 - Math.clz32(content[i] as number));
 }
 
-/** Decodes a SubjectPublicKeyInfo. @throws DerError */
-export function decodePublicKey(spki: Uint8Array): PublicKeyFacts {
-  const [alg, bits, extra] = children(expectUniversal(readSingle(spki), TAG_SEQUENCE, 'public key info'));
+/** Reads a SubjectPublicKeyInfo element. @throws DerError */
+export function readPublicKey(t: Tlv): PublicKeyFacts {
+  const spki = t.raw;
+  const [alg, bits, extra] = children(expectUniversal(t, TAG_SEQUENCE, 'public key info'));
   if (!alg || !bits || extra || !isUniversal(bits, 3)) throw new DerError('der: malformed public key info');
   const [oidTlv, params] = children(expectUniversal(alg, TAG_SEQUENCE, 'key algorithm'));
   const algorithm = readOid(oidTlv, 'key algorithm');

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { parseDer, sequence, unsignedInteger } from './der.js';
+import { TAG_SEQUENCE, children, expectUniversal, orUndefined, readSingle, unsignedInteger } from '../internal/der.js';
 import { sha512 } from './hash.js';
 
 /** SHA-512 output size, the PSS hash length `hLen` (FIPS 180-4). */
@@ -43,17 +43,22 @@ export function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
   return new Uint8Array([0x30, ...derLength(body.length), ...body]);
 }
 
-/** DER `SEQUENCE { r, s }` → `r ‖ s` with each component left-padded to `size`; undefined when malformed. */
+/**
+ * DER `SEQUENCE { r, s }` → `r ‖ s` with each component left-padded to `size`;
+ * undefined when malformed (not DER, negative, or a component longer than `size`).
+ */
 export function ecdsaDerToRaw(der: Uint8Array, size = P521_COMPONENT_SIZE): Uint8Array | undefined {
-  const f = sequence(parseDer(der));
-  if (!f || f.length !== 2) return undefined;
-  const r = unsignedInteger(f[0]);
-  const s = unsignedInteger(f[1]);
-  if (!r || !s || r.length > size || s.length > size) return undefined;
-  const out = new Uint8Array(2 * size);
-  out.set(r, size - r.length);
-  out.set(s, 2 * size - s.length);
-  return out;
+  return orUndefined(() => {
+    const [rTlv, sTlv, extra] = children(expectUniversal(readSingle(der), TAG_SEQUENCE, 'ecdsa signature'));
+    if (extra) return undefined;
+    const r = unsignedInteger(rTlv, 'ecdsa r');
+    const s = unsignedInteger(sTlv, 'ecdsa s');
+    if (r.length > size || s.length > size) return undefined;
+    const out = new Uint8Array(2 * size);
+    out.set(r, size - r.length);
+    out.set(s, 2 * size - s.length);
+    return out;
+  });
 }
 
 /** emLen of RFC 8017 §9.1: ⌈(modBits − 1) / 8⌉. */

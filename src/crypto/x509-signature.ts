@@ -18,9 +18,10 @@ import {
   isContext,
   readOid,
   readSingle,
-  readTlv,
+  type Tlv,
   integerValue,
-} from '../certs/der.js';
+} from '../internal/der.js';
+import { ecdsaDerToRaw } from './signature.js';
 import { OID_ED25519, OID_ED448, OID_EC_PUBLIC_KEY, OID_P256, OID_P384, OID_P521, OID_RSA_ENCRYPTION, type PublicKeyFacts } from '../certs/public-key.js';
 
 /** Why a signature was not accepted. */
@@ -114,25 +115,6 @@ export function signatureDigestBits(alg: SignatureAlgorithm): number | undefined
   return HASH_BITS[s.hash];
 }
 
-/** ECDSA-Sig-Value (DER SEQUENCE of r, s) → the fixed-size r ‖ s WebCrypto expects. */
-function ecdsaRaw(der: Uint8Array, size: number): Uint8Array | undefined {
-  try {
-    const [r, s, extra] = children(expectUniversal(readSingle(der), TAG_SEQUENCE, 'ECDSA signature'));
-    if (!r || !s || extra) return undefined;
-    const out = new Uint8Array(2 * size);
-    for (const [i, v] of [r, s].entries()) {
-      let c = expectUniversal(v, TAG_INTEGER, 'ECDSA signature value').content;
-      if (c.length === 0 || ((c[0] as number) & 0x80) !== 0) return undefined;
-      while (c.length > 1 && c[0] === 0) c = c.subarray(1);
-      if (c.length > size) return undefined;
-      out.set(c, i * size + size - c.length);
-    }
-    return out;
-  } catch {
-    return undefined;
-  }
-}
-
 function buf(b: Uint8Array): Uint8Array<ArrayBuffer> {
   return b.buffer instanceof ArrayBuffer && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? (b as Uint8Array<ArrayBuffer>) : new Uint8Array(b);
 }
@@ -171,7 +153,7 @@ export async function verifySignature(
       const curve = key.algorithm === OID_EC_PUBLIC_KEY && key.curve ? CURVES[key.curve] : undefined;
       if (key.algorithm !== OID_EC_PUBLIC_KEY) return { ok: false, reason: 'key-algorithm-mismatch' };
       if (!curve) return { ok: false, reason: 'unsupported-algorithm' };
-      const raw = ecdsaRaw(signature, curve.size);
+      const raw = ecdsaDerToRaw(signature, curve.size);
       if (!raw) return { ok: false, reason: 'malformed-signature' };
       sig = raw;
       importAlg = { name: 'ECDSA', namedCurve: curve.name };
@@ -200,8 +182,8 @@ export async function verifySignature(
 }
 
 /** Reads an AlgorithmIdentifier element into OID and raw parameters. @throws DerError */
-export function decodeAlgorithmIdentifier(der: Uint8Array): SignatureAlgorithm {
-  const [oid, params, extra] = children(expectUniversal(readTlv(der), TAG_SEQUENCE, 'algorithm identifier'));
+export function readAlgorithmIdentifier(t: Tlv): SignatureAlgorithm {
+  const [oid, params, extra] = children(expectUniversal(t, TAG_SEQUENCE, 'algorithm identifier'));
   if (extra) throw new DerError('der: algorithm identifier has extra fields');
   const o = readOid(oid, 'algorithm');
   return params ? { oid: o, params: params.raw } : { oid: o };
