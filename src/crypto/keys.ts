@@ -7,7 +7,7 @@
 import { p521 } from '@noble/curves/nist.js';
 import { leftPad } from '../internal/bytes.js';
 import { P521_SCALAR_SIZE, type SigningKey, type VerificationKey } from './backend.js';
-import { parseDer, sequence, unsignedInteger } from './der.js';
+import { BER, TAG_SEQUENCE, children, expectUniversal, orUndefined, readSingle, unsignedInteger } from '../internal/der.js';
 import { assertP521Point, normalizeP521PrivateKey } from './p521.js';
 import { bitLength, describePrivateKey, parsePrivateKey, type PrivateKeyInfo, zeroizePrivateKey } from './private-key.js';
 import { looksLikePem } from '../certs/pem.js';
@@ -50,10 +50,13 @@ export type CertificatePublicKey =
  */
 export function certificatePublicKey(algorithmOid: string, curveOid: string | undefined, subjectPublicKey: Uint8Array): CertificatePublicKey {
   if (algorithmOid === OID_RSA) {
-    const f = sequence(parseDer(subjectPublicKey));
-    const n = unsignedInteger(f?.[0]);
-    const e = unsignedInteger(f?.[1]);
-    if (!f || f.length !== 2 || !n || !e) return { kind: 'other', algorithm: 'malformed rsa public key' };
+    // RSAPublicKey (RFC 8017 A.1.1), read as leniently as OpenSSL's d2i does.
+    const rsa = orUndefined(() => {
+      const [n, e, extra] = children(expectUniversal(readSingle(subjectPublicKey, BER), TAG_SEQUENCE, 'rsa public key'));
+      return extra ? undefined : { n: unsignedInteger(n, 'rsa modulus'), e: unsignedInteger(e, 'rsa exponent') };
+    });
+    if (!rsa) return { kind: 'other', algorithm: 'malformed rsa public key' };
+    const { n, e } = rsa;
     const modulusBits = bitLength(n);
     return { kind: 'rsa', modulusBits, key: { type: 'rsa', modulusBits, n, e } };
   }

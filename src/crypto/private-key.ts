@@ -14,7 +14,25 @@ import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { decodePem, looksLikePem } from '../certs/pem.js';
 import { CryptoError, InputError } from '../errors.js';
 import { leftPad } from '../internal/bytes.js';
-import { bitString, explicitTag, objectIdentifier, octetString, parseDer, sequence, smallInteger, unsignedInteger } from './der.js';
+import {
+  BER,
+  DerError,
+  TAG_BIT_STRING,
+  TAG_OCTET_STRING,
+  TAG_OID,
+  TAG_SEQUENCE,
+  type Tlv,
+  bitStringBytes,
+  children,
+  expectUniversal,
+  integerValue,
+  isContext,
+  isUniversal,
+  orUndefined,
+  readOid,
+  readSingle,
+  unsignedInteger,
+} from '../internal/der.js';
 
 /** Algorithm OIDs (RFC 8017, RFC 5480, RFC 8410, RFC 3279). */
 const OID_RSA = '1.2.840.113549.1.1.1';
@@ -118,70 +136,98 @@ function ecKey(what: string, curveOid: string, scalar: Uint8Array): EcPrivateKey
   return { kind: 'ec', curve: known.curve, curveName: known.name, scalar };
 }
 
+/** The fields of a DER (or BER, as OpenSSL's `d2i` reads keys) SEQUENCE. @throws DerError */
+function fields(der: Uint8Array): Tlv[] {
+  return children(expectUniversal(readSingle(der, BER), TAG_SEQUENCE, 'private key'));
+}
+
+/** A version INTEGER's value. @throws DerError */
+function version(t: Tlv | undefined): bigint {
+  return integerValue(unsignedInteger(t, 'version'));
+}
+
+/** The contents of a primitive OCTET STRING, as a view. @throws DerError */
+function octets(t: Tlv | undefined, what: string): Uint8Array {
+  const o = expectUniversal(t, TAG_OCTET_STRING, what);
+  if (o.constructed) throw new DerError(`der: ${what} is a constructed octet string`);
+  return o.content;
+}
+
 /** SEC 1 ECPrivateKey; `curveOid` comes from the PKCS#8 wrapper when there is one. */
 function fromSec1(what: string, der: Uint8Array, curveOid?: string): PrivateKeyInfo | undefined {
-  const f = sequence(parseDer(der));
-  if (!f || f.length < 2 || f.length > 4 || smallInteger(f[0]) !== 1) return undefined;
-  const d = octetString(f[1]);
-  if (!d) return undefined;
-  let inner: string | undefined;
-  for (const extra of f.slice(2)) {
-    const params = explicitTag(extra, 0);
-    if (params) {
-      inner = objectIdentifier(params[0]);
-      if (inner === undefined) return { kind: 'other', name: 'ec key with explicit curve parameters' };
-    } else if (!explicitTag(extra, 1) || bitString(explicitTag(extra, 1)?.[0]) === undefined) {
-      return undefined;
+  const parsed = orUndefined(() => {
+    const f = fields(der);
+    if (f.length < 2 || f.length > 4 || version(f[0]) !== 1n) return undefined;
+    const d = octets(f[1], 'ec private key');
+    let inner: string | undefined;
+    for (const extra of f.slice(2)) {
+      if (isContext(extra, 0) && extra.constructed) {
+        const [params] = children(extra);
+        if (!isUniversal(params, TAG_OID)) return { explicitCurve: true } as const;
+        inner = readOid(params, 'ec curve');
+      } else if (isContext(extra, 1) && extra.constructed) {
+        bitStringBytes(expectUniversal(children(extra)[0], TAG_BIT_STRING, 'ec public key'));
+      } else {
+        return undefined;
+      }
     }
-  }
-  const oid = curveOid ?? inner;
+    return { d, inner };
+  });
+  if (!parsed) return undefined;
+  if ('explicitCurve' in parsed) return { kind: 'other', name: 'ec key with explicit curve parameters' };
+  const oid = curveOid ?? parsed.inner;
   if (oid === undefined) bad(what, 'ec private key names no curve');
+  const { d } = parsed;
   let i = 0;
   while (i < d.length - 1 && d[i] === 0) i++;
-  const scalar = d.slice(i);
-  d.fill(0);
-  return ecKey(what, oid, scalar);
+  return ecKey(what, oid, d.slice(i));
 }
 
 /** PKCS#1 RSAPrivateKey (two-prime only). */
 function fromPkcs1(der: Uint8Array): PrivateKeyInfo | undefined {
-  const f = sequence(parseDer(der));
-  if (!f || f.length < 9) return undefined;
-  const version = smallInteger(f[0]);
-  if (version === 1) return { kind: 'other', name: 'multi-prime rsa' };
-  if (version !== 0 || f.length !== 9) return undefined;
-  const ints = f.slice(1).map(unsignedInteger);
-  if (ints.some((x) => x === undefined)) return undefined;
-  const [n, e, d, p, q, dp, dq, qi] = ints as Uint8Array[];
-  return { kind: 'rsa', modulusBits: bitLength(n as Uint8Array), components: { n, e, d, p, q, dp, dq, qi } as RsaPrivateComponents };
+  return orUndefined((): PrivateKeyInfo | undefined => {
+    const f = fields(der);
+    if (f.length < 9) return undefined;
+    const v = version(f[0]);
+    if (v === 1n) return { kind: 'other', name: 'multi-prime rsa' };
+    if (v !== 0n || f.length !== 9) return undefined;
+    const [n, e, d, p, q, dp, dq, qi] = f.slice(1).map((x) => unsignedInteger(x, 'rsa key component')) as Uint8Array[];
+    return { kind: 'rsa', modulusBits: bitLength(n as Uint8Array), components: { n, e, d, p, q, dp, dq, qi } as RsaPrivateComponents };
+  });
 }
 
 /** PKCS#8 PrivateKeyInfo / OneAsymmetricKey. */
 function fromPkcs8(what: string, der: Uint8Array): PrivateKeyInfo | undefined {
-  const f = sequence(parseDer(der));
-  if (!f || f.length < 3 || f.length > 5) return undefined;
-  const version = smallInteger(f[0]);
-  const alg = sequence(f[1]);
-  const inner = octetString(f[2]);
-  if ((version !== 0 && version !== 1) || !alg || alg.length < 1 || !inner) return undefined;
-  const oid = objectIdentifier(alg[0]);
-  if (oid === undefined) return undefined;
+  const parsed = orUndefined(() => {
+    const f = fields(der);
+    if (f.length < 3 || f.length > 5) return undefined;
+    const v = version(f[0]);
+    const alg = children(expectUniversal(f[1], TAG_SEQUENCE, 'private key algorithm'));
+    const inner = octets(f[2], 'private key');
+    if ((v !== 0n && v !== 1n) || alg.length < 1) return undefined;
+    const oid = readOid(alg[0], 'private key algorithm');
+    const params = alg[1];
+    // An EC key names its curve by OID; anything else means explicit parameters.
+    const curve = oid === OID_EC && isUniversal(params, TAG_OID) ? readOid(params, 'ec curve') : undefined;
+    return { oid, curve, inner };
+  });
+  if (!parsed) return undefined;
+  const { oid, curve, inner } = parsed;
   switch (oid) {
     case OID_RSA:
       return fromPkcs1(inner) ?? bad(what, 'pkcs#8 does not hold a valid rsa private key');
     case OID_EC: {
-      const curve = objectIdentifier(alg[1]);
       if (curve === undefined) return { kind: 'other', name: 'ec key with explicit curve parameters' };
       return fromSec1(what, inner, curve) ?? bad(what, 'pkcs#8 does not hold a valid ec private key');
     }
     case OID_ED25519:
     case OID_ED448: {
       const kind = oid === OID_ED25519 ? 'ed25519' : 'ed448';
-      const raw = octetString(parseDer(inner));
+      const raw = orUndefined(() => octets(readSingle(inner, BER), 'private key'));
       if (!raw || raw.length !== EDWARDS_SIZE[kind]) {
         bad(what, `${kind} private key has ${raw?.length ?? 0} bytes (expected ${EDWARDS_SIZE[kind]})`);
       }
-      return { kind, privateKey: raw };
+      return { kind, privateKey: raw.slice() };
     }
     default:
       return { kind: 'other', name: OTHER_ALGORITHMS[oid] ?? `algorithm ${oid}` };
