@@ -11,6 +11,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { describe, expect, it } from 'vitest';
 import { parseCertInfo } from '../src/certs/cert-info.js';
+import { parseCrlInfo } from '../src/certs/crl-info.js';
 import { readCrlFile } from '../src/certs/inputs.js';
 import { parsePrivateKey } from '../src/crypto/private-key.js';
 import { ecdsaDerToRaw } from '../src/crypto/signature.js';
@@ -22,6 +23,23 @@ const asn1 = (hex: string) => asn1js.fromBER(h(hex), { parseEmbedded: false });
 
 async function p256Keys(): Promise<CryptoKeyPair> {
   return (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+}
+
+/** A CRL as @peculiar/x509 writes it: entry 01 without extensions, entry 02 with a reason. */
+async function sampleCrl(): Promise<Uint8Array> {
+  const keys = await p256Keys();
+  const crl = await x509.X509CrlGenerator.create({
+    issuer: 'CN=t',
+    thisUpdate: new Date(0),
+    nextUpdate: new Date(1e12),
+    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+    signingKey: keys.privateKey,
+    entries: [
+      { serialNumber: '01', revocationDate: new Date(0) },
+      { serialNumber: '02', revocationDate: new Date(0), reason: 1 },
+    ],
+  });
+  return new Uint8Array(crl.rawData);
 }
 
 describe('lengths: asn1js reads BER, the layer insists on DER unless asked for BER', () => {
@@ -50,6 +68,32 @@ describe('lengths: asn1js reads BER, the layer insists on DER unless asked for B
     expect(() => readSingle(h('05 00 00'))).toThrow(/1 trailing bytes/);
     expect(readTlv(h('05 00 00')).raw.length).toBe(2);
     expect(() => readTlv(h('30 05 05 00'))).toThrow(/malformed encoding/);
+  });
+});
+
+describe('containment: asn1js lets a child run past its parent, the layer does not', () => {
+  // 30 07 { 30 02 { 02 01 | 05 } 05 00 }: the inner SEQUENCE holds 2 bytes, but its
+  // INTEGER wants one more, which asn1js takes from the outer SEQUENCE.
+  const bytes = '30 07 30 02 02 01 05 05 00';
+  it('asn1js reads a well-formed tree from it', () => {
+    const r = asn1(bytes);
+    expect([r.offset, r.result.error]).toEqual([9, '']);
+    const [inner, next] = (r.result as asn1js.Sequence).valueBlock.value as [asn1js.Sequence, asn1js.Null];
+    expect((inner.valueBlock.value[0] as asn1js.Integer).valueBlock.valueDec).toBe(5);
+    expect(next).toBeInstanceOf(asn1js.Null);
+  });
+  it('the layer refuses it', () => {
+    expect(() => children(readSingle(h(bytes)))).toThrow(/runs past the end/);
+    expect(() => children(readSingle(h(bytes), BER))).toThrow(/runs past the end/);
+  });
+  it('also where verification never descends: a CRL whose tbs algorithm identifier is short', async () => {
+    const crl = await sampleCrl();
+    const at = Buffer.from(crl).indexOf(Buffer.from(h('30 0a 06 08 2a 86 48 ce 3d 04 03 02')));
+    expect(at).toBeGreaterThan(0);
+    const bad = crl.slice();
+    bad[at + 1] = 0x06; // the OID inside now runs 4 bytes past it
+    expect(asn1js.fromBER(bad).result.error).toBe('');
+    expect(() => parseCrlInfo(bad, 'crl')).toThrow(/not a valid CRL: der: an element runs past the end/);
   });
 });
 
@@ -84,19 +128,7 @@ describe('elements are views into the input', () => {
 
 describe('CRLs: pkijs 4 cannot read an entry with an empty extension list; the layer can', () => {
   it('reads the entries @peculiar/x509 writes', async () => {
-    const keys = await p256Keys();
-    const crl = new Uint8Array(
-      (
-        await x509.X509CrlGenerator.create({
-          issuer: 'CN=t',
-          thisUpdate: new Date(0),
-          nextUpdate: new Date(1e12),
-          signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
-          signingKey: keys.privateKey,
-          entries: [{ serialNumber: '01', revocationDate: new Date(0) }, { serialNumber: '02', revocationDate: new Date(0), reason: 1 }],
-        })
-      ).rawData,
-    );
+    const crl = await sampleCrl();
     // The first entry ends in `30 00`: crlEntryExtensions present and empty (OpenSSL reads it).
     expect(Buffer.from(crl).toString('hex')).toContain('020101170d3730303130313030303030305a3000');
     expect(() => new pkijs.CertificateRevocationList({ schema: asn1js.fromBER(crl).result })).toThrow(TypeError);

@@ -17,6 +17,14 @@
  *   itself also reads BER lengths there. `{ ber: true }` ({@link BER}) skips the
  *   length rules for private keys and RSA public keys, which OpenSSL's `d2i` reads in
  *   BER and which were always read that way here.
+ * - **Containment (X.690 §8.1.1)**: asn1js does not keep an element inside the one
+ *   holding it. A child whose length runs past its parent's end is read from the bytes
+ *   after the parent, and the parent's next sibling is read from where that child
+ *   ended, so its tree can differ from the one the lengths describe (a field that is
+ *   malformed in DER can come out well-formed). `children` checks that the children
+ *   tile their parent's contents exactly, and every read checks that the outer element
+ *   took exactly its length; since an overrun anywhere shifts every element after it,
+ *   one in a field nobody visits is caught where a visited element is misplaced.
  * - **OBJECT IDENTIFIER decoding (X.690 §8.19)** from the contents octets: asn1js
  *   decodes `55 80 0e` (a padded arc, which DER forbids) as `2.5.14`, the same OID as
  *   `55 0e`, decodes an empty OID as `""`, and renders arcs above 2^53 as hex.
@@ -130,7 +138,10 @@ function decode(bytes: Uint8Array, options: DerOptions): { tlv: Tlv; offset: num
   if (offset === -1 || result.error) {
     throw new DerError(`der: malformed encoding (${result.error || 'unreadable'})`);
   }
-  return { tlv: new Tlv(bytes, result, options.ber === true), offset };
+  const tlv = new Tlv(bytes, result, options.ber === true);
+  // asn1js continues after what an element's contents really took (see `children`).
+  if (offset !== tlv.raw.length) throw new DerError(`der: element contents do not match its length (expected ${tlv.raw.length} bytes, got ${offset})`);
+  return { tlv, offset };
 }
 
 /** Reads the element at the start of `bytes`; bytes after it are ignored. @throws DerError */
@@ -149,7 +160,19 @@ export function readSingle(bytes: Uint8Array, options: DerOptions = {}): Tlv {
 export function children(t: Tlv): Tlv[] {
   const value = (t.node.valueBlock as { value?: unknown }).value;
   if (!t.constructed || !Array.isArray(value)) throw new DerError('der: expected a constructed element');
-  return (value as asn1js.BaseBlock[]).map((c) => new Tlv(t.raw, c, t.ber));
+  // asn1js does not keep an element inside its parent: a child whose length runs past
+  // the parent's end is read from the bytes that follow, and the parent's next sibling
+  // is then read from where that child ended. So the children must tile the contents.
+  const out: Tlv[] = [];
+  let pos = t.content.byteOffset;
+  for (const c of value as asn1js.BaseBlock[]) {
+    const child = new Tlv(t.raw, c, t.ber);
+    if (child.raw.byteOffset !== pos) throw new DerError('der: an element runs past the end of the element holding it');
+    pos += child.raw.length;
+    out.push(child);
+  }
+  if (pos !== t.content.byteOffset + t.content.length) throw new DerError('der: an element runs past the end of the element holding it');
+  return out;
 }
 
 /** True when `t` is the universal element with tag number `tag`. */
