@@ -21,7 +21,6 @@
  *
  * @module
  */
-import * as asn1js from 'asn1js';
 import { CertificateError } from '../errors.js';
 import { readAlgorithmIdentifier, type SignatureAlgorithm } from '../crypto/x509-signature.js';
 import {
@@ -93,12 +92,24 @@ export interface CertInfo {
   readonly invalidExtensions: readonly string[];
 }
 
-/** Decodes a UTCTime or GeneralizedTime element (RFC 5280 §4.1.2.5). @throws DerError */
+/**
+ * Decodes a UTCTime (`YYMMDDHHMMSSZ`, years 1950–2049) or GeneralizedTime
+ * (`YYYYMMDDHHMMSSZ`) element in the forms RFC 5280 §4.1.2.5 allows: UTC, with seconds,
+ * no fractions. Anything else — a missing `Z`, month 13, February 30 — is refused rather
+ * than rolled over. @throws DerError
+ */
 export function readTime(t: Tlv | undefined, what: string): Date {
   if (!isUniversal(t, TAG_UTC_TIME) && !isUniversal(t, TAG_GENERALIZED_TIME)) throw new DerError(`der: ${what} is not a time`);
-  const v = t.node;
-  const d = v instanceof asn1js.UTCTime || v instanceof asn1js.GeneralizedTime ? v.toDate() : undefined;
-  if (!d || Number.isNaN(d.getTime())) throw new DerError(`der: ${what} is not a valid time`);
+  const text = String.fromCharCode(...t.content);
+  const m = isUniversal(t, TAG_UTC_TIME) ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  if (!m) throw new DerError(`der: ${what} is not a valid RFC 5280 time (got ${JSON.stringify(text.slice(0, 20))})`);
+  const [yy, mo, dd, hh, mi, ss] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const year = m[1]?.length === 2 ? (yy >= 50 ? 1900 + yy : 2000 + yy) : yy;
+  const d = new Date(Date.UTC(2000, mo - 1, dd, hh, mi, ss));
+  d.setUTCFullYear(year, mo - 1, dd); // Date.UTC maps years 0–99 to 1900–1999
+  const same =
+    d.getUTCFullYear() === year && d.getUTCMonth() === mo - 1 && d.getUTCDate() === dd && d.getUTCHours() === hh && d.getUTCMinutes() === mi && d.getUTCSeconds() === ss;
+  if (!same) throw new DerError(`der: ${what} is not a valid time (${text})`);
   return d;
 }
 
