@@ -135,8 +135,8 @@ async function buildVerifier(options: HostKeyVerificationOptions): Promise<Verif
   } else {
     throw new InputError('ERR_INVALID_OPTION', 'options.rootCa: no trusted root (give rootCa or trustedRoots; only the Node entry has a default root store)');
   }
-  crlInputs.forEach((b, i) => addUnique(crls, readCrlFile(b, `CRL #${i + 1}`)));
-  certificates.forEach((b, i) => addUnique(crls, readCrlsLeniently(b, `certificate #${i + 1}`)));
+  for (const [i, b] of crlInputs.entries()) addUnique(crls, readCrlFile(b, `CRL #${i + 1}`));
+  for (const [i, b] of certificates.entries()) addUnique(crls, readCrlsLeniently(b, `certificate #${i + 1}`));
 
   const certs: CertInfo[] = [];
   for (const [i, b] of certificates.entries()) {
