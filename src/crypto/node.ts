@@ -9,8 +9,9 @@
  */
 import { createCipheriv, createDecipheriv, createECDH, randomFillSync } from 'node:crypto';
 import { CryptoError } from '../errors.js';
-import { leftPad } from '../internal/bytes.js';
-import { type CryptoBackend, GCM_TAG_SIZE, P521_SCALAR_SIZE } from './backend.js';
+import { leftPad, zeroize } from '../internal/bytes.js';
+import { redactSecrets } from '../internal/redact.js';
+import { type CryptoBackend, GCM_TAG_SIZE, type P521Agreement, P521_SCALAR_SIZE } from './backend.js';
 import { assertP521Point, normalizeP521PrivateKey } from './p521.js';
 import { checkAes } from './portable.js';
 
@@ -20,33 +21,81 @@ function randomBytes(n: number): Uint8Array {
   return randomFillSync(new Uint8Array(n));
 }
 
+type Ecdh = ReturnType<typeof createECDH>;
+
+/**
+ * An ECDH object holding a fresh key (when `d` is undefined) or the normalised key `d`,
+ * and the 66-byte copy of its key that the caller zeroes.
+ */
+function ecdhWithKey(d: Uint8Array | undefined): { ecdh: Ecdh; d: Uint8Array } {
+  const ecdh = createECDH(CURVE);
+  if (d === undefined) {
+    ecdh.generateKeys();
+    const raw = ecdh.getPrivateKey();
+    // OpenSSL drops leading zero bytes of the scalar: pad back to 66.
+    const padded = leftPad(raw, P521_SCALAR_SIZE);
+    raw.fill(0);
+    return { ecdh, d: padded };
+  }
+  try {
+    ecdh.setPrivateKey(d);
+  } catch (cause) {
+    throw new CryptoError('ERR_INVALID_PRIVATE_KEY', 'p521: private key is not a valid secp521r1 scalar', { cause });
+  }
+  return { ecdh, d };
+}
+
+/** The 66-byte x coordinate of the shared point; `publicKey` was checked by the caller. */
+function computeX(ecdh: Ecdh, publicKey: Uint8Array): Uint8Array {
+  let z: Buffer;
+  try {
+    z = ecdh.computeSecret(publicKey);
+  } catch (cause) {
+    throw new CryptoError('ERR_INVALID_PUBLIC_KEY', 'p521: public key is not on the curve', { cause });
+  }
+  const out = leftPad(z, P521_SCALAR_SIZE);
+  z.fill(0);
+  return out;
+}
+
 export const nodeBackend: CryptoBackend = {
   name: 'node',
   randomBytes,
   async generateP521() {
-    const ecdh = createECDH(CURVE);
-    const publicKey = new Uint8Array(ecdh.generateKeys());
-    const raw = ecdh.getPrivateKey();
-    // OpenSSL drops leading zero bytes of the scalar: pad back to 66.
-    const privateKey = leftPad(raw, P521_SCALAR_SIZE);
-    raw.fill(0);
-    return { privateKey, publicKey };
+    const { ecdh, d } = ecdhWithKey(undefined);
+    return redactSecrets({ privateKey: d, publicKey: new Uint8Array(ecdh.getPublicKey()) }, ['privateKey']);
   },
   async p521PublicKey(privateKey) {
-    const ecdh = createECDH(CURVE);
-    ecdh.setPrivateKey(normalizeP521PrivateKey(privateKey));
-    return new Uint8Array(ecdh.getPublicKey());
+    const d = normalizeP521PrivateKey(privateKey);
+    try {
+      return new Uint8Array(ecdhWithKey(d).ecdh.getPublicKey());
+    } finally {
+      d.fill(0);
+    }
   },
   async ecdhP521(privateKey, publicKey) {
     const d = normalizeP521PrivateKey(privateKey);
-    assertP521Point(publicKey);
-    const ecdh = createECDH(CURVE);
-    ecdh.setPrivateKey(d);
-    d.fill(0);
-    const z = ecdh.computeSecret(publicKey);
-    const out = leftPad(z, P521_SCALAR_SIZE);
-    z.fill(0);
-    return out;
+    try {
+      assertP521Point(publicKey);
+      return computeX(ecdhWithKey(d).ecdh, publicKey);
+    } finally {
+      d.fill(0);
+    }
+  },
+  // One ECDH object for all peers: saves setting the key up (a scalar multiplication) per host.
+  async p521KeyAgreement(privateKey, peers): Promise<P521Agreement> {
+    let d = privateKey === undefined ? undefined : normalizeP521PrivateKey(privateKey);
+    const shared: Uint8Array[] = [];
+    try {
+      for (const p of peers) assertP521Point(p);
+      const set = ecdhWithKey(d);
+      d = set.d;
+      for (const p of peers) shared.push(computeX(set.ecdh, p));
+      return redactSecrets({ privateKey: d, publicKey: new Uint8Array(set.ecdh.getPublicKey()), shared }, ['privateKey', 'shared']);
+    } catch (e) {
+      zeroize(d, ...shared);
+      throw e;
+    }
   },
   async aesGcmEncrypt(key, iv, plaintext, aad) {
     checkAes(key, iv);

@@ -21,10 +21,11 @@ export const WIRE_COORD_SIZE = 80;
 /** Size of a public key on the wire: X ‖ Y, 160 bytes. */
 export const WIRE_PUBLIC_KEY_SIZE = 2 * WIRE_COORD_SIZE;
 
-/** Normalises a raw private scalar of any left-padding to 66 bytes and checks its range. */
+/** Normalises a raw private scalar of any left-padding to a fresh 66-byte copy and checks its range. */
 export function normalizeP521PrivateKey(raw: Uint8Array): Uint8Array {
   const d = stripLeadingZeros(raw, P521_SCALAR_SIZE);
   if (!d || isAllZero(d) || !p521.utils.isValidSecretKey(d)) {
+    d?.fill(0);
     throw new CryptoError('ERR_INVALID_PRIVATE_KEY', 'p521: private key is not a valid secp521r1 scalar');
   }
   return d;

@@ -5,7 +5,9 @@
  */
 import type { CryptoBackend } from '../crypto/backend.js';
 import { AES256_KEY_SIZE, GCM_IV_SIZE } from '../crypto/backend.js';
-import { normalizeP521PrivateKey, pointToWire } from '../crypto/p521.js';
+import { p521KeyAgreement } from '../crypto/agreement.js';
+import type { P521Agreement } from '../crypto/backend.js';
+import { pointToWire } from '../crypto/p521.js';
 import { portableBackend } from '../crypto/portable.js';
 import { InputError } from '../errors.js';
 import { parseSeHeader } from '../header/locate.js';
@@ -13,10 +15,10 @@ import type { SeHeaderTags } from '../header/se-header.js';
 import { zeroize } from '../internal/bytes.js';
 import { CUID_SIZE, FLAG_DISABLE_DUMP, USER_DATA_SIZE, UserDataType, encodeRequestAad } from './asrcb.js';
 import { type ExtensionSecretOption, extensionSecretBytes } from './ext-secret.js';
-import { type SecretSpec, encodeGuestSecret } from './guest-secret.js';
+import { type EncodedSecret, type SecretSpec, encodeGuestSecret } from './guest-secret.js';
 import type { HostKey } from './host-key.js';
 import { resolveHostKeys } from './resolve-host-keys.js';
-import { wrapKeySlot } from './keyslot.js';
+import { sealKeySlot } from './keyslot.js';
 import { encodeSecretHeader } from './secret.js';
 
 /** Request flags: by name, or the raw 64-bit word (pvsecret's hidden `--pcf`). */
@@ -123,26 +125,23 @@ export async function createAddSecretRequest(options: CreateAddSecretRequestOpti
   const det = options.deterministic;
   const iv = det ? bytesOption(det.iv, GCM_IV_SIZE, 'deterministic.iv') : backend.randomBytes(GCM_IV_SIZE);
 
-  const secret = encodeGuestSecret(options.secret, backend);
-  const ext = extensionSecretBytes(options.extensionSecret, tags.tag);
+  let secret: EncodedSecret | undefined;
+  let ext: Uint8Array | undefined;
   let protectionKey: Uint8Array | undefined;
-  let customerPrivateKey: Uint8Array | undefined;
+  let agreement: P521Agreement | undefined;
   let plaintext: Uint8Array | undefined;
   try {
-    let customerPublicKey: Uint8Array;
-    if (det) {
-      protectionKey = bytesOption(det.protectionKey, AES256_KEY_SIZE, 'deterministic.protectionKey').slice();
-      customerPrivateKey = normalizeP521PrivateKey(det.customerPrivateKey);
-      customerPublicKey = await backend.p521PublicKey(customerPrivateKey);
-    } else {
-      protectionKey = backend.randomBytes(AES256_KEY_SIZE);
-      const pair = await backend.generateP521();
-      customerPrivateKey = pair.privateKey;
-      customerPublicKey = pair.publicKey;
-    }
+    secret = encodeGuestSecret(options.secret, backend);
+    ext = extensionSecretBytes(options.extensionSecret, tags.tag);
+    protectionKey = det
+      ? bytesOption(det.protectionKey, AES256_KEY_SIZE, 'deterministic.protectionKey').slice()
+      : backend.randomBytes(AES256_KEY_SIZE);
+    // One customer key agreed with every host key (fresh unless deterministic).
+    agreement = await p521KeyAgreement(backend, det ? det.customerPrivateKey : undefined, hostKeys.map((hk) => hk.publicKey));
+    const customerPublicKey = agreement.publicKey;
     const keySlots: Uint8Array[] = [];
-    for (const hk of hostKeys) {
-      keySlots.push(await wrapKeySlot(backend, customerPrivateKey, hk.publicKey, hk.hash, protectionKey));
+    for (const [i, hk] of hostKeys.entries()) {
+      keySlots.push(await sealKeySlot(backend, agreement.shared[i] as Uint8Array, hk.hash, protectionKey));
     }
     plaintext = new Uint8Array(secret.value.length + ext.length);
     plaintext.set(secret.value, 0);
@@ -167,6 +166,6 @@ export async function createAddSecretRequest(options: CreateAddSecretRequestOpti
     request.set(sealed, aadLength);
     return request;
   } finally {
-    zeroize(protectionKey, customerPrivateKey, plaintext, secret.value, ext);
+    zeroize(protectionKey, agreement?.privateKey, ...(agreement?.shared ?? []), plaintext, secret?.value, ext);
   }
 }
