@@ -1,0 +1,52 @@
+/**
+ * One request with 1 and with 8 host keys, beside its baseline measured in the same run:
+ * node:crypto's own P-521 key generation plus one ECDH per host key (`createECDH`,
+ * `generateKeys`, `computeSecret`), the irreducible public-key work of a request. Every
+ * backend is measured, to justify which one the `node` export condition binds.
+ */
+import { createECDH } from 'node:crypto';
+import { createAddSecretRequest } from '../src/request/create.js';
+import { hostKeysFromDocuments } from '../src/request/host-key.js';
+import type { CryptoBackend } from '../src/crypto/backend.js';
+import { nodeBackend } from '../src/crypto/node.js';
+import { nobleBackend, portableBackend, webCryptoBackend } from '../src/crypto/portable.js';
+import { header, hostKeyDocuments } from './inputs.js';
+import { type Check, QUICK, compare, fmt, load, table } from './lib.js';
+
+/** Target of issue 7: a request costs at most twice node:crypto's keygen + ECDH. */
+export const REQUEST_RATIO_TARGET = 2;
+
+export async function benchRequest(): Promise<Check[]> {
+  const checks: Check[] = [];
+  const rows: string[][] = [];
+  for (const n of [1, 8]) {
+    const docs = hostKeyDocuments(n);
+    const keys = hostKeysFromDocuments(docs);
+    const points = keys.map((k) => k.publicKey);
+    const baseline = () => {
+      const e = createECDH('secp521r1');
+      e.generateKeys();
+      for (const p of points) e.computeSecret(p);
+    };
+    const build = (backend: CryptoBackend, hostKeys: typeof docs | typeof keys) => () =>
+      createAddSecretRequest({ secret: { type: 'association', name: 'bench' }, seHeader: header, hostKeys, verify: false, backend });
+    const node = await compare([baseline, build(nodeBackend, docs), build(nodeBackend, keys)]);
+    rows.push([`${n}`, 'baseline: node:crypto keygen + ECDH per host key', fmt(node.ms[0] as number), '1.00x']);
+    rows.push([`${n}`, 'se-secrets, node backend, host-key documents (PEM parsed per request)', fmt(node.ms[1] as number), `${(node.ratio[1] as number).toFixed(2)}x`]);
+    rows.push([`${n}`, 'se-secrets, node backend, parsed host keys', fmt(node.ms[2] as number), `${(node.ratio[2] as number).toFixed(2)}x`]);
+    for (const backend of [webCryptoBackend, portableBackend, nobleBackend]) {
+      if (QUICK && n === 8) continue;
+      const t = await compare([baseline, build(backend, keys)], { rounds: QUICK ? 3 : 5, warmup: 2 });
+      rows.push([`${n}`, `se-secrets, ${backend.name} backend, parsed host keys`, fmt(t.ms[1] as number), `${(t.ratio[1] as number).toFixed(2)}x`]);
+    }
+    checks.push({
+      name: `one request, ${n} host key${n > 1 ? 's' : ''} (node backend, documents) / node:crypto keygen + ECDH`,
+      value: `${(node.ratio[1] as number).toFixed(2)}x`,
+      target: `≤ ${REQUEST_RATIO_TARGET}x`,
+      met: (node.ratio[1] as number) <= REQUEST_RATIO_TARGET,
+    });
+  }
+  console.log(`## One request (ms per request, median of interleaved rounds; ratio = median of per-round ratios; load ${load()})\n`);
+  table(['host keys', 'what', 'ms', 'vs baseline'], rows);
+  return checks;
+}
