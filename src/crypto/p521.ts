@@ -85,6 +85,19 @@ export function noblePublicKey(privateKey: Uint8Array): Uint8Array {
   return p521.getPublicKey(privateKey, false);
 }
 
+/**
+ * A random private key: `p521.lengths.seed` (99) random bytes reduced mod n (FIPS 186-5
+ * A.4.1 style). The seed comes from `crypto.getRandomValues` and is zeroed after use.
+ *
+ * @throws CryptoError `ERR_CRYPTO` when the runtime has no secure random source
+ */
 export function nobleRandomPrivateKey(): Uint8Array {
-  return p521.utils.randomSecretKey();
+  const c = globalThis.crypto;
+  if (!c?.getRandomValues) throw new CryptoError('ERR_CRYPTO', 'crypto: no secure random source (crypto.getRandomValues)');
+  const seed = c.getRandomValues(new Uint8Array(p521.lengths.seed as number));
+  try {
+    return p521.utils.randomSecretKey(seed);
+  } finally {
+    seed.fill(0);
+  }
 }
