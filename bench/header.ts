@@ -3,30 +3,16 @@
  * afterwards): time, bytes read, reads, and memory growth over many lookups beside the
  * same lookups in a 1 MiB image (constant memory means the two match).
  */
-import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ReadStats, readSeHeader } from '../src/node.js';
-import { SE_IMAGE_METADATA_MAGIC } from '../src/header/locate.js';
+import { writeSparseSeImage } from '../test/fixtures/se-image.js';
 import { header } from './inputs.js';
 import { type Check, QUICK, fmt, measure, table } from './lib.js';
 
-const HEADER_OFFSET = 0x14000;
-
 function sparseImage(path: string, size: number): void {
-  const fd = openSync(path, 'w');
-  try {
-    ftruncateSync(fd, size);
-    const meta = new Uint8Array(28);
-    meta.set(SE_IMAGE_METADATA_MAGIC, 0);
-    const dv = new DataView(meta.buffer);
-    dv.setBigUint64(8, BigInt(HEADER_OFFSET));
-    dv.setUint32(16, 1);
-    writeSync(fd, meta, 0, meta.length, 0xc000);
-    writeSync(fd, header, 0, header.length, HEADER_OFFSET);
-  } finally {
-    closeSync(fd);
-  }
+  writeSparseSeImage(path, header, { size });
 }
 
 async function memoryGrowth(path: string, lookups: number): Promise<number> {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type ReadStats, createAddSecretRequest, locateSeHeader, parseSeHeader, readSeHeader } from './helpers/api.js';
 import { toHex } from '../src/internal/bytes.js';
 import { decodeSeHeader } from '../src/header/se-header.js';
-import { buildSeImage } from './fixtures/se-image.js';
+import { buildSeImage, writeSparseSeImage } from './fixtures/se-image.js';
 
 const samples = join(import.meta.dirname, '..', 'samples');
 const hdr = new Uint8Array(readFileSync(join(samples, 'sample.hdr')));
@@ -137,11 +137,7 @@ describe('large images: constant I/O and memory', () => {
   /** A sparse image of `size` bytes with the sample header at 0x14000 (with or without metadata). */
   function sparseImage(name: string, size: number, o: { metadata: boolean }): string {
     const p = join(dir, name);
-    const fd = openSync(p, 'w');
-    ftruncateSync(fd, size);
-    if (o.metadata) writeSync(fd, buildSeImage(hdr).subarray(0xc000, 0xc000 + 28), 0, 28, 0xc000);
-    writeSync(fd, hdr, 0, hdr.length, 0x14000);
-    closeSync(fd);
+    writeSparseSeImage(p, hdr, { size, metadata: o.metadata });
     return p;
   }
   const GiB4 = 4 * 1024 ** 3;

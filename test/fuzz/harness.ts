@@ -4,7 +4,8 @@
  * (`instanceof SeSecretsError`), within a per-call budget.
  *
  * 1. random bytes (bounded length);
- * 2. every truncation of every seed (all prefix lengths, deterministic);
+ * 2. every truncation of every seed (all prefix lengths, deterministic; see
+ *    {@link truncationLengths} for large seeds in short runs);
  * 3. bit flips of the seeds;
  * 4. structural mutations of the seeds: overwrite / insert / delete byte runs, splice in
  *    dictionary words (magics, PEM markers, …) and "interesting" integers (0, 0xff…,
@@ -127,6 +128,26 @@ export async function fuzzRandomBytes(target: FuzzTarget): Promise<void> {
   );
 }
 
+/** Seeds up to this size are cut at every length in every run. */
+export const ALL_CUTS_UP_TO = 16 * 1024;
+
+/**
+ * The prefix lengths tried for a seed: all of them for seeds up to {@link ALL_CUTS_UP_TO}
+ * and in long runs (`FUZZ_RUNS` ≥ 1000, as `npm run fuzz`). For larger seeds in short
+ * runs (an SE image is ~80 KiB, mostly zeros): every length in the first and last 8 KiB
+ * and within 16 bytes of each 4 KiB page boundary (where images keep their structures),
+ * and every 61st length in between.
+ */
+export function truncationLengths(size: number): number[] {
+  const all = size <= ALL_CUTS_UP_TO || FUZZ_RUNS >= 1000;
+  const out: number[] = [];
+  for (let n = 0; n <= size; n++) {
+    const page = n % 4096;
+    if (all || n <= 8192 || n >= size - 8192 || page <= 16 || page >= 4096 - 16 || n % 61 === 0) out.push(n);
+  }
+  return out;
+}
+
 /**
  * Property 2: every prefix of every seed (deterministic). Returns the outcome counts
  * (`ok` or error code) so a test can check the truncations reached the checks.
@@ -134,7 +155,7 @@ export async function fuzzRandomBytes(target: FuzzTarget): Promise<void> {
 export async function fuzzTruncations(target: FuzzTarget): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   for (const seed of target.seeds) {
-    for (let n = 0; n <= seed.length; n++) {
+    for (const n of truncationLengths(seed.length)) {
       const outcome = await runOnce(target, seed.subarray(0, n));
       counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
     }
