@@ -121,7 +121,8 @@ function params(): fc.Parameters<unknown> {
 export async function fuzzRandomBytes(target: FuzzTarget): Promise<void> {
   const maxLength = target.maxLength ?? 4096;
   await fc.assert(
-    fc.asyncProperty(fc.uint8Array({ maxLength }), async (bytes) => {
+    // fast-check favours short arrays; mix in lengths spread up to maxLength
+    fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength }), fc.uint8Array({ maxLength, size: 'max' })), async (bytes) => {
       await runOnce(target, bytes);
     }),
     params(),
