@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { type HostKey, createAddSecretRequest, hostKeysFromDocuments } from '../src/node.js';
+import { createAddSecretRequest, type HostKey, hostKeysFromDocuments } from '../src/node.js';
 import { header, hkd1 } from './inputs.js';
-import { type Check, QUICK, fmt, load, table } from './lib.js';
+import { type Check, fmt, load, QUICK, table } from './lib.js';
 
 /** Issue 7: native pvsecret takes about 11 ms per request on these machines. */
 export const PVSECRET_MS_STATED = 11;
@@ -37,17 +37,27 @@ async function inWorkers(n: number, workers: number): Promise<{ ms: number; star
   const t0 = performance.now();
   const per = Math.ceil(n / workers);
   const ws = Array.from({ length: workers }, () => new Worker(WORKER_BOOT, { eval: true, workerData: { count: per, header, documents: [hkd1] } }));
-  await Promise.all(ws.map((w) => new Promise<void>((resolve, reject) => {
-    w.once('message', () => resolve());
-    w.once('error', reject);
-  })));
+  await Promise.all(
+    ws.map(
+      (w) =>
+        new Promise<void>((resolve, reject) => {
+          w.once('message', () => resolve());
+          w.once('error', reject);
+        }),
+    ),
+  );
   const startupMs = performance.now() - t0;
   const start = performance.now();
-  await Promise.all(ws.map((w) => new Promise<void>((resolve, reject) => {
-    w.once('message', () => resolve());
-    w.once('error', reject);
-    w.postMessage('go');
-  })));
+  await Promise.all(
+    ws.map(
+      (w) =>
+        new Promise<void>((resolve, reject) => {
+          w.once('message', () => resolve());
+          w.once('error', reject);
+          w.postMessage('go');
+        }),
+    ),
+  );
   const ms = performance.now() - start;
   await Promise.all(ws.map((w) => w.terminate()));
   return { ms, startupMs };
@@ -87,16 +97,41 @@ export async function benchBatch(cliMsPerRequest?: number): Promise<Check[]> {
   const rows = [
     [`${BATCH} requests, one thread, host-key document parsed per request`, fmt(singleDocs), rate(singleDocs).toFixed(0), vsPv(rate(singleDocs))],
     [`${BATCH} requests, one thread, host keys parsed once`, fmt(single), rate(single).toFixed(0), vsPv(rate(single))],
-    [`${BATCH} requests, ${workers} worker threads, host keys parsed once per worker (startup ${fmt(par.startupMs)} ms not counted)`, fmt(par.ms), rate(par.ms).toFixed(0), vsPv(rate(par.ms))],
-    [`native pvsecret create, one process per request (${pv === undefined ? `stated ${PVSECRET_MS_STATED} ms; not installed here` : 'measured'})`, fmt(pvMs * BATCH), pvRate.toFixed(0), '1.00x'],
+    [
+      `${BATCH} requests, ${workers} worker threads, host keys parsed once per worker (startup ${fmt(par.startupMs)} ms not counted)`,
+      fmt(par.ms),
+      rate(par.ms).toFixed(0),
+      vsPv(rate(par.ms)),
+    ],
+    [
+      `native pvsecret create, one process per request (${pv === undefined ? `stated ${PVSECRET_MS_STATED} ms; not installed here` : 'measured'})`,
+      fmt(pvMs * BATCH),
+      pvRate.toFixed(0),
+      '1.00x',
+    ],
   ];
   if (cliMsPerRequest !== undefined) {
-    rows.push(['se-secrets CLI, one process per request (bench/cli.ts)', fmt(cliMsPerRequest * BATCH), (1000 / cliMsPerRequest).toFixed(0), vsPv(1000 / cliMsPerRequest)]);
+    rows.push([
+      'se-secrets CLI, one process per request (bench/cli.ts)',
+      fmt(cliMsPerRequest * BATCH),
+      (1000 / cliMsPerRequest).toFixed(0),
+      vsPv(1000 / cliMsPerRequest),
+    ]);
   }
   console.log(`## Batch (one host key, random association secret; load ${loadBefore} before, ${load()} after)\n`);
   table(['what', 'total ms', 'requests/s', 'vs native pvsecret loop'], rows);
   return [
-    { name: `batch of ${BATCH}, one thread / pvsecret loop`, value: vsPv(rate(single)), target: `≥ ${BATCH_TARGET}x`, met: rate(single) / pvRate >= BATCH_TARGET },
-    { name: `batch of ${BATCH}, ${workers} worker threads / pvsecret loop`, value: vsPv(rate(par.ms)), target: `≥ ${BATCH_TARGET}x`, met: rate(par.ms) / pvRate >= BATCH_TARGET },
+    {
+      name: `batch of ${BATCH}, one thread / pvsecret loop`,
+      value: vsPv(rate(single)),
+      target: `≥ ${BATCH_TARGET}x`,
+      met: rate(single) / pvRate >= BATCH_TARGET,
+    },
+    {
+      name: `batch of ${BATCH}, ${workers} worker threads / pvsecret loop`,
+      value: vsPv(rate(par.ms)),
+      target: `≥ ${BATCH_TARGET}x`,
+      met: rate(par.ms) / pvRate >= BATCH_TARGET,
+    },
   ];
 }

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { header, hkd1 } from './inputs.js';
-import { QUICK, fmt, table } from './lib.js';
+import { fmt, QUICK, table } from './lib.js';
 
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
 
@@ -43,10 +43,13 @@ export async function benchCli(): Promise<CliResult> {
       if (r.status !== 0) throw new Error(`se-secrets create failed on run ${i}: ${r.stderr}`);
     }
     const ms = (performance.now() - start) / runs;
-    table(['what', 'ms per request'], [
-      ['se-secrets create (node dist/cli/main.js), one process per request', fmt(ms)],
-      ["node -e '' (process start alone)", fmt(nodeStart)],
-    ]);
+    table(
+      ['what', 'ms per request'],
+      [
+        ['se-secrets create (node dist/cli/main.js), one process per request', fmt(ms)],
+        ["node -e '' (process start alone)", fmt(nodeStart)],
+      ],
+    );
     return { msPerRequest: ms };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { type ReadStats, readSeHeader } from '../src/node.js';
 import { writeSparseSeImage } from '../test/fixtures/se-image.js';
 import { header } from './inputs.js';
-import { type Check, QUICK, fmt, measure, table } from './lib.js';
+import { type Check, fmt, measure, QUICK, table } from './lib.js';
 
 function sparseImage(path: string, size: number): void {
   writeSparseSeImage(path, header, { size });
@@ -39,14 +39,17 @@ export async function benchHeader(): Promise<Check[]> {
     const growSmall = await memoryGrowth(small, lookups);
     const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
     console.log('## SE header lookup in a 4 GiB sparse image\n');
-    table(['what', 'value'], [
-      ['time per lookup (open, read, decode, close)', `${fmt(t.ms)} ms`],
-      ['bytes read per lookup', `${stats.bytesRead} B`],
-      ['reads per lookup', String(stats.reads)],
-      ['largest single read (largest buffer)', `${stats.largestRead} B`],
-      [`RSS growth over ${lookups} lookups, 4 GiB image`, mib(growBig)],
-      [`RSS growth over ${lookups} lookups, 1 MiB image`, mib(growSmall)],
-    ]);
+    table(
+      ['what', 'value'],
+      [
+        ['time per lookup (open, read, decode, close)', `${fmt(t.ms)} ms`],
+        ['bytes read per lookup', `${stats.bytesRead} B`],
+        ['reads per lookup', String(stats.reads)],
+        ['largest single read (largest buffer)', `${stats.largestRead} B`],
+        [`RSS growth over ${lookups} lookups, 4 GiB image`, mib(growBig)],
+        [`RSS growth over ${lookups} lookups, 1 MiB image`, mib(growSmall)],
+      ],
+    );
     return [{ name: 'header lookup in a 4 GiB image: bytes read', value: `${stats.bytesRead} B`, target: '< 1 MiB', met: stats.bytesRead < 1024 * 1024 }];
   } finally {
     rmSync(dir, { recursive: true, force: true });

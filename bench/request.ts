@@ -5,13 +5,13 @@
  * backend is measured, to justify which one the `node` export condition binds.
  */
 import { createECDH } from 'node:crypto';
-import { createAddSecretRequest } from '../src/request/create.js';
-import { hostKeysFromDocuments } from '../src/request/host-key.js';
 import type { CryptoBackend } from '../src/crypto/backend.js';
 import { nodeBackend } from '../src/crypto/node.js';
 import { nobleBackend, portableBackend, webCryptoBackend } from '../src/crypto/portable.js';
+import { createAddSecretRequest } from '../src/request/create.js';
+import { hostKeysFromDocuments } from '../src/request/host-key.js';
 import { header, hostKeyDocuments } from './inputs.js';
-import { type Check, QUICK, compare, fmt, load, table } from './lib.js';
+import { type Check, compare, fmt, load, QUICK, table } from './lib.js';
 
 /** Target of issue 7: a request costs at most twice node:crypto's keygen + ECDH. */
 export const REQUEST_RATIO_TARGET = 2;
@@ -32,7 +32,12 @@ export async function benchRequest(): Promise<Check[]> {
       createAddSecretRequest({ secret: { type: 'association', name: 'bench' }, seHeader: header, hostKeys, verify: false, backend });
     const node = await compare([baseline, build(nodeBackend, docs), build(nodeBackend, keys)]);
     rows.push([`${n}`, 'baseline: node:crypto keygen + ECDH per host key', fmt(node.ms[0] as number), '1.00x']);
-    rows.push([`${n}`, 'se-secrets, node backend, host-key documents (PEM parsed per request)', fmt(node.ms[1] as number), `${(node.ratio[1] as number).toFixed(2)}x`]);
+    rows.push([
+      `${n}`,
+      'se-secrets, node backend, host-key documents (PEM parsed per request)',
+      fmt(node.ms[1] as number),
+      `${(node.ratio[1] as number).toFixed(2)}x`,
+    ]);
     rows.push([`${n}`, 'se-secrets, node backend, parsed host keys', fmt(node.ms[2] as number), `${(node.ratio[2] as number).toFixed(2)}x`]);
     for (const backend of [webCryptoBackend, portableBackend, nobleBackend]) {
       if (QUICK && n === 8) continue;

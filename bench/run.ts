@@ -6,7 +6,7 @@
 import { benchBatch } from './batch.js';
 import { benchCli } from './cli.js';
 import { benchHeader } from './header.js';
-import { type Check, QUICK, machine, table } from './lib.js';
+import { type Check, machine, QUICK, table } from './lib.js';
 import { benchRequest } from './request.js';
 import { benchVerify } from './verify.js';
 

@@ -58,7 +58,14 @@ export async function benchVerify(): Promise<Check[]> {
   const chain = await measure(async () => {
     const [r, i, s, h] = [rootDer, interDer, signDer, hkdDers[0] as Uint8Array].map((d) => parseCertificateDer(d)) as pkijs.Certificate[];
     const [c0, c1, c2] = crls.map((c) => pkijs.CertificateRevocationList.fromBER(c));
-    const all = await Promise.all([i!.verify(r!), s!.verify(i!), h!.verify(s!), c0!.verify({ issuerCertificate: r! }), c1!.verify({ issuerCertificate: i! }), c2!.verify({ issuerCertificate: s! })]);
+    const all = await Promise.all([
+      i!.verify(r!),
+      s!.verify(i!),
+      h!.verify(s!),
+      c0!.verify({ issuerCertificate: r! }),
+      c1!.verify({ issuerCertificate: i! }),
+      c2!.verify({ issuerCertificate: s! }),
+    ]);
     if (!all.every(Boolean)) throw new Error('verification failed');
   });
   const perHost = await measure(async () => {
@@ -79,7 +86,10 @@ export async function benchVerify(): Promise<Check[]> {
       rows.push(['verifyHostKeyDocuments, 1 host-key document', fmt(one.ms)]);
       rows.push([`verifyHostKeyDocuments, per additional document (${HOSTS} vs 1)`, fmt((eight.ms - one.ms) / (HOSTS - 1))]);
     } catch (e) {
-      rows.push(['verifyHostKeyDocuments', `skipped: exported but callVerify's options do not fit (${(e as Error).message.split('\n')[0]}); adapt bench/verify.ts`]);
+      rows.push([
+        'verifyHostKeyDocuments',
+        `skipped: exported but callVerify's options do not fit (${(e as Error).message.split('\n')[0]}); adapt bench/verify.ts`,
+      ]);
     }
   } else {
     rows.push(['verifyHostKeyDocuments', 'skipped: not exported from src/node.ts on this branch']);

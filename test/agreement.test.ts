@@ -5,8 +5,8 @@
  */
 import { createECDH } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { CryptoBackend } from '../src/crypto/backend.js';
 import { p521KeyAgreement } from '../src/crypto/agreement.js';
+import type { CryptoBackend } from '../src/crypto/backend.js';
 import { nodeBackend } from '../src/crypto/node.js';
 import { nobleBackend, portableBackend, webCryptoBackend } from '../src/crypto/portable.js';
 

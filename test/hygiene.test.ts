@@ -9,15 +9,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createAddSecretRequest } from './helpers/api.js';
-import { openRequest, p521ScalarFromPem } from './helpers/independent.js';
+import { p521KeyAgreement } from '../src/crypto/agreement.js';
 import type { CryptoBackend } from '../src/crypto/backend.js';
 import { nodeBackend } from '../src/crypto/node.js';
 import { nobleBackend, portableBackend, webCryptoBackend } from '../src/crypto/portable.js';
-import { p521KeyAgreement } from '../src/crypto/agreement.js';
-import { encodeGuestSecret } from '../src/request/guest-secret.js';
 import { isAllZero } from '../src/internal/bytes.js';
+import { encodeGuestSecret } from '../src/request/guest-secret.js';
 import { hostKeysFromDocuments } from '../src/request/host-key.js';
+import { createAddSecretRequest } from './helpers/api.js';
+import { openRequest, p521ScalarFromPem } from './helpers/independent.js';
 
 const samples = join(import.meta.dirname, '..', 'samples');
 const read = (f: string) => new Uint8Array(readFileSync(join(samples, f)));
@@ -127,7 +127,15 @@ describe('secrets are zeroed after use', () => {
     const det = { iv: new Uint8Array(12).fill(1), protectionKey: new Uint8Array(32).fill(2), customerPrivateKey: new Uint8Array(80).fill(3, 20) };
     const value = new Uint8Array(32).fill(7);
     const extension = new Uint8Array(32).fill(8);
-    await createAddSecretRequest({ secret: { type: 'association', name: 'n', value }, seHeader: hdr, hostKeys: [hkd1], verify: false, extensionSecret: { value: extension }, deterministic: det, backend });
+    await createAddSecretRequest({
+      secret: { type: 'association', name: 'n', value },
+      seHeader: hdr,
+      hostKeys: [hkd1],
+      verify: false,
+      extensionSecret: { value: extension },
+      deterministic: det,
+      backend,
+    });
     expect(secrets.length).toBeGreaterThan(4);
     expect(nonZero(secrets)).toEqual([]);
     expect(secrets.some((s) => s.bytes === det.protectionKey || s.bytes === det.customerPrivateKey || s.bytes === value)).toBe(false);
@@ -149,7 +157,14 @@ describe('secrets are zeroed after use', () => {
   it('a bad option after the random secret value was drawn still zeroes it', async () => {
     const { backend, secrets } = recording(nodeBackend, { agreement: true });
     await expect(
-      createAddSecretRequest({ secret: { type: 'association', name: 'x' }, seHeader: hdr, hostKeys: [hkd1], verify: false, extensionSecret: { cck: new Uint8Array(31) }, backend }),
+      createAddSecretRequest({
+        secret: { type: 'association', name: 'x' },
+        seHeader: hdr,
+        hostKeys: [hkd1],
+        verify: false,
+        extensionSecret: { cck: new Uint8Array(31) },
+        backend,
+      }),
     ).rejects.toMatchObject({ code: 'ERR_SECRET_SIZE' });
     expect(secrets.map((s) => s.what)).toEqual(['random 32 bytes']);
     expect(nonZero(secrets)).toEqual([]);
@@ -168,7 +183,13 @@ describe('secrets are zeroed after use', () => {
 /** Every printed form of `secret` that would give it away. */
 function forms(secret: Uint8Array): string[] {
   const b = Buffer.from(secret);
-  return [b.toString('hex'), b.toString('hex').toUpperCase(), b.toString('base64').slice(0, 16), b.toString('base64url').slice(0, 16), [...secret.subarray(0, 6)].join(', ')];
+  return [
+    b.toString('hex'),
+    b.toString('hex').toUpperCase(),
+    b.toString('base64').slice(0, 16),
+    b.toString('base64url').slice(0, 16),
+    [...secret.subarray(0, 6)].join(', '),
+  ];
 }
 
 function printed(e: unknown): string {
@@ -193,9 +214,21 @@ describe('no secret in errors, messages or printed objects', () => {
     ['association value of 31 bytes', (s: Uint8Array) => ({ secret: { type: 'association', name: 'n', value: s } }), 31],
     ['extension secret of 31 bytes', (s: Uint8Array) => ({ extensionSecret: { value: s } }), 31],
     ['CCK of 33 bytes', (s: Uint8Array) => ({ extensionSecret: { cck: s } }), 33],
-    ['protection key of 31 bytes', (s: Uint8Array) => ({ deterministic: { iv: new Uint8Array(12), protectionKey: s, customerPrivateKey: new Uint8Array(66).fill(1, 2) } }), 31],
-    ['customer private key out of range', (s: Uint8Array) => ({ deterministic: { iv: new Uint8Array(12), protectionKey: new Uint8Array(32), customerPrivateKey: s.fill(0xff, 0, 2) } }), 66],
-    ['customer private key too long', (s: Uint8Array) => ({ deterministic: { iv: new Uint8Array(12), protectionKey: new Uint8Array(32), customerPrivateKey: s } }), 90],
+    [
+      'protection key of 31 bytes',
+      (s: Uint8Array) => ({ deterministic: { iv: new Uint8Array(12), protectionKey: s, customerPrivateKey: new Uint8Array(66).fill(1, 2) } }),
+      31,
+    ],
+    [
+      'customer private key out of range',
+      (s: Uint8Array) => ({ deterministic: { iv: new Uint8Array(12), protectionKey: new Uint8Array(32), customerPrivateKey: s.fill(0xff, 0, 2) } }),
+      66,
+    ],
+    [
+      'customer private key too long',
+      (s: Uint8Array) => ({ deterministic: { iv: new Uint8Array(12), protectionKey: new Uint8Array(32), customerPrivateKey: s } }),
+      90,
+    ],
   ])('createAddSecretRequest: %s', async (_name, patch, n) => {
     const s = secret(n);
     const e = await failure(createAddSecretRequest({ ...base, ...(patch(s) as object) } as never));

@@ -21,11 +21,7 @@ import { assertP521Point, normalizeP521PrivateKey } from './p521.js';
  *
  * @throws CryptoError `ERR_INVALID_PRIVATE_KEY`, `ERR_INVALID_PUBLIC_KEY`
  */
-export async function p521KeyAgreement(
-  backend: CryptoBackend,
-  privateKey: Uint8Array | undefined,
-  peers: readonly Uint8Array[],
-): Promise<P521Agreement> {
+export async function p521KeyAgreement(backend: CryptoBackend, privateKey: Uint8Array | undefined, peers: readonly Uint8Array[]): Promise<P521Agreement> {
   if (backend.p521KeyAgreement) return backend.p521KeyAgreement(privateKey, peers);
   let d = privateKey === undefined ? undefined : normalizeP521PrivateKey(privateKey);
   const shared: Uint8Array[] = [];

@@ -29,7 +29,7 @@ function redactedView<T extends object>(obj: T, secretFields: readonly (keyof T)
 export function redactSecrets<T extends object>(obj: T, secretFields: readonly (keyof T)[]): T {
   Object.defineProperty(obj, INSPECT, {
     enumerable: false,
-    value(depth: number, options: unknown, inspect?: (v: unknown, o: unknown) => string) {
+    value(_depth: number, options: unknown, inspect?: (v: unknown, o: unknown) => string) {
       const view = redactedView(obj, secretFields);
       return typeof inspect === 'function' ? inspect(view, options) : view;
     },

@@ -14,7 +14,14 @@ const seed = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
 
 describe('fuzz harness', () => {
   it('accepts values and typed errors, reports the outcome', async () => {
-    const t: FuzzTarget = { name: 'typed', parse: (b) => { if (b.length < 4) throw new InputError('ERR_TRUNCATED', 'x: short'); return b.length; }, seeds: [seed] };
+    const t: FuzzTarget = {
+      name: 'typed',
+      parse: (b) => {
+        if (b.length < 4) throw new InputError('ERR_TRUNCATED', 'x: short');
+        return b.length;
+      },
+      seeds: [seed],
+    };
     expect(await runOnce(t, seed)).toBe('ok');
     expect(await runOnce(t, seed.subarray(0, 2))).toBe('ERR_TRUNCATED');
     const counts = await fuzzTruncations(t);
@@ -22,7 +29,13 @@ describe('fuzz harness', () => {
   });
 
   it('fails on an untyped error in each property', async () => {
-    const t: FuzzTarget = { name: 'untyped', parse: (b) => { if (b.length !== 8 || b[0] !== 1) throw new TypeError('boom'); }, seeds: [seed] };
+    const t: FuzzTarget = {
+      name: 'untyped',
+      parse: (b) => {
+        if (b.length !== 8 || b[0] !== 1) throw new TypeError('boom');
+      },
+      seeds: [seed],
+    };
     await expect(fuzzRandomBytes(t)).rejects.toThrow(/untyped TypeError: boom/);
     await expect(fuzzTruncations(t)).rejects.toThrow(/untyped TypeError/);
     await expect(fuzzBitFlips(t)).rejects.toThrow(/untyped TypeError/);
@@ -30,11 +43,24 @@ describe('fuzz harness', () => {
   });
 
   it('fails on a rejected promise that is not typed, and on a promise that never settles', async () => {
-    const rejecting: FuzzTarget = { name: 'async', parse: async () => { throw new RangeError('no'); }, seeds: [seed] };
+    const rejecting: FuzzTarget = {
+      name: 'async',
+      parse: async () => {
+        throw new RangeError('no');
+      },
+      seeds: [seed],
+    };
     await expect(runOnce(rejecting, seed)).rejects.toThrow(/untyped RangeError/);
     const hanging: FuzzTarget = { name: 'hang', parse: () => new Promise(() => {}), seeds: [seed] };
     await expect(runOnce(hanging, seed, 50)).rejects.toThrow(/no answer within 50 ms/);
-    const slow: FuzzTarget = { name: 'slow', parse: () => { const end = performance.now() + 30; while (performance.now() < end); }, seeds: [seed] };
+    const slow: FuzzTarget = {
+      name: 'slow',
+      parse: () => {
+        const end = performance.now() + 30;
+        while (performance.now() < end);
+      },
+      seeds: [seed],
+    };
     await expect(runOnce(slow, seed, 10)).rejects.toThrow(/budget 10 ms/);
   });
 });
@@ -56,14 +82,19 @@ describe('decodePem (fixed to be linear)', () => {
         const ours = decodePem(bytes);
         const naive = naiveDecodePem(bytes);
         // decodePem returns undefined as soon as a body is not base64; compare up to there
-        const b64 = (s: string) => { const c = s.replace(/\s/g, ''); return /^[A-Za-z0-9+/]*={0,2}$/.test(c) && c.length % 4 === 0; };
+        const b64 = (s: string) => {
+          const c = s.replace(/\s/g, '');
+          return /^[A-Za-z0-9+/]*={0,2}$/.test(c) && c.length % 4 === 0;
+        };
         const firstBad = naive.findIndex((m) => !b64(m.body));
         if (firstBad >= 0) {
           expect(ours).toBeUndefined();
           return;
         }
         expect(ours?.map((b) => b.label)).toEqual(naive.map((m) => m.label));
-        expect(ours?.map((b) => Buffer.from(b.der).toString('base64'))).toEqual(naive.map((m) => Buffer.from(m.body.replace(/\s/g, ''), 'base64').toString('base64')));
+        expect(ours?.map((b) => Buffer.from(b.der).toString('base64'))).toEqual(
+          naive.map((m) => Buffer.from(m.body.replace(/\s/g, ''), 'base64').toString('base64')),
+        );
       }),
       { numRuns: 500 },
     );

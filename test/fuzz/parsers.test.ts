@@ -17,11 +17,15 @@ describe(`fuzz (${FUZZ_RUNS} runs per property; FUZZ_RUNS raises it)`, () => {
   describe.each(targets.map((t) => [t.name, t] as const))('%s', (_name, target) => {
     it('random bytes', () => fuzzRandomBytes(target), TIMEOUT);
 
-    it('every truncation of every seed', async () => {
-      const outcomes = await fuzzTruncations(target);
-      // the whole seed parses; shorter prefixes end in typed errors
-      expect(outcomes.get('ok') ?? 0).toBeGreaterThanOrEqual(1);
-    }, TIMEOUT);
+    it(
+      'every truncation of every seed',
+      async () => {
+        const outcomes = await fuzzTruncations(target);
+        // the whole seed parses; shorter prefixes end in typed errors
+        expect(outcomes.get('ok') ?? 0).toBeGreaterThanOrEqual(1);
+      },
+      TIMEOUT,
+    );
 
     it('bit flips of the seeds', () => fuzzBitFlips(target), TIMEOUT);
 

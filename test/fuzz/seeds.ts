@@ -4,12 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAddSecretRequest } from '../helpers/api.js';
-import { HAVE_UPSTREAM, UPSTREAM_SKIP_REASON, upstream } from '../helpers/upstream.js';
-import { p521ScalarFromPem } from '../helpers/independent.js';
-import { hostKeysFromDocuments } from '../../src/request/host-key.js';
-import { pointToWire } from '../../src/crypto/p521.js';
 import { decodePem } from '../../src/certs/pem.js';
+import { pointToWire } from '../../src/crypto/p521.js';
+import { hostKeysFromDocuments } from '../../src/request/host-key.js';
+import { createAddSecretRequest } from '../helpers/api.js';
+import { p521ScalarFromPem } from '../helpers/independent.js';
+import { HAVE_UPSTREAM, UPSTREAM_SKIP_REASON, upstream } from '../helpers/upstream.js';
 
 const samples = join(import.meta.dirname, '..', '..', 'samples');
 export const sample = (f: string): Uint8Array => new Uint8Array(readFileSync(join(samples, f)));

@@ -10,21 +10,22 @@
  * `parse` may return anything (or a promise) and may only throw `SeSecretsError`;
  * `test/fuzz/parsers.test.ts` runs the four properties of `harness.ts` on each entry.
  */
-import { decodeSeHeader } from '../../src/header/se-header.js';
-import { bytesReader, locateSeHeader, parseSeHeader } from '../../src/header/locate.js';
-import { parseAddSecretRequest } from '../../src/request/asrcb.js';
-import { parseCertificates } from '../../src/certs/x509.js';
+
 import { decodePem } from '../../src/certs/pem.js';
-import { hostKeysFromDocuments } from '../../src/request/host-key.js';
+import { parseCertificates } from '../../src/certs/x509.js';
 import { normalizeP521PrivateKey, wireToPoint } from '../../src/crypto/p521.js';
+import { bytesReader, locateSeHeader, parseSeHeader } from '../../src/header/locate.js';
+import { decodeSeHeader } from '../../src/header/se-header.js';
+import { parseAddSecretRequest } from '../../src/request/asrcb.js';
+import { hostKeysFromDocuments } from '../../src/request/host-key.js';
 import type { FuzzTarget } from './harness.js';
 import {
-  DER_DICTIONARY,
-  PEM_DICTIONARY,
   certificateSeeds,
+  DER_DICTIONARY,
   headerSeeds,
   hostKeyDocumentSeeds,
   imageSeeds,
+  PEM_DICTIONARY,
   pemSeeds,
   requestSeeds,
   scalarSeeds,
