@@ -161,13 +161,13 @@ function makeBackend(name: string, agree: Agree): CryptoBackend {
       }
     },
     async p521KeyAgreement(privateKey, peers): Promise<P521Agreement> {
-      const d = privateKey === undefined ? undefined : normalizeP521PrivateKey(privateKey);
+      let d = privateKey === undefined ? undefined : normalizeP521PrivateKey(privateKey);
       try {
         for (const q of peers) assertP521Point(q);
-        const key = d ?? nobleRandomPrivateKey();
-        const publicKey = noblePublicKey(key);
-        const shared = await agree(key, publicKey, peers);
-        return redactSecrets({ privateKey: key, publicKey, shared }, ['privateKey', 'shared']);
+        d ??= nobleRandomPrivateKey();
+        const publicKey = noblePublicKey(d);
+        const shared = await agree(d, publicKey, peers);
+        return redactSecrets({ privateKey: d, publicKey, shared }, ['privateKey', 'shared']);
       } catch (e) {
         d?.fill(0);
         throw e;
