@@ -4,9 +4,10 @@
  * computes independently.
  */
 import { createECDH } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { p521KeyAgreement } from '../src/crypto/agreement.js';
 import type { CryptoBackend } from '../src/crypto/backend.js';
+import { configureHostPointCache, hostPointTables } from '../src/crypto/host-point-cache.js';
 import { nodeBackend } from '../src/crypto/node.js';
 import { nobleBackend, portableBackend, webCryptoBackend } from '../src/crypto/portable.js';
 
@@ -66,5 +67,38 @@ describe('p521KeyAgreement', () => {
       await expect(p521KeyAgreement(be, undefined, [points[0]!, bad]), be.name).rejects.toMatchObject({ code: 'ERR_INVALID_PUBLIC_KEY' });
       await expect(p521KeyAgreement(be, undefined, [points[0]!.subarray(0, 67)]), be.name).rejects.toMatchObject({ code: 'ERR_INVALID_PUBLIC_KEY' });
     }
+  });
+});
+
+describe('host keys reused across a batch (precomputed tables)', () => {
+  afterEach(() => configureHostPointCache());
+
+  it('after enough uses a table is built, and every backend still gives node:crypto bytes', async () => {
+    // the backends that use tables: node and noble (portable too where WebCrypto lacks P-521)
+    for (const be of [nodeBackend, generic(nodeBackend), nobleBackend, generic(nobleBackend)]) {
+      configureHostPointCache({ afterUses: 2, window: 4 });
+      for (let i = 0; i < 3; i++) {
+        const a = await p521KeyAgreement(be, undefined, points);
+        expect(a.shared.map(hex), `${be.name} #${i}`).toEqual(independent(a.privateKey).shared);
+        const z = await be.ecdhP521(a.privateKey, points[0]!);
+        expect(hex(z), `${be.name} ecdhP521 #${i}`).toBe(independent(a.privateKey).shared[0]);
+      }
+      expect(hostPointTables(), be.name).toBe(points.length);
+    }
+  });
+
+  it('keeps at most maxTables tables, least recently used first out', async () => {
+    configureHostPointCache({ afterUses: 1, window: 2, maxTables: 2 });
+    for (const p of points) await nodeBackend.ecdhP521((await nodeBackend.generateP521()).privateKey, p);
+    expect(hostPointTables()).toBe(2);
+    const a = await p521KeyAgreement(nodeBackend, undefined, points);
+    expect(a.shared.map(hex)).toEqual(independent(a.privateKey).shared);
+    expect(hostPointTables()).toBe(2);
+  });
+
+  it('a single request never builds a table (default settings)', async () => {
+    await p521KeyAgreement(nodeBackend, undefined, points);
+    await p521KeyAgreement(nobleBackend, undefined, points);
+    expect(hostPointTables()).toBe(0);
   });
 });

@@ -1,6 +1,8 @@
 /**
  * The Node backend: node:crypto (OpenSSL). Measured faster than WebCrypto and noble for
- * P-521 (see docs/performance.md). Reached only through the package's `node` condition.
+ * P-521 (see docs/performance.md), except for host keys reused across a batch, which go
+ * through noble with a precomputed table (./host-point-cache.ts). Reached only through
+ * the package's `node` condition.
  *
  * It uses `createECDH`, never JWK export of generated key objects (Node 20 can hang in
  * that path after thousands of iterations).
@@ -12,6 +14,7 @@ import { CryptoError } from '../errors.js';
 import { leftPad, zeroize } from '../internal/bytes.js';
 import { redactSecrets } from '../internal/redact.js';
 import { type CryptoBackend, GCM_TAG_SIZE, type P521Agreement, P521_SCALAR_SIZE } from './backend.js';
+import { precomputedEcdhX } from './host-point-cache.js';
 import { assertP521Point, normalizeP521PrivateKey } from './p521.js';
 import { checkAes } from './portable.js';
 
@@ -77,12 +80,13 @@ export const nodeBackend: CryptoBackend = {
     const d = normalizeP521PrivateKey(privateKey);
     try {
       assertP521Point(publicKey);
-      return computeX(ecdhWithKey(d).ecdh, publicKey);
+      return precomputedEcdhX(d, publicKey) ?? computeX(ecdhWithKey(d).ecdh, publicKey);
     } finally {
       d.fill(0);
     }
   },
-  // One ECDH object for all peers: saves setting the key up (a scalar multiplication) per host.
+  // One ECDH object for all peers: saves setting the key up (a scalar multiplication) per
+  // host. Host keys used often in this process go through their precomputed table instead.
   async p521KeyAgreement(privateKey, peers): Promise<P521Agreement> {
     let d = privateKey === undefined ? undefined : normalizeP521PrivateKey(privateKey);
     const shared: Uint8Array[] = [];
@@ -90,7 +94,7 @@ export const nodeBackend: CryptoBackend = {
       for (const p of peers) assertP521Point(p);
       const set = ecdhWithKey(d);
       d = set.d;
-      for (const p of peers) shared.push(computeX(set.ecdh, p));
+      for (const p of peers) shared.push(precomputedEcdhX(d, p) ?? computeX(set.ecdh, p));
       return redactSecrets({ privateKey: d, publicKey: new Uint8Array(set.ecdh.getPublicKey()), shared }, ['privateKey', 'shared']);
     } catch (e) {
       zeroize(d, ...shared);

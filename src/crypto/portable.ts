@@ -8,6 +8,7 @@ import { CryptoError } from '../errors.js';
 import { equalBytes, zeroize } from '../internal/bytes.js';
 import { redactSecrets } from '../internal/redact.js';
 import { type CryptoBackend, GCM_IV_SIZE, type P521Agreement, P521_SCALAR_SIZE, type P521KeyPair } from './backend.js';
+import { precomputedEcdhX } from './host-point-cache.js';
 import { assertP521Point, nobleEcdh, noblePublicKey, nobleRandomPrivateKey, normalizeP521PrivateKey } from './p521.js';
 
 function subtle(): SubtleCrypto {
@@ -109,7 +110,7 @@ async function webEcdh(privateKey: Uint8Array, publicKey: Uint8Array): Promise<U
 }
 
 function nobleAgree(privateKey: Uint8Array, _publicKey: Uint8Array, peers: readonly Uint8Array[]): Uint8Array[] {
-  return peers.map((q) => nobleEcdh(privateKey, q));
+  return peers.map((q) => precomputedEcdhX(privateKey, q) ?? nobleEcdh(privateKey, q));
 }
 
 let webEcdhWorks: Promise<boolean> | undefined;
