@@ -4,7 +4,11 @@
  * `generateKeys`, `computeSecret`), the irreducible public-key work of a request. Every
  * backend is measured, to justify which one the `node` export condition binds.
  */
-import { createECDH } from 'node:crypto';
+import { createECDH, createPublicKey, diffieHellman, generateKeyPairSync } from 'node:crypto';
+
+/** DER prefix of a P-521 SubjectPublicKeyInfo (RFC 5480); the 133-byte point follows. */
+const SPKI_P521_PREFIX = Buffer.from('30819b301006072a8648ce3d020106052b8104002303818600', 'hex');
+
 import type { CryptoBackend } from '../src/crypto/backend.js';
 import { configureHostPointCache } from '../src/crypto/host-point-cache.js';
 import { nodeBackend } from '../src/crypto/node.js';
@@ -33,8 +37,20 @@ export async function benchRequest(): Promise<Check[]> {
       createAddSecretRequest({ secret: { type: 'association', name: 'bench' }, seHeader: header, hostKeys, verify: false, backend });
     // A single request (the CLI) never reuses a host key: keep the batch tables out of it.
     configureHostPointCache({ afterUses: Number.POSITIVE_INFINITY });
-    const node = await compare([baseline, build(nodeBackend, docs), build(nodeBackend, keys)]);
-    rows.push([`${n}`, 'baseline: node:crypto keygen + ECDH per host key', fmt(node.ms[0] as number), '1.00x']);
+    // node:crypto's other API for the same work, for comparison: key objects and EVP derive
+    const peerObjects = points.map((p) => createPublicKey({ key: Buffer.concat([SPKI_P521_PREFIX, p]), format: 'der', type: 'spki' }));
+    const keyObjects = () => {
+      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'secp521r1' });
+      for (const publicKey of peerObjects) diffieHellman({ privateKey, publicKey });
+    };
+    const node = await compare([baseline, build(nodeBackend, docs), build(nodeBackend, keys), keyObjects]);
+    rows.push([`${n}`, 'baseline: node:crypto keygen + ECDH per host key (createECDH, generateKeys, computeSecret)', fmt(node.ms[0] as number), '1.00x']);
+    rows.push([
+      `${n}`,
+      'node:crypto generateKeyPairSync + diffieHellman per host key (key objects)',
+      fmt(node.ms[3] as number),
+      `${(node.ratio[3] as number).toFixed(2)}x`,
+    ]);
     rows.push([
       `${n}`,
       'se-secrets, node backend, host-key documents (PEM parsed per request)',
