@@ -1,15 +1,16 @@
-import { mkdtempSync, readFileSync, writeFileSync, openSync, ftruncateSync, writeSync, closeSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, openSync, ftruncateSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { parseSeHeader, readSeHeader } from './helpers/api.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type ReadStats, createAddSecretRequest, locateSeHeader, parseSeHeader, readSeHeader } from './helpers/api.js';
 import { toHex } from '../src/internal/bytes.js';
 import { decodeSeHeader } from '../src/header/se-header.js';
-import { buildSeImage } from './fixtures/se-image.js';
+import { buildSeImage, writeSparseSeImage } from './fixtures/se-image.js';
 
 const samples = join(import.meta.dirname, '..', 'samples');
 const hdr = new Uint8Array(readFileSync(join(samples, 'sample.hdr')));
 const dir = mkdtempSync(join(tmpdir(), 'se-secrets-hdr-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function code(fn: () => unknown): string | undefined {
   try {
@@ -129,5 +130,65 @@ describe('readSeHeader (file on disk)', () => {
     await expect(readSeHeader(p)).rejects.toMatchObject({ code: 'ERR_HEADER_NOT_FOUND', message: expect.stringContaining(p) });
     await expect(readSeHeader(join(dir, 'missing'))).rejects.toMatchObject({ code: 'ERR_FILE' });
     await expect(readSeHeader(dir)).rejects.toMatchObject({ code: 'ERR_FILE' });
+  });
+});
+
+describe('large images: constant I/O and memory', () => {
+  /** A sparse image of `size` bytes with the sample header at 0x14000 (with or without metadata). */
+  function sparseImage(name: string, size: number, o: { metadata: boolean }): string {
+    const p = join(dir, name);
+    writeSparseSeImage(p, hdr, { size, metadata: o.metadata });
+    return p;
+  }
+  const GiB4 = 4 * 1024 ** 3;
+
+  it('reads the same few bytes from a 4 GiB image as from a 1 MiB one (I/O does not grow with the file)', async () => {
+    const big: ReadStats = { bytesRead: 0, reads: 0 };
+    const small = { bytesRead: 0, reads: 0 };
+    const hBig = await readSeHeader(sparseImage('big-meta.img', GiB4, { metadata: true }), { stats: big });
+    const hSmall = await readSeHeader(sparseImage('small-meta.img', 1024 * 1024, { metadata: true }), { stats: small });
+    expect(toHex(hBig.raw)).toBe(toHex(hdr));
+    expect(toHex(hSmall.raw)).toBe(toHex(hdr));
+    expect(big).toEqual(small);
+    // metadata, the magic at its offset, the head, the header: nothing else
+    expect(big.reads).toBe(4);
+    expect(big.bytesRead).toBe(28 + 8 + 0x1a0 + hdr.length);
+    expect(big.largestRead).toBe(hdr.length);
+  });
+
+  it('without metadata: at most 0x15 eight-byte page probes, whatever the size', async () => {
+    const big: ReadStats = { bytesRead: 0, reads: 0 };
+    const h = await readSeHeader(sparseImage('big-scan.img', GiB4, { metadata: false }), { stats: big });
+    expect(h.offset).toBe(0x14000);
+    expect(big.reads).toBe(1 + 0x15 + 2);
+    expect(big.bytesRead).toBe(28 + 0x15 * 8 + 0x1a0 + hdr.length);
+    const none: ReadStats = { bytesRead: 0, reads: 0 };
+    const empty = join(dir, 'empty-4g.img');
+    const fd = openSync(empty, 'w');
+    ftruncateSync(fd, GiB4);
+    closeSync(fd);
+    await expect(readSeHeader(empty, { stats: none })).rejects.toMatchObject({ code: 'ERR_HEADER_NOT_FOUND' });
+    expect(none.reads).toBe(1 + 0x15);
+    expect(none.largestRead).toBe(28);
+  });
+
+  it('the header read from a 4 GiB image builds the same request as the header file', async () => {
+    const h = await readSeHeader(join(dir, 'big-meta.img'));
+    const det = { iv: new Uint8Array(12).fill(1), protectionKey: new Uint8Array(32).fill(2), customerPrivateKey: new Uint8Array(66).fill(3, 10) };
+    const opts = { secret: { type: 'meta' as const }, hostKeys: [new Uint8Array(readFileSync(join(samples, 'HKD-sample-1.crt')))], verify: false as const, deterministic: det };
+    const fromImage = await createAddSecretRequest({ ...opts, seHeader: h });
+    const fromFile = await createAddSecretRequest({ ...opts, seHeader: hdr });
+    expect(toHex(fromImage)).toBe(toHex(fromFile));
+  });
+
+  it('locateSeHeader asks only for the metadata, the magic and the header', async () => {
+    const img = buildSeImage(hdr);
+    const asked: [number, number][] = [];
+    const h = await locateSeHeader((offset, length) => {
+      asked.push([offset, length]);
+      return img.subarray(offset, offset + length);
+    });
+    expect(h.offset).toBe(0x14000);
+    expect(asked).toEqual([[0xc000, 28], [0x14000, 8], [0x14000, 0x1a0], [0x14000, hdr.length]]);
   });
 });

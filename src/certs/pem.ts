@@ -4,7 +4,9 @@
  * @module
  */
 
-const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+// Every position where a marker starts (zero-width, so overlapping markers count too).
+const BEGIN_AT = /(?=-----BEGIN ([A-Z0-9 ]+)-----)/g;
+const END_AT = /(?=-----END ([A-Z0-9 ]+)-----)/g;
 
 /** One decoded PEM block. */
 export interface PemBlock {
@@ -37,11 +39,31 @@ export function looksLikePem(bytes: Uint8Array): boolean {
  */
 export function decodePem(bytes: Uint8Array, labels?: readonly string[]): PemBlock[] | undefined {
   const text = new TextDecoder('latin1').decode(bytes);
-  const out: PemBlock[] = [];
-  for (const m of text.matchAll(PEM_RE)) {
+  // A block runs from `-----BEGIN L-----` to the first `-----END L-----` after it. Found
+  // in one pass over the BEGIN markers with the END markers indexed by label: linear in
+  // the input. (The obvious lazy regex with a back-reference rescans to the end of the
+  // input for every unmatched BEGIN, which is quadratic: seconds per 300 KiB.)
+  const ends = new Map<string, { at: number[]; next: number }>();
+  for (const m of text.matchAll(END_AT)) {
     const label = m[1] as string;
+    let e = ends.get(label);
+    if (!e) ends.set(label, (e = { at: [], next: 0 }));
+    e.at.push(m.index);
+  }
+  const out: PemBlock[] = [];
+  let cursor = 0;
+  for (const m of text.matchAll(BEGIN_AT)) {
+    if (m.index < cursor) continue;
+    const label = m[1] as string;
+    const bodyStart = m.index + '-----BEGIN '.length + label.length + '-----'.length;
+    const e = ends.get(label);
+    if (!e) continue;
+    while (e.next < e.at.length && (e.at[e.next] as number) < bodyStart) e.next++;
+    const end = e.at[e.next];
+    if (end === undefined) continue;
+    cursor = end + '-----END '.length + label.length + '-----'.length;
     if (labels && !labels.includes(label)) continue;
-    const der = base64Decode(m[2] as string);
+    const der = base64Decode(text.slice(bodyStart, end));
     if (!der) return undefined;
     out.push({ label, der });
   }

@@ -67,6 +67,20 @@ export interface CryptoBackend {
    * length, detected from the signature). False for a wrong or malformed signature.
    */
   verifySha512(key: VerificationKey, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
+  /**
+   * Optional fast path for the customer side of a request: one private key (generated
+   * when `privateKey` is undefined, else normalised from any left-padding), its public
+   * point, and its ECDH with every peer, with one key setup. Same bytes as
+   * {@link generateP521} / {@link p521PublicKey} plus {@link ecdhP521} per peer (use
+   * `p521KeyAgreement` from `./agreement.ts`, which falls back to those).
+   */
+  p521KeyAgreement?(privateKey: Uint8Array | undefined, peers: readonly Uint8Array[]): Promise<P521Agreement>;
+}
+
+/** One P-521 private key agreed with several peers. Everything but `publicKey` is confidential. */
+export interface P521Agreement extends P521KeyPair {
+  /** The 66-byte ECDH x coordinate with each peer, in the order given. Zero after use. */
+  readonly shared: readonly Uint8Array[];
 }
 
 /** Sizes of the P-521 encodings (SEC 1 §2.3.3; RFC 5903 §3.1 for the 66-byte secret). */

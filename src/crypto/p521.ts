@@ -21,10 +21,11 @@ export const WIRE_COORD_SIZE = 80;
 /** Size of a public key on the wire: X ‖ Y, 160 bytes. */
 export const WIRE_PUBLIC_KEY_SIZE = 2 * WIRE_COORD_SIZE;
 
-/** Normalises a raw private scalar of any left-padding to 66 bytes and checks its range. */
+/** Normalises a raw private scalar of any left-padding to a fresh 66-byte copy and checks its range. */
 export function normalizeP521PrivateKey(raw: Uint8Array): Uint8Array {
   const d = stripLeadingZeros(raw, P521_SCALAR_SIZE);
   if (!d || isAllZero(d) || !p521.utils.isValidSecretKey(d)) {
+    d?.fill(0);
     throw new CryptoError('ERR_INVALID_PRIVATE_KEY', 'p521: private key is not a valid secp521r1 scalar');
   }
   return d;
@@ -84,6 +85,19 @@ export function noblePublicKey(privateKey: Uint8Array): Uint8Array {
   return p521.getPublicKey(privateKey, false);
 }
 
+/**
+ * A random private key: `p521.lengths.seed` (99) random bytes reduced mod n (FIPS 186-5
+ * A.4.1 style). The seed comes from `crypto.getRandomValues` and is zeroed after use.
+ *
+ * @throws CryptoError `ERR_CRYPTO` when the runtime has no secure random source
+ */
 export function nobleRandomPrivateKey(): Uint8Array {
-  return p521.utils.randomSecretKey();
+  const c = globalThis.crypto;
+  if (!c?.getRandomValues) throw new CryptoError('ERR_CRYPTO', 'crypto: no secure random source (crypto.getRandomValues)');
+  const seed = c.getRandomValues(new Uint8Array(p521.lengths.seed as number));
+  try {
+    return p521.utils.randomSecretKey(seed);
+  } finally {
+    seed.fill(0);
+  }
 }

@@ -5,10 +5,20 @@
  * @module
  */
 import { CryptoError } from '../errors.js';
-import { equalBytes } from '../internal/bytes.js';
-import { type CryptoBackend, GCM_IV_SIZE, P521_SCALAR_SIZE, type P521KeyPair, type SigningKey, type VerificationKey } from './backend.js';
 import { p521 } from '@noble/curves/nist.js';
 import { signingKeyJwk } from './keys.js';
+import { equalBytes, zeroize } from '../internal/bytes.js';
+import { redactSecrets } from '../internal/redact.js';
+import {
+  type CryptoBackend,
+  GCM_IV_SIZE,
+  type P521Agreement,
+  P521_SCALAR_SIZE,
+  type P521KeyPair,
+  type SigningKey,
+  type VerificationKey,
+} from './backend.js';
+import { precomputedEcdhX } from './host-point-cache.js';
 import { assertP521Point, nobleEcdh, noblePublicKey, nobleRandomPrivateKey, normalizeP521PrivateKey } from './p521.js';
 import { ecdsaDerToRaw, ecdsaRawToDer, pssMaxSaltLength, rsaPssSha512Verify } from './signature.js';
 
@@ -21,6 +31,11 @@ function subtle(): SubtleCrypto {
 function buf(b: Uint8Array): Uint8Array<ArrayBuffer> {
   // WebCrypto wants an ArrayBuffer-backed view; copy only when it is not.
   return b.buffer instanceof ArrayBuffer ? (b as Uint8Array<ArrayBuffer>) : new Uint8Array(b);
+}
+
+/** Zeroes what {@link buf} copied (never the caller's bytes). */
+function dropCopy(copy: Uint8Array, original: Uint8Array): void {
+  if (copy !== original) copy.fill(0);
 }
 
 function b64url(b: Uint8Array): string {
@@ -39,19 +54,29 @@ export function webRandomBytes(n: number): Uint8Array {
 
 export async function webAesGcmEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array> {
   checkAes(key, iv);
-  const k = await subtle().importKey('raw', buf(key), 'AES-GCM', false, ['encrypt']);
-  const ct = await subtle().encrypt({ name: 'AES-GCM', iv: buf(iv), additionalData: buf(aad), tagLength: 128 }, k, buf(plaintext));
-  return new Uint8Array(ct);
+  const kb = buf(key);
+  const pb = buf(plaintext);
+  try {
+    const k = await subtle().importKey('raw', kb, 'AES-GCM', false, ['encrypt']);
+    const ct = await subtle().encrypt({ name: 'AES-GCM', iv: buf(iv), additionalData: buf(aad), tagLength: 128 }, k, pb);
+    return new Uint8Array(ct);
+  } finally {
+    dropCopy(kb, key);
+    dropCopy(pb, plaintext);
+  }
 }
 
 export async function webAesGcmDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array, aad: Uint8Array): Promise<Uint8Array> {
   checkAes(key, iv);
-  const k = await subtle().importKey('raw', buf(key), 'AES-GCM', false, ['decrypt']);
+  const kb = buf(key);
   try {
+    const k = await subtle().importKey('raw', kb, 'AES-GCM', false, ['decrypt']);
     const pt = await subtle().decrypt({ name: 'AES-GCM', iv: buf(iv), additionalData: buf(aad), tagLength: 128 }, k, buf(data));
     return new Uint8Array(pt);
   } catch (cause) {
     throw new CryptoError('ERR_CRYPTO', 'aes-gcm: authentication failed (wrong key or modified data)', { cause });
+  } finally {
+    dropCopy(kb, key);
   }
 }
 
@@ -60,23 +85,43 @@ export function checkAes(key: Uint8Array, iv: Uint8Array): void {
   if (iv.length !== GCM_IV_SIZE) throw new CryptoError('ERR_CRYPTO', `aes-gcm: IV has ${iv.length} bytes (expected ${GCM_IV_SIZE})`);
 }
 
-async function webEcdh(privateKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array> {
-  const pub = noblePublicKey(privateKey);
+/**
+ * P-521 ECDH in WebCrypto for several peers, importing the private key once. WebCrypto
+ * imports an EC private key only as JWK or PKCS#8 with its public point, which noble
+ * computes. The JWK's `d` is a string JavaScript cannot wipe (see docs/security.md).
+ */
+async function webAgree(privateKey: Uint8Array, publicKey: Uint8Array, peers: readonly Uint8Array[]): Promise<Uint8Array[]> {
   const jwk: JsonWebKey = {
     kty: 'EC',
     crv: 'P-521',
     d: b64url(privateKey),
-    x: b64url(pub.subarray(1, 1 + P521_SCALAR_SIZE)),
-    y: b64url(pub.subarray(1 + P521_SCALAR_SIZE)),
+    x: b64url(publicKey.subarray(1, 1 + P521_SCALAR_SIZE)),
+    y: b64url(publicKey.subarray(1 + P521_SCALAR_SIZE)),
     ext: false,
   };
   const s = subtle();
   const priv = await s.importKey('jwk', jwk, { name: 'ECDH', namedCurve: 'P-521' }, false, ['deriveBits']);
   jwk.d = '';
-  const peer = await s.importKey('raw', buf(publicKey), { name: 'ECDH', namedCurve: 'P-521' }, false, []);
-  // 528 bits = 66 bytes: asking for 521 would silently clear the low 7 bits.
-  const bits = await s.deriveBits({ name: 'ECDH', public: peer }, priv, 528);
-  return new Uint8Array(bits);
+  const out: Uint8Array[] = [];
+  try {
+    for (const q of peers) {
+      const peer = await s.importKey('raw', buf(q), { name: 'ECDH', namedCurve: 'P-521' }, false, []);
+      // 528 bits = 66 bytes: asking for 521 would silently clear the low 7 bits.
+      out.push(new Uint8Array(await s.deriveBits({ name: 'ECDH', public: peer }, priv, 528)));
+    }
+    return out;
+  } catch (e) {
+    zeroize(...out);
+    throw e;
+  }
+}
+
+async function webEcdh(privateKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array> {
+  return (await webAgree(privateKey, noblePublicKey(privateKey), [publicKey]))[0] as Uint8Array;
+}
+
+function nobleAgree(privateKey: Uint8Array, _publicKey: Uint8Array, peers: readonly Uint8Array[]): Uint8Array[] {
+  return peers.map((q) => precomputedEcdhX(privateKey, q) ?? nobleEcdh(privateKey, q));
 }
 
 /**
@@ -128,9 +173,9 @@ function probeWebEcdh(): Promise<boolean> {
       const a = nobleRandomPrivateKey();
       const b = nobleRandomPrivateKey();
       const z = await webEcdh(a, noblePublicKey(b));
-      const ok = z.length === P521_SCALAR_SIZE && z.every((v, i) => v === nobleEcdh(b, noblePublicKey(a))[i]);
-      a.fill(0);
-      b.fill(0);
+      const expected = nobleEcdh(b, noblePublicKey(a));
+      const ok = z.length === P521_SCALAR_SIZE && equalBytes(z, expected);
+      zeroize(a, b, z, expected);
       return ok;
     } catch {
       return false;
@@ -139,21 +184,46 @@ function probeWebEcdh(): Promise<boolean> {
   return webEcdhWorks;
 }
 
-function makeBackend(name: string, ecdh: (d: Uint8Array, q: Uint8Array) => Promise<Uint8Array>): CryptoBackend {
+/** Shared secrets of one (normalised) private key with its public point and each peer. */
+type Agree = (privateKey: Uint8Array, publicKey: Uint8Array, peers: readonly Uint8Array[]) => Promise<Uint8Array[]> | Uint8Array[];
+
+function makeBackend(name: string, agree: Agree): CryptoBackend {
   return {
     name,
     randomBytes: webRandomBytes,
     async generateP521(): Promise<P521KeyPair> {
       const privateKey = nobleRandomPrivateKey();
-      return { privateKey, publicKey: noblePublicKey(privateKey) };
+      return redactSecrets({ privateKey, publicKey: noblePublicKey(privateKey) }, ['privateKey']);
     },
     async p521PublicKey(privateKey) {
-      return noblePublicKey(normalizeP521PrivateKey(privateKey));
+      const d = normalizeP521PrivateKey(privateKey);
+      try {
+        return noblePublicKey(d);
+      } finally {
+        d.fill(0);
+      }
     },
     async ecdhP521(privateKey, publicKey) {
       const d = normalizeP521PrivateKey(privateKey);
-      assertP521Point(publicKey);
-      return ecdh(d, publicKey);
+      try {
+        assertP521Point(publicKey);
+        return (await agree(d, noblePublicKey(d), [publicKey]))[0] as Uint8Array;
+      } finally {
+        d.fill(0);
+      }
+    },
+    async p521KeyAgreement(privateKey, peers): Promise<P521Agreement> {
+      let d = privateKey === undefined ? undefined : normalizeP521PrivateKey(privateKey);
+      try {
+        for (const q of peers) assertP521Point(q);
+        d ??= nobleRandomPrivateKey();
+        const publicKey = noblePublicKey(d);
+        const shared = await agree(d, publicKey, peers);
+        return redactSecrets({ privateKey: d, publicKey, shared }, ['privateKey', 'shared']);
+      } catch (e) {
+        d?.fill(0);
+        throw e;
+      }
     },
     aesGcmEncrypt: webAesGcmEncrypt,
     aesGcmDecrypt: webAesGcmDecrypt,
@@ -163,15 +233,15 @@ function makeBackend(name: string, ecdh: (d: Uint8Array, q: Uint8Array) => Promi
 }
 
 /** P-521 entirely in @noble/curves; AES-GCM in WebCrypto. */
-export const nobleBackend: CryptoBackend = makeBackend('noble', async (d, q) => nobleEcdh(d, q));
+export const nobleBackend: CryptoBackend = makeBackend('noble', nobleAgree);
 
 /** P-521 ECDH in WebCrypto (throws where the runtime lacks P-521). */
-export const webCryptoBackend: CryptoBackend = makeBackend('webcrypto', webEcdh);
+export const webCryptoBackend: CryptoBackend = makeBackend('webcrypto', webAgree);
 
 /**
  * The default portable backend: WebCrypto ECDH where the runtime supports P-521,
  * @noble/curves otherwise. Identical bytes either way.
  */
-export const portableBackend: CryptoBackend = makeBackend('portable', async (d, q) =>
-  (await probeWebEcdh()) ? webEcdh(d, q) : nobleEcdh(d, q),
+export const portableBackend: CryptoBackend = makeBackend('portable', async (d, q, peers) =>
+  (await probeWebEcdh()) ? webAgree(d, q, peers) : nobleAgree(d, q, peers),
 );

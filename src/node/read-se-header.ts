@@ -12,11 +12,16 @@ import type { SeHeader } from '../header/se-header.js';
 export interface ReadStats {
   bytesRead: number;
   reads: number;
+  /** The largest single read asked for (the largest buffer allocated), in bytes. */
+  largestRead?: number;
 }
 
 /**
  * Reads the SE header of an SE image or extracted header on disk. Reads only the
- * image metadata, the probed page starts and the header: never the whole file.
+ * image metadata, the probed page starts and the header: never the whole file. The
+ * reads and the memory they take do not depend on the file's size: at most 24 reads
+ * (metadata, 0x15 page probes, the header's head, the header), none larger than the
+ * 1 MiB header limit.
  *
  * @example
  * ```ts
@@ -38,6 +43,7 @@ export async function readSeHeader(path: string, options: LocateOptions & { stat
       if (options.stats) {
         options.stats.bytesRead += bytesRead;
         options.stats.reads++;
+        options.stats.largestRead = Math.max(options.stats.largestRead ?? 0, length);
       }
       return buf.subarray(0, bytesRead);
     }, options);

@@ -5,7 +5,9 @@
  */
 import type { CryptoBackend } from '../crypto/backend.js';
 import { AES256_KEY_SIZE, GCM_IV_SIZE } from '../crypto/backend.js';
-import { normalizeP521PrivateKey, pointToWire } from '../crypto/p521.js';
+import { p521KeyAgreement } from '../crypto/agreement.js';
+import type { P521Agreement } from '../crypto/backend.js';
+import { pointToWire } from '../crypto/p521.js';
 import { portableBackend } from '../crypto/portable.js';
 import { InputError } from '../errors.js';
 import { parseSeHeader } from '../header/locate.js';
@@ -17,7 +19,7 @@ import { type EncodedSecret, type SecretSpec, encodeGuestSecret } from './guest-
 import type { HostKey } from './host-key.js';
 import type { HostKeyVerificationOptions, VerifiedHostKey } from '../certs/verify.js';
 import { resolveHostKeys } from './resolve-host-keys.js';
-import { wrapKeySlot } from './keyslot.js';
+import { sealKeySlot } from './keyslot.js';
 import { encodeSecretHeader } from './secret.js';
 import { resolveUserData, signRequest, zeroizeSigningKey } from './user-data.js';
 
@@ -146,7 +148,7 @@ export async function createAddSecretRequest(options: CreateAddSecretRequestOpti
   let secret: EncodedSecret | undefined;
   let ext: Uint8Array | undefined;
   let protectionKey: Uint8Array | undefined;
-  let customerPrivateKey: Uint8Array | undefined;
+  let agreement: P521Agreement | undefined;
   let plaintext: Uint8Array | undefined;
   try {
     secret = encodeGuestSecret(options.secret, backend);
@@ -154,20 +156,15 @@ export async function createAddSecretRequest(options: CreateAddSecretRequestOpti
     // Host keys last, as pvsecret: every other input error comes before a certificate
     // error, and nothing is downloaded for a request that cannot be built anyway.
     const hostKeys = await resolveHostKeys(options);
-    let customerPublicKey: Uint8Array;
-    if (det) {
-      protectionKey = bytesOption(det.protectionKey, AES256_KEY_SIZE, 'deterministic.protectionKey').slice();
-      customerPrivateKey = normalizeP521PrivateKey(det.customerPrivateKey);
-      customerPublicKey = await backend.p521PublicKey(customerPrivateKey);
-    } else {
-      protectionKey = backend.randomBytes(AES256_KEY_SIZE);
-      const pair = await backend.generateP521();
-      customerPrivateKey = pair.privateKey;
-      customerPublicKey = pair.publicKey;
-    }
+    protectionKey = det
+      ? bytesOption(det.protectionKey, AES256_KEY_SIZE, 'deterministic.protectionKey').slice()
+      : backend.randomBytes(AES256_KEY_SIZE);
+    // One customer key agreed with every host key (fresh unless deterministic).
+    agreement = await p521KeyAgreement(backend, det ? det.customerPrivateKey : undefined, hostKeys.map((hk) => hk.publicKey));
+    const customerPublicKey = agreement.publicKey;
     const keySlots: Uint8Array[] = [];
-    for (const hk of hostKeys) {
-      keySlots.push(await wrapKeySlot(backend, customerPrivateKey, hk.publicKey, hk.hash, protectionKey));
+    for (const [i, hk] of hostKeys.entries()) {
+      keySlots.push(await sealKeySlot(backend, agreement.shared[i] as Uint8Array, hk.hash, protectionKey));
     }
     plaintext = new Uint8Array(secret.value.length + ext.length);
     plaintext.set(secret.value, 0);
@@ -195,7 +192,7 @@ export async function createAddSecretRequest(options: CreateAddSecretRequestOpti
     }
     return request;
   } finally {
-    zeroize(protectionKey, customerPrivateKey, plaintext, secret?.value, ext);
+    zeroize(protectionKey, agreement?.privateKey, ...(agreement?.shared ?? []), plaintext, secret?.value, ext);
     zeroizeSigningKey(userData.signingKey);
   }
 }

@@ -7,6 +7,7 @@
 import type { CryptoBackend } from '../crypto/backend.js';
 import { InputError } from '../errors.js';
 import { type RetrievableKind, encodeRetrievable } from './retrievable.js';
+import { redactSecrets } from '../internal/redact.js';
 import { type SecretHeader, SecretType } from './secret.js';
 import { secretId } from './secret-id.js';
 
@@ -84,7 +85,7 @@ export function encodeGuestSecret(secret: SecretSpec, crypto: CryptoBackend): En
   }
   switch (secret.type) {
     case 'meta':
-      return { header: { type: SecretType.Null, length: 0 }, value: new Uint8Array(0) };
+      return redactSecrets({ header: { type: SecretType.Null, length: 0 }, value: new Uint8Array(0) }, ['value']);
     case 'association': {
       const id = secretId(secret.name, { useName: secret.useName === true });
       let value: Uint8Array;
@@ -96,7 +97,7 @@ export function encodeGuestSecret(secret: SecretSpec, crypto: CryptoBackend): En
         }
         value = secret.value.slice();
       }
-      return { header: { type: SecretType.Association, length: value.length, id }, value };
+      return redactSecrets({ header: { type: SecretType.Association, length: value.length, id }, value }, ['value']);
     }
     case 'retrievable': {
       const id = secretId(secret.name, { useName: secret.useName === true });

@@ -58,12 +58,24 @@ export async function wrapKeySlot(
   protectionKey: Uint8Array,
 ): Promise<Uint8Array> {
   const z = await crypto.ecdhP521(privateKey, peerPublicKey);
+  try {
+    return await sealKeySlot(crypto, z, hostKeyHash, protectionKey);
+  } finally {
+    z.fill(0);
+  }
+}
+
+/**
+ * Wraps `protectionKey` for one host given the ECDH shared secret `z` with it: KDF →
+ * AES-GCM. Leaves `z` to the caller; zeroes the derived key.
+ */
+export async function sealKeySlot(crypto: CryptoBackend, z: Uint8Array, hostKeyHash: Uint8Array, protectionKey: Uint8Array): Promise<Uint8Array> {
   const kek = kdfSha256OneStep(z);
   try {
     const ct = await crypto.aesGcmEncrypt(kek, WRAP_IV, protectionKey, NO_AAD);
     return encodeKeySlot({ hostKeyHash, wrappedKey: ct.subarray(0, WRAPPED_SIZE), tag: ct.subarray(WRAPPED_SIZE) });
   } finally {
-    zeroize(z, kek);
+    kek.fill(0);
   }
 }
 

@@ -1,0 +1,16 @@
+/** A batch worker: parses the host-key documents once, builds `count` requests when told to go. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { createAddSecretRequest, hostKeysFromDocuments } from '../src/node.js';
+
+const { count, header, documents } = workerData as { count: number; header: Uint8Array; documents: Uint8Array[] };
+const hostKeys = hostKeysFromDocuments(documents);
+parentPort?.on('message', async (msg: string) => {
+  if (msg !== 'go') return;
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
+    const r = await createAddSecretRequest({ secret: { type: 'association', name: `batch-${i}` }, seHeader: header, hostKeys, verify: false });
+    bytes += r.length;
+  }
+  parentPort?.postMessage({ done: count, bytes });
+});
+parentPort?.postMessage('ready');
