@@ -49,5 +49,5 @@ export {
   type SecretIdOptions,
 } from './request/index.js';
 export { hostKeysFromDocuments } from './request/host-key.js';
-export type { CryptoBackend, P521KeyPair } from './crypto/backend.js';
+export type { CryptoBackend, P521Agreement, P521KeyPair } from './crypto/backend.js';
 export { portableBackend } from './crypto/portable.js';
