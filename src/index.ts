@@ -78,7 +78,7 @@ export {
 } from './certs/verify.js';
 export { isVerifiedHostKey } from './certs/verified-host-key.js';
 export { CRL_FETCH_TIMEOUT_MS } from './certs/crl-download.js';
-export type { CryptoBackend, P521KeyPair } from './crypto/backend.js';
+export type { CryptoBackend, P521Agreement, P521KeyPair } from './crypto/backend.js';
 /**
  * The portable crypto backends: `portableBackend` (the default) does P-521 ECDH in
  * WebCrypto where the runtime supports it and in @noble/curves otherwise;
