@@ -6,10 +6,11 @@
  *   faster than `createECDH().computeSecret` on Node 20. Host keys that one process uses
  *   again and again (a batch) go through a precomputed noble table instead
  *   (./host-point-cache.ts), about twice as fast again.
- * - Customer key generation and public points: @noble/curves, whose multiplication by the
- *   base point uses a built-in precomputed table and beats Node's bundled OpenSSL (which
- *   has no optimised P-521 code). Importing the key into OpenSSL with its public point
- *   then costs nothing: no second multiplication, as `ECDH.setPrivateKey` would do.
+ * - Customer public points: OpenSSL for the first few keys of a process, then
+ *   @noble/curves, whose multiplication by the base point is faster once its precomputed
+ *   table exists — but building that table costs about 120 ms, which a one-request CLI
+ *   process must not pay (measured: 131 ms for the first request, 8 ms after). Importing
+ *   the key into OpenSSL with its public point then costs no second multiplication.
  *
  * Reached only through the package's `node` condition. No JWK export of generated key
  * objects (Node 20 can hang in that path after thousands of iterations).
@@ -20,6 +21,7 @@ import {
   constants,
   createCipheriv,
   createDecipheriv,
+  createECDH,
   createPrivateKey,
   createPublicKey,
   diffieHellman,
@@ -95,17 +97,33 @@ function agree(d: Uint8Array, q: Uint8Array, peers: readonly Uint8Array[]): Uint
   }
 }
 
+/** Base-point multiplications done with OpenSSL before noble's table pays for itself. */
+const OPENSSL_BASE_MULTIPLICATIONS = 8;
+let baseMultiplications = 0;
+
+/** The public point of the 66-byte scalar `d` (same bytes on either path). */
+function publicPoint(d: Uint8Array): Uint8Array {
+  if (++baseMultiplications > OPENSSL_BASE_MULTIPLICATIONS) return noblePublicKey(d);
+  const ecdh = createECDH('secp521r1');
+  try {
+    ecdh.setPrivateKey(d);
+  } catch (cause) {
+    throw new CryptoError('ERR_INVALID_PRIVATE_KEY', 'p521: private key is not a valid secp521r1 scalar', { cause });
+  }
+  return new Uint8Array(ecdh.getPublicKey());
+}
+
 export const nodeBackend: CryptoBackend = {
   name: 'node',
   randomBytes,
   async generateP521() {
     const privateKey = nobleRandomPrivateKey();
-    return redactSecrets({ privateKey, publicKey: noblePublicKey(privateKey) }, ['privateKey']);
+    return redactSecrets({ privateKey, publicKey: publicPoint(privateKey) }, ['privateKey']);
   },
   async p521PublicKey(privateKey) {
     const d = normalizeP521PrivateKey(privateKey);
     try {
-      return noblePublicKey(d);
+      return publicPoint(d);
     } finally {
       d.fill(0);
     }
@@ -114,7 +132,7 @@ export const nodeBackend: CryptoBackend = {
     const d = normalizeP521PrivateKey(privateKey);
     try {
       assertP521Point(publicKey);
-      return agree(d, noblePublicKey(d), [publicKey])[0] as Uint8Array;
+      return agree(d, publicPoint(d), [publicKey])[0] as Uint8Array;
     } finally {
       d.fill(0);
     }
@@ -124,7 +142,7 @@ export const nodeBackend: CryptoBackend = {
     try {
       for (const p of peers) assertP521Point(p);
       d ??= nobleRandomPrivateKey();
-      const publicKey = noblePublicKey(d);
+      const publicKey = publicPoint(d);
       return redactSecrets({ privateKey: d, publicKey, shared: agree(d, publicKey, peers) }, ['privateKey', 'shared']);
     } catch (e) {
       d?.fill(0);
