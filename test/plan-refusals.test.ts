@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyHostKeyDocuments } from '../src/certs/verify.js';
 import { nodeBackend } from '../src/crypto/node.js';
 import { CertificateError } from '../src/errors.js';
-import { parseAssociationPlan } from '../src/plan/parse.js';
+import { parseAssociationPlan, parseTextData } from '../src/plan/parse.js';
 import { planAssociationsWith } from '../src/plan/plan.js';
 import { type AssociationPlan, type PlanQueue, validatePlan } from '../src/plan/validate.js';
 import { hostKeysFromDocuments } from '../src/request/host-key.js';
@@ -164,6 +164,17 @@ describe('plan files: YAML or JSON, scalars kept as text', () => {
     expect(await codeOf(() => parseAssociationPlan('guest: [unclosed\n'))).toBe('ERR_PLAN');
     expect(() => parseAssociationPlan('guest: a\nguest: b\n')).toThrow('plan: not valid YAML or JSON at line 2 (duplicate key)');
     expect(() => parseAssociationPlan('- a\n- b\n')).toThrow('plan: expected a mapping with guest, hdr, hostKeyDocuments and queues');
+  });
+
+  it('refuses aliases without an anchor and alias bombs with ERR_PLAN / ERR_BATCH (found by fuzzing)', async () => {
+    // minimal fuzz input: the yaml package's ReferenceError escaped from toJS()
+    expect(() => parseAssociationPlan('<<: *a')).toThrow('plan: not valid YAML or JSON (an alias without an anchor before it)');
+    expect(await codeOf(() => parseTextData('a: *a\n', 'batch', 'ERR_BATCH'))).toBe('ERR_BATCH');
+    const tens = (ref: string) => `[${Array(10).fill(ref).join(', ')}]`;
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', `b: &b ${tens('*a')}`, `c: &c ${tens('*b')}`, `d: ${tens('*c')}`, ''].join('\n');
+    expect(() => parseAssociationPlan(bomb)).toThrow('plan: not valid YAML or JSON (too many alias expansions)');
+    // an alias after its anchor is fine
+    expect(parseAssociationPlan('guest: &g seguest\nhdr: *g\n')).toEqual({ guest: 'seguest', hdr: 'seguest' });
   });
 });
 

@@ -14,7 +14,8 @@ import type { AssociationPlan } from './validate.js';
 /**
  * Parses YAML or JSON text with every scalar kept as a string.
  *
- * @throws InputError with `code` when the text is not YAML (duplicate keys included)
+ * @throws InputError with `code` when the text is not YAML (duplicate keys and unresolved or
+ *   excessive aliases included)
  */
 export function parseTextData(text: string | Uint8Array, area: string, code: 'ERR_PLAN' | 'ERR_BATCH'): unknown {
   const s = typeof text === 'string' ? text : new TextDecoder('utf-8', { fatal: false }).decode(text);
@@ -24,7 +25,14 @@ export function parseTextData(text: string | Uint8Array, area: string, code: 'ER
     const line = s.slice(0, err.pos[0]).split('\n').length;
     throw new InputError(code, `${area}: not valid YAML or JSON at line ${line} (${err.code.toLowerCase().replace(/_/g, ' ')})`, { cause: err });
   }
-  return doc.toJS();
+  try {
+    // Aliases resolve only here: an alias before its anchor, or more alias expansions than
+    // `maxAliasCount` (a "billion laughs" document), throws the yaml package's own errors.
+    return doc.toJS();
+  } catch (e) {
+    const why = e instanceof Error && /alias count/i.test(e.message) ? 'too many alias expansions' : 'an alias without an anchor before it';
+    throw new InputError(code, `${area}: not valid YAML or JSON (${why})`, { cause: e });
+  }
 }
 
 /**

@@ -36,6 +36,17 @@ export interface FuzzTarget {
   readonly dictionary?: readonly (string | Uint8Array)[];
   /** Largest random input in bytes (default 4096). */
   readonly maxLength?: number;
+  /**
+   * Other typed errors the parser may end in, besides `SeSecretsError`: the CLI's own
+   * `CliError` for CLI-only readers. They too must carry an `ERR_` code and a message.
+   */
+  readonly typedErrors?: readonly (abstract new (...args: never[]) => Error)[];
+  /**
+   * For parsers that are costly per call (the whole chain verifier): in short runs, at
+   * most this many prefixes per seed (see {@link truncationLengths}); long runs cut at
+   * every length.
+   */
+  readonly maxTruncations?: number;
 }
 
 /** Default runs per property and target: small, so the CI suite stays in seconds. */
@@ -76,10 +87,11 @@ export const INTERESTING_INTEGERS: readonly Uint8Array[] = (() => {
  * Why an outcome is not acceptable, or undefined when it is: a value, or a typed error
  * with a string code and a message.
  */
-export function badOutcome(error: unknown): string | undefined {
-  if (error instanceof SeSecretsError) {
-    if (typeof error.code !== 'string' || !error.code.startsWith('ERR_')) return `typed error without a code: ${String(error)}`;
-    if (typeof error.message !== 'string' || error.message.length === 0) return `typed error ${error.code} without a message`;
+export function badOutcome(error: unknown, typedErrors: FuzzTarget['typedErrors'] = []): string | undefined {
+  if (error instanceof SeSecretsError || typedErrors.some((c) => error instanceof c)) {
+    const typed = error as { code?: unknown; message?: unknown };
+    if (typeof typed.code !== 'string' || !typed.code.startsWith('ERR_')) return `typed error without a code: ${String(error)}`;
+    if (typeof typed.message !== 'string' || typed.message.length === 0) return `typed error ${typed.code} without a message`;
     return undefined;
   }
   const e = error as { name?: string; message?: string; stack?: string };
@@ -104,9 +116,9 @@ export async function runOnce(target: FuzzTarget, input: Uint8Array, budgetMs = 
       }
     }
   } catch (e) {
-    const bad = badOutcome(e);
+    const bad = badOutcome(e, target.typedErrors);
     if (bad) throw new Error(`${target.name} on ${input.length} bytes: ${bad}`);
-    outcome = (e as SeSecretsError).code;
+    outcome = (e as { code: string }).code;
   }
   const ms = performance.now() - start;
   if (ms > budgetMs) throw new Error(`${target.name}: ${ms.toFixed(0)} ms for ${input.length} bytes (budget ${budgetMs} ms; hang or super-linear work?)`);
@@ -139,8 +151,10 @@ export const ALL_CUTS_UP_TO = 16 * 1024;
  * and within 16 bytes of each 4 KiB page boundary (where images keep their structures),
  * and every 61st length in between.
  */
-export function truncationLengths(size: number): number[] {
-  const all = size <= ALL_CUTS_UP_TO || FUZZ_RUNS >= 1000;
+export function truncationLengths(size: number, maxTruncations?: number): number[] {
+  const long = FUZZ_RUNS >= 1000;
+  if (maxTruncations !== undefined && !long && size + 1 > maxTruncations) return sparseLengths(size, maxTruncations);
+  const all = size <= ALL_CUTS_UP_TO || long;
   const out: number[] = [];
   for (let n = 0; n <= size; n++) {
     const page = n % 4096;
@@ -150,13 +164,29 @@ export function truncationLengths(size: number): number[] {
 }
 
 /**
+ * About `count` prefix lengths of a `size`-byte seed: the first and last 16 (empty input,
+ * the first header bytes, the final bytes), the rest evenly spaced in between.
+ */
+function sparseLengths(size: number, count: number): number[] {
+  const edge = Math.min(16, Math.floor(count / 4));
+  const set = new Set<number>();
+  for (let n = 0; n < edge; n++) {
+    set.add(n);
+    set.add(size - n);
+  }
+  const inner = Math.max(1, count - 2 * edge);
+  for (let i = 0; i < inner; i++) set.add(edge + Math.floor(((size - 2 * edge) * i) / inner));
+  return [...set].filter((n) => n >= 0 && n <= size).sort((a, b) => a - b);
+}
+
+/**
  * Property 2: every prefix of every seed (deterministic). Returns the outcome counts
  * (`ok` or error code) so a test can check the truncations reached the checks.
  */
 export async function fuzzTruncations(target: FuzzTarget): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   for (const seed of target.seeds) {
-    for (const n of truncationLengths(seed.length)) {
+    for (const n of truncationLengths(seed.length, target.maxTruncations)) {
       const outcome = await runOnce(target, seed.subarray(0, n));
       counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
     }
