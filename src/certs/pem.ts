@@ -46,8 +46,8 @@ export function decodePem(bytes: Uint8Array, labels?: readonly string[]): PemBlo
   const ends = new Map<string, { at: number[]; next: number }>();
   for (const m of text.matchAll(END_AT)) {
     const label = m[1] as string;
-    let e = ends.get(label);
-    if (!e) ends.set(label, (e = { at: [], next: 0 }));
+    const e = ends.get(label) ?? { at: [], next: 0 };
+    ends.set(label, e);
     e.at.push(m.index);
   }
   const out: PemBlock[] = [];

@@ -40,20 +40,28 @@ function readError(label: string, path: string, cause: unknown): FileError {
 }
 
 /**
+ * The size of an input file that must exist and not be a directory.
+ *
+ * @throws FileError `ERR_FILE`: `cannot read <label> '<path>': <reason>`
+ */
+export async function inputSize(path: string, label: string): Promise<number> {
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    return st.size;
+  } catch (cause) {
+    throw readError(label, path, cause);
+  }
+}
+
+/**
  * Reads a whole input file. `-` is a file named `-` here, as in pvsecret (only
  * `verify` reads stdin, through {@link readInputOrStdin}).
  *
  * @throws FileError `ERR_FILE`; CliError `ERR_VALUE` when the file is too large
  */
 export async function readInput(path: string, label: string, maxSize = MAX_INPUT_SIZE): Promise<Uint8Array> {
-  let size: number;
-  try {
-    const st = await stat(path);
-    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    size = st.size;
-  } catch (cause) {
-    throw readError(label, path, cause);
-  }
+  const size = await inputSize(path, label);
   if (size > maxSize) throw new CliError('ERR_VALUE', `${label} '${path}' is too large (${size} bytes; at most ${maxSize})`);
   try {
     return new Uint8Array(await readFile(path));

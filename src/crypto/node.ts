@@ -89,7 +89,15 @@ function agree(d: Uint8Array, q: Uint8Array, peers: readonly Uint8Array[]): Uint
   let key: KeyObject | undefined;
   const shared: Uint8Array[] = [];
   try {
-    for (const p of peers) shared.push(precomputedEcdhX(d, p) ?? deriveX((key ??= privateKeyObject(d, q)), p));
+    for (const p of peers) {
+      const fast = precomputedEcdhX(d, p);
+      if (fast) {
+        shared.push(fast);
+        continue;
+      }
+      key ??= privateKeyObject(d, q);
+      shared.push(deriveX(key, p));
+    }
     return shared;
   } catch (e) {
     zeroize(...shared);

@@ -4,14 +4,12 @@
  *
  * @module
  */
-import { stat } from 'node:fs/promises';
 import { getFlag, getList, getString, type ParsedCommand } from '../args.js';
 import { UsageError } from '../errors.js';
-import { fsReason, readExact, readInput } from '../files.js';
+import { inputSize, readExact, readInput } from '../files.js';
 import {
   type CliSecret,
   FLAG_DISABLE_DUMP,
-  FileError,
   type HostKey,
   type RetrievableKind,
   type SeHeader,
@@ -125,12 +123,7 @@ export function requestFlags(a: CreateArgs): bigint {
 
 /** The SE header of `--hdr` (image or extracted header). */
 export async function readHeader(path: string, log: Logger): Promise<SeHeader> {
-  try {
-    const st = await stat(path);
-    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-  } catch (cause) {
-    throw new FileError('ERR_FILE', `cannot read SE header '${path}': ${fsReason(cause)}`, { cause });
-  }
+  await inputSize(path, 'SE header');
   try {
     return await readSeHeader(path, { onWarning: (m) => log.warn(`${path}: ${m}`) });
   } catch (e) {

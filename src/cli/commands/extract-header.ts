@@ -5,10 +5,9 @@
  *
  * @module
  */
-import { stat } from 'node:fs/promises';
 import { type ParsedCommand, getString } from '../args.js';
-import { fsReason } from '../files.js';
-import { FileError, readSeHeader } from '../lib.js';
+import { inputSize } from '../files.js';
+import { readSeHeader } from '../lib.js';
 import type { Logger } from '../log.js';
 import { Outputs } from '../output.js';
 
@@ -19,11 +18,7 @@ export async function runExtractHeader(path: readonly ParsedCommand[], log: Logg
   const c = path[1] as ParsedCommand;
   const image = getString(c, 'image') as string;
   const output = getString(c, 'output') ?? DEFAULT_HEADER_FILE;
-  try {
-    if ((await stat(image)).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-  } catch (cause) {
-    throw new FileError('ERR_FILE', `cannot read SE image '${image}': ${fsReason(cause)}`, { cause });
-  }
+  await inputSize(image, 'SE image');
   const hdr = await readSeHeader(image, { onWarning: (m) => log.warn(`${image}: ${m}`) });
   log.success(`SE header found at offset 0x${hdr.offset.toString(16)}`);
   const outputs = new Outputs();
