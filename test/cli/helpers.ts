@@ -1,7 +1,9 @@
 /**
- * Running the built CLI (dist/cli/main.js, made by `npx tsup`; `npm test` builds it
- * first) as a subprocess on real files, and an independent way to open the requests
- * it writes: node:crypto ECDH + AES-GCM with the sample host's private key.
+ * Running the CLI on real files: in-process through `main(argv, streams)` (fast, and
+ * steady on a busy machine), or — for a few smoke tests of the shipped binary — the
+ * built dist/cli/main.js (made by `npx tsup`; `npm test` builds it first) as a
+ * subprocess. And an independent way to open the requests it writes: node:crypto
+ * ECDH + AES-GCM with the sample host's private key.
  */
 import { spawn } from 'node:child_process';
 import { createDecipheriv, createHash, createPrivateKey, createPublicKey, diffieHellman, X509Certificate } from 'node:crypto';
@@ -10,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import type { Streams } from '../../src/cli/log.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(here, '../..');
@@ -33,7 +37,6 @@ export function assertBuilt(): void {
     throw new Error(`${MAIN} is older than src/: run \`npx tsup\` first (npm test does it)`);
   }
 }
-assertBuilt();
 
 export interface Run {
   code: number | null;
@@ -43,12 +46,73 @@ export interface Run {
   err: string;
 }
 
-/** Runs the built CLI; resolves when it has exited (tests may run several at once). */
-export function cli(args: readonly string[], opts: { cwd?: string; env?: Record<string, string>; input?: Uint8Array } = {}): Promise<Run> {
+export interface CliOptions {
+  /** Working directory (default: the repository root). */
+  cwd?: string;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** Bytes on stdin: needs a process, so such a run goes to {@link cliProcess}. */
+  input?: Uint8Array;
+}
+
+/** Which file says "this is an SE guest": none, unless a test sets it. */
+const GUEST_ENV = { SE_SECRETS_PROT_VIRT_GUEST_PATH: '/nonexistent/prot_virt_guest' };
+
+/**
+ * In-process runs share the process's working directory and environment, so they
+ * run one at a time (each is CPU-bound on this thread anyway).
+ */
+let queue: Promise<unknown> = Promise.resolve();
+
+async function inProcess(args: readonly string[], opts: CliOptions): Promise<Run> {
+  const out: Buffer[] = [];
+  let err = '';
+  const streams: Streams = {
+    out: async (chunk) => {
+      out.push(Buffer.from(chunk));
+    },
+    err: (line) => {
+      err += `${line}\n`;
+    },
+  };
+  const cwd = process.cwd();
+  const env = { ...GUEST_ENV, ...opts.env };
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  process.chdir(opts.cwd ?? ROOT);
+  Object.assign(process.env, env);
+  try {
+    const code = await main(args, streams);
+    const stdout = Buffer.concat(out);
+    return { code, stdout, out: stdout.toString('utf8'), err };
+  } finally {
+    process.chdir(cwd);
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+/** Runs the CLI in-process through `main(argv, streams)`, as `se-secrets ...args` would. */
+export function cli(args: readonly string[], opts: CliOptions = {}): Promise<Run> {
+  if (opts.input !== undefined) return cliProcess(args, opts);
+  const run = queue.then(() => inProcess(args, opts));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+let built = false;
+
+/** Runs the built CLI as a subprocess; resolves when it has exited (tests may run several at once). */
+export function cliProcess(args: readonly string[], opts: CliOptions = {}): Promise<Run> {
+  if (!built) {
+    assertBuilt();
+    built = true;
+  }
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], {
       cwd: opts.cwd ?? ROOT,
-      env: { ...process.env, SE_SECRETS_PROT_VIRT_GUEST_PATH: '/nonexistent/prot_virt_guest', ...opts.env },
+      env: { ...process.env, ...GUEST_ENV, ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];

@@ -16,7 +16,7 @@ function hostPoint(file: string): Uint8Array {
 }
 
 describe.concurrent('routing of the commands with their own parser', () => {
-  it('plan → decrypt → diff through the built binary', async ({ expect }) => {
+  it('plan → decrypt → diff', async ({ expect }) => {
     const d = tempDir();
     writeFileSync(
       join(d, 'plan.yaml'),
