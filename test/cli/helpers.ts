@@ -12,8 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { Streams } from '../../src/cli/log.js';
+import { GUEST_ENV, runMain } from '../helpers/cli.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(here, '../..');
@@ -55,50 +54,11 @@ export interface CliOptions {
   input?: Uint8Array;
 }
 
-/** Which file says "this is an SE guest": none, unless a test sets it. */
-const GUEST_ENV = { SE_SECRETS_PROT_VIRT_GUEST_PATH: '/nonexistent/prot_virt_guest' };
-
-/**
- * In-process runs share the process's working directory and environment, so they
- * run one at a time (each is CPU-bound on this thread anyway).
- */
-let queue: Promise<unknown> = Promise.resolve();
-
-async function inProcess(args: readonly string[], opts: CliOptions): Promise<Run> {
-  const out: Buffer[] = [];
-  let err = '';
-  const streams: Streams = {
-    out: async (chunk) => {
-      out.push(Buffer.from(chunk));
-    },
-    err: (line) => {
-      err += `${line}\n`;
-    },
-  };
-  const cwd = process.cwd();
-  const env = { ...GUEST_ENV, ...opts.env };
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  process.chdir(opts.cwd ?? ROOT);
-  Object.assign(process.env, env);
-  try {
-    const code = await main(args, streams);
-    const stdout = Buffer.concat(out);
-    return { code, stdout, out: stdout.toString('utf8'), err };
-  } finally {
-    process.chdir(cwd);
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
-
 /** Runs the CLI in-process through `main(argv, streams)`, as `se-secrets ...args` would. */
-export function cli(args: readonly string[], opts: CliOptions = {}): Promise<Run> {
+export async function cli(args: readonly string[], opts: CliOptions = {}): Promise<Run> {
   if (opts.input !== undefined) return cliProcess(args, opts);
-  const run = queue.then(() => inProcess(args, opts));
-  queue = run.catch(() => undefined);
-  return run;
+  const r = await runMain(args, { cwd: opts.cwd ?? ROOT, ...(opts.env ? { env: opts.env } : {}) });
+  return { code: r.code, stdout: r.stdoutBytes, out: r.stdout, err: r.stderr };
 }
 
 let built = false;
