@@ -8,12 +8,10 @@ import { open, stat } from 'node:fs/promises';
 import { type ParsedCommand, getFlag, getString } from '../args.js';
 import { CliError } from '../errors.js';
 import { fsReason, readInput } from '../files.js';
-import { FileError, isSeSecretsError, parseAddSecretRequest, readSeHeader } from '../lib.js';
+import { FileError, REQUEST_MAGIC, hasRequestMagic, isSeSecretsError, parseAddSecretRequest, readSeHeader } from '../lib.js';
 import type { Logger } from '../log.js';
 import { headerJson, headerText, requestJson, requestText } from './inspect-report.js';
 
-/** ASCII "asrcbM": an add-secret request starts with it. */
-const REQUEST_MAGIC = 'asrcbM';
 
 async function head(path: string, n: number): Promise<{ bytes: Uint8Array; size: number }> {
   try {
@@ -38,7 +36,7 @@ export async function runInspect(path: readonly ParsedCommand[], log: Logger): P
   const json = getFlag(c, 'json');
   const { bytes, size } = await head(file, REQUEST_MAGIC.length);
   let out: string;
-  if (new TextDecoder('latin1').decode(bytes) === REQUEST_MAGIC) {
+  if (hasRequestMagic(bytes)) {
     const info = parseAddSecretRequest(await readInput(file, 'add-secret request'));
     const j = requestJson(info, file, size);
     out = json ? `${JSON.stringify(j, null, 2)}\n` : requestText(j);
