@@ -16,7 +16,7 @@ import type { CryptoBackend } from '../crypto/backend.js';
 import { type CertificatePublicKey, certificatePublicKey } from '../crypto/keys.js';
 import { portableBackend } from '../crypto/portable.js';
 import { InputError, RequestError } from '../errors.js';
-import { ByteReader, copyBytes, equalBytes } from '../internal/bytes.js';
+import { ByteReader, copyBytes } from '../internal/bytes.js';
 import { REQUEST_HEADER_SIZE, REQUEST_MAGIC, REQUEST_TAG_SIZE, REQUEST_VERSION_1, SEA_OFFSET, hasRequestMagic } from './asrcb.js';
 import {
   EC_SIGNATURE_MAX_SIZE,
