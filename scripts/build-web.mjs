@@ -22,7 +22,7 @@ const outDir = join(root, 'dist/web');
 /** The library's portable entries: src/browser.ts re-exports src/index.ts, and the bundle is built from it. */
 const LIBRARY_ENTRIES = ['src/browser.ts', 'src/browser.js', 'src/index.ts', 'src/index.js'].map((p) => join(root, p));
 /** Sources the page may bundle itself; everything else of the library comes from the bundle. */
-const PAGE_SOURCES = [/^src\/web\/[^/]+\.ts$/, /^src\/cli\/commands\/inspect-report\.ts$/, /^dist\/browser\/se-secrets\.js$/];
+const PAGE_SOURCES = [/^src\/web\/[^/]+\.ts$/, /^dist\/browser\/se-secrets\.js$/];
 const NODE_BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
 function fail(message) {

@@ -117,3 +117,12 @@ export { diffAddSecretRequests, type AddSecretRequestDiff, type FieldDiff } from
 export { hostKeysNotInHeader, assertHostKeysInHeader, hostKeyMismatchMessage } from './request/host-match.js';
 export type { HostKeyVerification } from './request/verified-host-keys.js';
 export { parseP521PrivateKey } from './crypto/keys.js';
+export {
+  requestReport,
+  requestReportText,
+  headerReport,
+  headerReportText,
+  type RequestReport,
+  type HeaderReport,
+  type ReportFlags,
+} from './request/inspect-report.js';
