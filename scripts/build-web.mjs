@@ -76,22 +76,22 @@ const noNodeBuiltins = {
   },
 };
 
-const library = await build({
-  entryPoints: [join(root, 'src/browser.ts')],
+/** What both builds share: one ESM file for browsers, ASCII only, comments dropped. */
+const browserBuild = {
   bundle: true,
   format: 'esm',
   platform: 'browser',
   target: 'es2022',
   write: false,
   metafile: true,
-  minify: true,
   legalComments: 'none',
   charset: 'ascii',
-  plugins: [noNodeBuiltins],
   absWorkingDir: root,
   preserveSymlinks: true,
   logLevel: 'warning',
-});
+};
+
+const library = await build({ ...browserBuild, entryPoints: [join(root, 'src/browser.ts')], minify: true, plugins: [noNodeBuiltins] });
 const libraryNotices = licenceNotices(inlinedPackages(library.metafile));
 mkdirSync(dirname(bundle), { recursive: true });
 writeFileSync(bundle, `/*! ${libraryNotices}\n*/\n${library.outputFiles[0].text}`);
@@ -110,19 +110,11 @@ const useBuiltBundle = {
 };
 
 const result = await build({
+  ...browserBuild,
   entryPoints: [join(root, 'src/web/app.ts')],
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  write: false,
-  metafile: true,
   minifyWhitespace: true,
   minifySyntax: true,
-  legalComments: 'none',
-  charset: 'ascii',
   plugins: [useBuiltBundle],
-  logLevel: 'warning',
 });
 
 const strays = Object.keys(result.metafile.inputs).filter((p) => !PAGE_SOURCES.some((re) => re.test(p)));
