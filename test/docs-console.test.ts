@@ -41,8 +41,10 @@ function steps(b: Block): Step[] {
   const out: Step[] = [];
   let current: Step | undefined;
   for (const line of b.lines) {
-    if (line.startsWith('$ ')) out.push((current = { command: line.slice(2), output: [] }));
-    else if (line.startsWith('# ')) current = undefined;
+    if (line.startsWith('$ ')) {
+      current = { command: line.slice(2), output: [] };
+      out.push(current);
+    } else if (line.startsWith('# ')) current = undefined;
     else current?.output.push(line);
   }
   return out;
@@ -53,13 +55,13 @@ function words(command: string): string[] {
   return [...command.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A pattern for shown output: `…` lines match any lines, `…` in a line any text. */
 function outputPattern(shown: string[]): RegExp {
   const lines = [...shown];
   while (lines.length && lines[lines.length - 1]?.trim() === '') lines.pop();
-  const parts = lines.map((l) => (l.trim() === '…' ? '(?:[^\\n]*\\n)*?' : `${l.trimEnd().split('…').map(escape).join('[^\\n]*')}[ \\t]*\\n`));
+  const parts = lines.map((l) => (l.trim() === '…' ? '(?:[^\\n]*\\n)*?' : `${l.trimEnd().split('…').map(escapeRegExp).join('[^\\n]*')}[ \\t]*\\n`));
   return new RegExp(`^${parts.join('')}$`);
 }
 
