@@ -8,10 +8,8 @@ import { open, stat } from 'node:fs/promises';
 import { type ParsedCommand, getFlag, getString } from '../args.js';
 import { CliError } from '../errors.js';
 import { fsReason, readInput } from '../files.js';
-import { FileError, REQUEST_MAGIC, hasRequestMagic, isSeSecretsError, parseAddSecretRequest, readSeHeader } from '../lib.js';
+import { FileError, REQUEST_MAGIC, hasRequestMagic, headerReport, headerReportText, isSeSecretsError, parseAddSecretRequest, readSeHeader, requestReport, requestReportText } from '../lib.js';
 import type { Logger } from '../log.js';
-import { headerJson, headerText, requestJson, requestText } from './inspect-report.js';
-
 
 async function head(path: string, n: number): Promise<{ bytes: Uint8Array; size: number }> {
   try {
@@ -38,8 +36,8 @@ export async function runInspect(path: readonly ParsedCommand[], log: Logger): P
   let out: string;
   if (hasRequestMagic(bytes)) {
     const info = parseAddSecretRequest(await readInput(file, 'add-secret request'));
-    const j = requestJson(info, file, size);
-    out = json ? `${JSON.stringify(j, null, 2)}\n` : requestText(j);
+    const j = requestReport(info, file, size);
+    out = json ? `${JSON.stringify(j, null, 2)}\n` : requestReportText(j);
   } else {
     let hdr: Awaited<ReturnType<typeof readSeHeader>>;
     try {
@@ -50,8 +48,8 @@ export async function runInspect(path: readonly ParsedCommand[], log: Logger): P
       }
       throw e;
     }
-    const j = headerJson(hdr, file, size);
-    out = json ? `${JSON.stringify(j, null, 2)}\n` : headerText(j);
+    const j = headerReport(hdr, file, size);
+    out = json ? `${JSON.stringify(j, null, 2)}\n` : headerReportText(j);
   }
   await log.streams.out(out);
 }
