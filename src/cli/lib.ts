@@ -28,6 +28,7 @@ export {
 } from '../node.js';
 export type { HostKey } from '../request/host-key.js';
 export { hasRequestMagic, REQUEST_MAGIC } from '../request/asrcb.js';
+export { toHex } from '../internal/bytes.js';
 
 // ---- the secrets the CLI builds (issue 4's shapes) -----------------------------------
 

@@ -5,14 +5,13 @@
  * @module
  */
 import { p521 } from '@noble/curves/nist.js';
-import { copyBytes, leftPad } from '../internal/bytes.js';
+import { base64Url, copyBytes, leftPad } from '../internal/bytes.js';
 import { P521_SCALAR_SIZE, type SigningKey, type VerificationKey } from './backend.js';
 import { BER, TAG_SEQUENCE, children, expectUniversal, orUndefined, readSingle, unsignedInteger } from '../internal/der.js';
 import { assertP521Point, normalizeP521PrivateKey } from './p521.js';
 import { bitLength, describePrivateKey, parsePrivateKey, type PrivateKeyInfo, zeroizePrivateKey } from './private-key.js';
 import { looksLikePem } from '../certs/pem.js';
 import { CryptoError } from '../errors.js';
-import { base64Url } from './signature.js';
 
 const OID_RSA = '1.2.840.113549.1.1.1';
 const OID_EC = '1.2.840.10045.2.1';

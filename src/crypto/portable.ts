@@ -7,7 +7,7 @@
 import { CryptoError } from '../errors.js';
 import { p521 } from '@noble/curves/nist.js';
 import { signingKeyJwk } from './keys.js';
-import { equalBytes, zeroize } from '../internal/bytes.js';
+import { base64Url, equalBytes, zeroize } from '../internal/bytes.js';
 import { redactSecrets } from '../internal/redact.js';
 import {
   type CryptoBackend,
@@ -36,12 +36,6 @@ function buf(b: Uint8Array): Uint8Array<ArrayBuffer> {
 /** Zeroes what {@link buf} copied (never the caller's bytes). */
 function dropCopy(copy: Uint8Array, original: Uint8Array): void {
   if (copy !== original) copy.fill(0);
-}
-
-function b64url(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += String.fromCharCode(x);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 export function webRandomBytes(n: number): Uint8Array {
@@ -94,9 +88,9 @@ async function webAgree(privateKey: Uint8Array, publicKey: Uint8Array, peers: re
   const jwk: JsonWebKey = {
     kty: 'EC',
     crv: 'P-521',
-    d: b64url(privateKey),
-    x: b64url(publicKey.subarray(1, 1 + P521_SCALAR_SIZE)),
-    y: b64url(publicKey.subarray(1 + P521_SCALAR_SIZE)),
+    d: base64Url(privateKey),
+    x: base64Url(publicKey.subarray(1, 1 + P521_SCALAR_SIZE)),
+    y: base64Url(publicKey.subarray(1 + P521_SCALAR_SIZE)),
     ext: false,
   };
   const s = subtle();

@@ -150,10 +150,3 @@ export function rsaPssSha512Verify(n: Uint8Array, e: Uint8Array, message: Uint8A
   for (let j = 0; j < SHA512_SIZE; j++) diff |= (expected[j] as number) ^ (h[j] as number);
   return diff === 0;
 }
-
-/** Base64url without padding (RFC 7515 §2), for JWK import. */
-export function base64Url(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += String.fromCharCode(x);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}

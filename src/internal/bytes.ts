@@ -211,6 +211,13 @@ export function fromHex(s: string): Uint8Array | undefined {
   return out;
 }
 
+/** Base64url without padding (RFC 7515 §2), for JWK import. */
+export function base64Url(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += String.fromCharCode(x);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
 /** Left-pads `b` with zeros to `size` bytes; throws when it is longer. */
 export function leftPad(b: Uint8Array, size: number): Uint8Array {
   if (b.length > size) throw new RangeError(`leftPad: ${b.length} bytes do not fit in ${size}`);

@@ -9,10 +9,10 @@
  * @module
  */
 import type { SeHeader } from '../header/se-header.js';
+import { ByteReader, toHex as hex } from '../internal/bytes.js';
 import type { AddSecretRequestInfo } from './asrcb.js';
 import { secretTypeName } from './secret.js';
 
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const word = (v: bigint) => v.toString(16).padStart(16, '0');
 
 /** Stable JSON names of the secret types (request secret header). */
@@ -72,8 +72,8 @@ function idAscii(id: Uint8Array): string | null {
 /** The report of a parsed request (`inspect --json`); `file` and `fileSize` are shown as given. */
 export function requestReport(r: AddSecretRequestInfo, file: string, fileSize: number) {
   const [udName, , udSize, udSig] = USER_DATA[r.userDataType] ?? ['unknown', 'unknown', 0, null];
-  const view = new DataView(r.userDataArea.buffer, r.userDataArea.byteOffset, r.userDataArea.byteLength);
-  const signatureSize = r.userDataType === 2 ? view.getUint16(EC_SIGNATURE_SIZE_OFFSET) : udSig;
+  const signatureSize =
+    r.userDataType === 2 ? new ByteReader(r.userDataArea, 'request user data', 'ERR_REQUEST_LENGTH', EC_SIGNATURE_SIZE_OFFSET).u16('signature length') : udSig;
   return {
     format: 'add-secret-request' as const,
     file,

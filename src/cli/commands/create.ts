@@ -9,7 +9,7 @@ import type { ParsedCommand } from '../args.js';
 import { CliError } from '../errors.js';
 import { checkHostKeyMatch } from './host-match.js';
 import { readInput } from '../files.js';
-import { type CliSecret, createRequest, policyReference, secretInfoYaml } from '../lib.js';
+import { type CliSecret, createRequest, toHex as hex, policyReference, secretInfoYaml } from '../lib.js';
 import type { Logger } from '../log.js';
 import { MODE_SECRET, Outputs } from '../output.js';
 import { isSecureExecutionGuest } from '../guest.js';
@@ -27,7 +27,6 @@ import {
   validateNames,
 } from './create-inputs.js';
 
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 async function refuseOnGuest(a: CreateArgs, log: Logger): Promise<void> {
   if (!(await isSecureExecutionGuest())) return;

@@ -7,10 +7,9 @@
  */
 import { type ParsedCommand, getFlag, getList, getString } from '../args.js';
 import { readInput } from '../files.js';
-import { firstCertificate, type VerifiedHostKeyLike, verifyHostKeyDocuments } from '../lib.js';
+import { firstCertificate, toHex as hex, type VerifiedHostKeyLike, verifyHostKeyDocuments } from '../lib.js';
 import type { Logger } from '../log.js';
 
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 export async function runVerifyHkd(path: readonly ParsedCommand[], log: Logger): Promise<void> {
   const c = path[1] as ParsedCommand;
