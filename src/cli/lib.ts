@@ -11,12 +11,16 @@ import type { HostKey } from '../request/host-key.js';
 export {
   FLAG_DISABLE_DUMP,
   FileError,
+  headerReport,
+  headerReportText,
   SecretType,
   UserDataType,
   isSeSecretsError,
   nodeBackend,
   parseAddSecretRequest,
   readSeHeader,
+  requestReport,
+  requestReportText,
   secretId,
   secretTypeName,
   type AddSecretRequestInfo,
@@ -27,6 +31,7 @@ export {
   type VerificationStep,
 } from '../node.js';
 export type { HostKey } from '../request/host-key.js';
+export { hasRequestMagic, REQUEST_MAGIC } from '../request/asrcb.js';
 
 // ---- the secrets the CLI builds (issue 4's shapes) -----------------------------------
 
