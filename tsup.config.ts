@@ -36,14 +36,21 @@ export default defineConfig([
     external: [/^node:/],
   },
   {
-    // Commands are loaded on demand (dynamic imports); their chunks stay in dist/cli.
+    // The CLI: every dependency bundled in and minified, so a run loads a few files
+    // instead of resolving hundreds of modules. Commands (and what only they use) are
+    // loaded on demand through dynamic imports; their chunks stay in dist/cli. Measured
+    // by `npm run bench -- cli` (docs/performance.md).
     entry: { main: 'src/cli/main.ts' },
     outDir: 'dist/cli',
     format: ['esm'],
-    sourcemap: true,
+    sourcemap: false,
     clean: true,
     target: 'node20',
     platform: 'node',
+    splitting: true,
+    treeshake: true,
+    minify: true,
+    noExternal: [/.*/],
     banner: { js: '#!/usr/bin/env node' },
   },
   {
