@@ -64,7 +64,11 @@ export async function benchCli(): Promise<CliResult> {
       return skip(`skipped: CLI not built with a working create (exit ${probe.status}: ${why})`);
     }
     const loadBefore = load();
-    for (let i = 0; i < 3; i++) (timeRun(bare), timeRun(args)); // warm the file cache
+    // warm the file cache
+    for (let i = 0; i < 3; i++) {
+      timeRun(bare);
+      timeRun(args);
+    }
     const nodeMs: number[] = [];
     const cliMs: number[] = [];
     const ratios: number[] = [];
