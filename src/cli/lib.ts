@@ -22,6 +22,7 @@ export { SecretType, secretTypeName } from '../request/secret.js';
 export { UserDataType } from '../request/user-data.js';
 export { secretId } from '../request/secret-id.js';
 export { readSeHeader } from '../node/read-se-header.js';
+export { headerReport, headerReportText, requestReport, requestReportText } from '../request/inspect-report.js';
 export type { SeHeader } from '../header/se-header.js';
 export type { HostKey } from '../request/host-key.js';
 
