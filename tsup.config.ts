@@ -34,6 +34,7 @@ export default defineConfig([
     treeshake: true,
     minify: true,
     noExternal: [/.*/],
-    banner: { js: '#!/usr/bin/env node' },
+    // `require` for the CommonJS dependencies inlined in the ESM chunks (yaml's Node build).
+    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
   },
 ]);
