@@ -7,6 +7,7 @@
 import { decodePem, looksLikePem } from '../certs/pem.js';
 import { parseCertificates } from '../certs/x509.js';
 import { nodeBackend } from '../crypto/node.js';
+import type { FetchCrl, VerificationStep } from '../certs/verify.js';
 import type { SeHeader } from '../header/se-header.js';
 import { createAddSecretRequest } from '../request/create.js';
 import { type HostKey, hostKeyFromCertificate } from '../request/host-key.js';
@@ -24,7 +25,17 @@ export { secretId } from '../request/secret-id.js';
 export { readSeHeader } from '../node/read-se-header.js';
 export { headerReport, headerReportText, requestReport, requestReportText } from '../request/inspect-report.js';
 export type { SeHeader } from '../header/se-header.js';
+export { fetchCrlOverHttp } from '../node/fetch-crl.js';
+export type { FetchCrl, VerificationStep } from '../certs/verify.js';
+
+/** The Node entry's `createAddSecretRequests`, loaded when first used. */
+export async function createAddSecretRequests(
+  ...args: Parameters<typeof import('../node.js').createAddSecretRequests>
+): ReturnType<typeof import('../node.js').createAddSecretRequests> {
+  return (await import('../node.js')).createAddSecretRequests(...args);
+}
 export type { HostKey } from '../request/host-key.js';
+export { hasRequestMagic, REQUEST_MAGIC } from '../request/asrcb.js';
 
 // ---- the secrets the CLI builds (issue 4's shapes) -----------------------------------
 
@@ -43,6 +54,12 @@ export interface VerificationInputs {
   readonly crls?: readonly Uint8Array[];
   readonly rootCa?: Uint8Array;
   readonly offline?: boolean;
+  /** `--verify-time`. */
+  readonly now?: Date;
+  /** Reports each step (`-v`). */
+  readonly onStep?: (step: VerificationStep) => void;
+  /** Downloads CRLs (the CLI's wraps the HTTP fetcher to report each URL). */
+  readonly fetchCrl?: FetchCrl;
 }
 
 export interface CreateInputs {
