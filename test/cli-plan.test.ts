@@ -102,7 +102,9 @@ describe('se-secrets plan', () => {
     expect(same.stderr).toMatch(/^se-secrets: error: --output-secrets must name another directory than --output/);
     expect(same.stderr).toContain("\n\nUsage: se-secrets plan [OPTIONS] --output <DIR> <PLAN>\n\nFor more information, try '--help'.\n");
     expect(existsSync(join(cwd, 'out'))).toBe(false);
-    expect((await runCli('plan', ['plan.yaml'], { cwd })).stderr).toMatch(/^se-secrets: error: the following required arguments were not provided: --output <DIR>/);
+    expect((await runCli('plan', ['plan.yaml'], { cwd })).stderr).toMatch(
+      /^se-secrets: error: the following required arguments were not provided: --output <DIR>/,
+    );
     expect((await runCli('plan', ['-o', 'out'], { cwd })).code).toBe(1);
     const unknown = await runCli('plan', ['plan.yaml', '-o', 'out', '--force'], { cwd });
     expect(unknown.code).toBe(1);

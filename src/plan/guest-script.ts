@@ -161,14 +161,15 @@ export interface GuestScriptOptions {
 
 /**
  * The text of guest-setup.sh for a plan. It passes `bash -n` and runs under
- * `set -euo pipefail`.
+ * `set -euo pipefail`. The guest name is not written into it (no plan text in a comment);
+ * manifest.json names the guest.
  *
  * @example
  * ```ts
  * const sh = guestSetupScript('guest1', queues); // "#!/usr/bin/env bash\n# guest-setup.sh …"
  * ```
  */
-export function guestSetupScript(guest: string, queues: readonly ScriptQueue[], options: GuestScriptOptions = {}): string {
+export function guestSetupScript(_guest: string, queues: readonly ScriptQueue[], options: GuestScriptOptions = {}): string {
   const pvapconfig = options.pvapconfig !== false;
   const ep11 = queues.filter((q) => q.mode === 'EP11');
   const help = [
@@ -177,7 +178,10 @@ export function guestSetupScript(guest: string, queues: readonly ScriptQueue[], 
     '#   ./guest-setup.sh                   add the secrets, then bind (and for EP11 associate)',
     '#                                      each planned AP queue with chzcrypt',
     ...(pvapconfig
-      ? ['#   ./guest-setup.sh --pvapconfig      add the secrets, then let pvapconfig bind and', '#                                      associate matching queues using ./pvapconfig.yaml']
+      ? [
+          '#   ./guest-setup.sh --pvapconfig      add the secrets, then let pvapconfig bind and',
+          '#                                      associate matching queues using ./pvapconfig.yaml',
+        ]
       : []),
     '#   ./guest-setup.sh --offline-illicit also take illicit queues the plan does not know',
     '#                                      offline (chzcrypt -d AA.DDDD)',
@@ -193,12 +197,15 @@ export function guestSetupScript(guest: string, queues: readonly ScriptQueue[], 
     '',
     'set -euo pipefail',
     '',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash parameter expansion, not a template
     'here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)',
     'use_pvapconfig=0',
     'offline_illicit=0',
     'for arg in "$@"; do',
     '  case "$arg" in',
-    pvapconfig ? '    --pvapconfig) use_pvapconfig=1 ;;' : '    --pvapconfig) echo "guest-setup: this plan does not use pvapconfig (pvapconfig: false)" >&2; exit 2 ;;',
+    pvapconfig
+      ? '    --pvapconfig) use_pvapconfig=1 ;;'
+      : '    --pvapconfig) echo "guest-setup: this plan does not use pvapconfig (pvapconfig: false)" >&2; exit 2 ;;',
     '    --offline-illicit) offline_illicit=1 ;;',
     `    -h | --help) sed -n '2,${help.length + 1}p' "\${BASH_SOURCE[0]}"; exit 0 ;;`,
     `    *) echo "usage: $0 [${pvapconfig ? '--pvapconfig] [' : ''}--offline-illicit]" >&2; exit 2 ;;`,

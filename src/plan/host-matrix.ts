@@ -66,7 +66,11 @@ export const apqnText = (adapter: number, domain: number) => `${adapter.toString
 const sortedUnique = (xs: Iterable<number>) => [...new Set(xs)].sort((a, b) => a - b);
 
 /** The matrix of planned queues. */
-export function hostMatrix(queues: readonly { apqn: string; adapter: number; domain: number }[], controlDomains: readonly number[] | undefined, mdevUuid: string): HostMatrix {
+export function hostMatrix(
+  queues: readonly { apqn: string; adapter: number; domain: number }[],
+  controlDomains: readonly number[] | undefined,
+  mdevUuid: string,
+): HostMatrix {
   const adapters = sortedUnique(queues.map((q) => q.adapter));
   const domains = sortedUnique(queues.map((q) => q.domain));
   const planned = new Set(queues.map((q) => q.apqn));

@@ -170,12 +170,7 @@ export async function planAssociationsWith(verifyFn: VerifyHostKeyDocumentsFn, p
     files: Object.fromEntries(outputs.map((f) => [f.path, f.bytes])),
     now: options.now ?? new Date(),
   });
-  const files: PlanFile[] = [
-    ...requests,
-    ...outputs,
-    { path: PLAN_FILES.manifest, bytes: enc.encode(`${JSON.stringify(manifest, null, 2)}\n`) },
-    ...secrets,
-  ];
+  const files: PlanFile[] = [...requests, ...outputs, { path: PLAN_FILES.manifest, bytes: enc.encode(`${JSON.stringify(manifest, null, 2)}\n`) }, ...secrets];
   return { files, manifest, warnings };
 }
 

@@ -98,7 +98,20 @@ export interface NormalizedPlan {
   readonly warnings: readonly string[];
 }
 
-const PLAN_KEYS = ['guest', 'hdr', 'hostKeyDocuments', 'noVerify', 'certificates', 'crls', 'rootCa', 'offline', 'pvapconfig', 'controlDomains', 'mdevUuid', 'queues'];
+const PLAN_KEYS = [
+  'guest',
+  'hdr',
+  'hostKeyDocuments',
+  'noVerify',
+  'certificates',
+  'crls',
+  'rootCa',
+  'offline',
+  'pvapconfig',
+  'controlDomains',
+  'mdevUuid',
+  'queues',
+];
 const QUEUE_KEYS = ['apqn', 'mode', 'mkvp', 'serialnr', 'mingen', 'name'];
 const APQN_RE = /^([0-9a-fA-F]{2})\.([0-9a-fA-F]{4})$/;
 /** AP queue indexes (domains) are 8 bits wide: 256 domains per adapter at most. */
@@ -158,7 +171,9 @@ const codePoint = (c: string) => `U+${(c.codePointAt(0) as number).toString(16).
 function checkName(v: string, where: string): string {
   const bad = UNSAFE_NAME_RE.exec(v)?.[0];
   if (bad !== undefined) {
-    fail(`${where}: must not contain control characters or line separators (found ${codePoint(bad)}; YAML readers such as libyaml break lines at U+0085, U+2028 and U+2029)`);
+    fail(
+      `${where}: must not contain control characters or line separators (found ${codePoint(bad)}; YAML readers such as libyaml break lines at U+0085, U+2028 and U+2029)`,
+    );
   }
   if (v.trim() !== v) fail(`${where}: must not start or end with whitespace (pvapconfig trims names, and the secret id would no longer match)`);
   return v;
