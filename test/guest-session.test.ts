@@ -241,6 +241,7 @@ describe('guest-setup.sh with every pvsecret list format (s390-tools 2.29 to 2.4
     if (!yaml) g.env.FAKE_PVSECRET_NO_YAML = '1';
     const list = spawnSync('pvsecret', ['list'], { env: g.env, encoding: 'utf8' }).stdout;
     expect(list).toBe(`Total number of secrets: 1\n\n0 ${version === '2.29' ? 'Unknown 6:\n  ' : 'Unknown(6):\n 0x'}${idOf('some aes key')}\n`);
+    writeFileSync(g.env.FAKE_LOG as string, '');
     const r = runScript(g);
     expect(r.stderr).toBe('Successfully added the secret\nSuccessfully added the secret\n');
     expect(r.status).toBe(0);

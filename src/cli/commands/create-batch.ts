@@ -11,7 +11,8 @@ import { dirname, resolve } from 'node:path';
 import { nodeBackend } from '../../crypto/node.js';
 import { readBatchFile } from '../../node/batch-file.js';
 import { ensureDirectory, type OutputFile, SECRET_FILE_MODE, writeFilesAtomic } from '../../node/files.js';
-import { createAddSecretRequests } from '../../request/batch.js';
+import { createAddSecretRequestsWith } from '../../request/batch.js';
+import { nodeVerifyHostKeyDocuments } from '../../node/verify-defaults.js';
 import { progressBar } from '../progress.js';
 import { getFlag, getString, type ParsedCommand } from '../args.js';
 import type { Logger } from '../log.js';
@@ -23,9 +24,9 @@ export async function runCreateBatch(path: readonly ParsedCommand[], log: Logger
   try {
     plan = await readBatchFile(resolve(getString(c, 'batch') as string), { strictHostMatch: getFlag(c, 'strictHostMatch') });
     const bar = progressBar(log.streams.tty, { label: 'requests' });
-    let result: Awaited<ReturnType<typeof createAddSecretRequests>>;
+    let result: Awaited<ReturnType<typeof createAddSecretRequestsWith>>;
     try {
-      result = await createAddSecretRequests(plan.items, { backend: nodeBackend, onProgress: (d, t) => bar.update(d, t) });
+      result = await createAddSecretRequestsWith(nodeVerifyHostKeyDocuments, plan.items, { backend: nodeBackend, onProgress: (d, t) => bar.update(d, t) });
     } finally {
       bar.finish();
     }
