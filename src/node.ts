@@ -8,7 +8,11 @@ import { type VerifiedHostKey, type VerifyHostKeyDocumentsOptions, verifyHostKey
 import { nodeBackend } from './crypto/node.js';
 import { withNodeDefaults } from './node/verify-defaults.js';
 import { type CreateAddSecretRequestOptions, createAddSecretRequest as createPortable } from './request/create.js';
-import { type VerifiedAddSecretRequest, type VerifyAddSecretRequestOptions, verifyAddSecretRequest as verifyRequestPortable } from './request/verify.js';
+import {
+  type VerifiedAddSecretRequest,
+  type VerifyAddSecretRequestOptions,
+  verifyAddSecretRequest as verifyRequestPortable,
+} from './request/verify.js';
 import { type PlanOptions, type PlanResult, planAssociationsWith } from './plan/plan.js';
 import type { AssociationPlan } from './plan/validate.js';
 import { type BatchItem, type BatchOptions, type BatchResult, createAddSecretRequestsWith } from './request/batch.js';
