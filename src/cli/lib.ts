@@ -11,18 +11,27 @@ import type { HostKey } from '../request/host-key.js';
 export {
   FLAG_DISABLE_DUMP,
   FileError,
+  headerReport,
+  headerReportText,
   SecretType,
   UserDataType,
   isSeSecretsError,
   nodeBackend,
   parseAddSecretRequest,
   readSeHeader,
+  requestReport,
+  requestReportText,
   secretId,
   secretTypeName,
   type AddSecretRequestInfo,
   type SeHeader,
+  createAddSecretRequests,
+  fetchCrlOverHttp,
+  type FetchCrl,
+  type VerificationStep,
 } from '../node.js';
 export type { HostKey } from '../request/host-key.js';
+export { hasRequestMagic, REQUEST_MAGIC } from '../request/asrcb.js';
 
 // ---- the secrets the CLI builds (issue 4's shapes) -----------------------------------
 
@@ -41,6 +50,12 @@ export interface VerificationInputs {
   readonly crls?: readonly Uint8Array[];
   readonly rootCa?: Uint8Array;
   readonly offline?: boolean;
+  /** `--verify-time`. */
+  readonly now?: Date;
+  /** Reports each step (`-v`). */
+  readonly onStep?: (step: node.VerificationStep) => void;
+  /** Downloads CRLs (the CLI's wraps the HTTP fetcher to report each URL). */
+  readonly fetchCrl?: node.FetchCrl;
 }
 
 export interface CreateInputs {
