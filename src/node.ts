@@ -19,6 +19,8 @@ import type { AssociationPlan } from './plan/validate.js';
 import { type BatchItem, type BatchOptions, type BatchResult, createAddSecretRequestsWith } from './request/batch.js';
 import { type DecryptKey, type DecryptedAddSecretRequest, decryptAddSecretRequest as decryptPortable } from './request/decrypt.js';
 import { nodePlanOptions } from './node/plan.js';
+import { type CreateAttestationRequestOptions, type CreatedAttestationRequest, createAttestationRequest as createAttestationPortable } from './attest/create.js';
+import { type AttestationResult, type VerifyAttestationOptions, verifyAttestation as verifyAttestationPortable } from './attest/verify.js';
 
 export * from './index.js';
 export { readSeHeader, type ReadStats } from './node/read-se-header.js';
@@ -89,4 +91,15 @@ export function createAddSecretRequests(batch: readonly BatchItem[], options: Ba
 /** Decrypts a request (node:crypto backend unless `backend` is given). See the portable one. */
 export function decryptAddSecretRequest(bytes: Uint8Array, key: DecryptKey): Promise<DecryptedAddSecretRequest> {
   return decryptPortable(bytes, { backend: nodeBackend, ...key });
+}
+
+/** Builds an attestation request (node:crypto unless `backend` is given; Node verification defaults). See the portable one. */
+export function createAttestationRequest(options: CreateAttestationRequestOptions): Promise<CreatedAttestationRequest> {
+  const verify = options?.verify;
+  return createAttestationPortable({ backend: nodeBackend, ...options, ...(verify ? { verify: withNodeDefaults(verify) } : {}) });
+}
+
+/** Verifies an attestation response (node:crypto unless `backend` is given). See the portable one. */
+export function verifyAttestation(options: VerifyAttestationOptions): Promise<AttestationResult> {
+  return verifyAttestationPortable({ backend: nodeBackend, ...options });
 }
