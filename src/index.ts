@@ -129,6 +129,8 @@ export {
   readAttestationResponse,
   checkAttestation,
   secretStoreHash,
+  attestationResultYaml,
+  checkResultYaml,
   type AttestationFlags,
   type AttestationExchange,
   type ExchangeEntry,

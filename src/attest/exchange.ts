@@ -83,10 +83,10 @@ function checkEntry(name: (typeof ENTRIES)[number], size: number): void {
 }
 
 /**
- * Reads an exchange file by pvattest's rules: the magic, version 0x0100, a file at
- * least as long as the header's size field, entries within the file and within the
- * Ultravisor's limits, a request present. The request itself is not decoded (see
- * `parseAttestationRequest`); bytes after `size` are ignored, as pvattest does.
+ * Reads an exchange file by pvattest's rules — the magic, version 0x0100, entries within
+ * the file and within the Ultravisor's limits, a request present — and two of our own:
+ * the size field equals the input's length (pvattest accepts trailing bytes) and the
+ * reserved field is zero. The request itself is not decoded (see `parseAttestationRequest`).
  *
  * @example
  * ```ts
@@ -103,8 +103,10 @@ export function parseAttestationExchange(bytes: Uint8Array): AttestationExchange
   const version = r.u32('version');
   if (version !== EXCHANGE_VERSION_1) fail(`unsupported version 0x${version.toString(16)} (expected 0x100)`);
   const size = r.u32('size');
-  if (bytes.length < size) fail(`size field says ${size} bytes, input has ${bytes.length}`);
-  r.skip(8, 'reserved10');
+  // pvattest only needs size <= length and ignores the reserved field; we also refuse
+  // trailing bytes and a non-zero reserved field, so no byte can change unnoticed.
+  if (bytes.length !== size) fail(`size field says ${size} bytes, input has ${bytes.length}`);
+  r.reserved(8, 'reserved10', 'ERR_ATTESTATION_EXCHANGE');
   const out: Record<string, ExchangeEntry> = {};
   for (const name of ENTRIES) {
     const n = r.u32(`${LABEL[name]} size`);

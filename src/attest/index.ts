@@ -40,3 +40,4 @@ export {
   type HostKeyCheckResult,
   type HostKeyCheckPolicy,
 } from './check.js';
+export { attestationResultYaml, checkResultYaml } from './yaml.js';

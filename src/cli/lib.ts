@@ -23,6 +23,16 @@ export {
   type SeHeader,
 } from '../node.js';
 export type { HostKey } from '../request/host-key.js';
+// Attestation (`attest`, issue 14).
+export {
+  checkAttestation,
+  createAttestationRequest,
+  verifyAttestation,
+  type AttestationResult,
+  type HostKeyCheckPolicy,
+} from '../node.js';
+export { attestationResultYaml, checkResultYaml } from '../attest/yaml.js';
+export { attestationExchangeReport, attestationReportText, attestationRequestReport } from '../attest/report.js';
 
 // ---- the secrets the CLI builds (issue 4's shapes) -----------------------------------
 
