@@ -130,3 +130,29 @@ describe('attest create / perform (simulated) / verify / check', () => {
     expect(b.keySlots).toHaveLength(1);
   });
 });
+
+describe('docs/attestation.md', () => {
+  it('its se-secrets attest commands run as shown (the sample PKI standing in for IBM\'s, the simulated Ultravisor for pvattest perform)', async () => {
+    const doc = readFileSync(join(import.meta.dirname, '..', 'docs', 'attestation.md'), 'utf8');
+    const lines = [...doc.matchAll(/^\$ (se-secrets attest .*)$/gm)].map((m) => (m[1] as string).split(' ').slice(1));
+    expect(lines.map((l) => l[1])).toEqual(['create', 'verify', 'check']);
+    const d = tempDir();
+    const copy = (from: string, to: string) => writeFileSync(join(d, to), readFileSync(sample(from)));
+    copy('HKD-sample-1.crt', 'HKD.crt');
+    copy('ibm-z-host-key-signing.crt', 'ibm-z-host-key-signing.crt');
+    copy('intermediate-ca.crt', 'DigiCertCA.crt');
+    copy('ibm-z-host-key.crl', 'ibm-z-host-key.crl');
+    copy('sample.hdr', 'guest.hdr');
+    const pki = ['--crl', sample('intermediate-ca.crl'), '--crl', sample('root-ca.crl'), '--root-ca', sample('root-ca.crt'), '--offline'];
+    const [create, verify, check] = lines as [string[], string[], string[]];
+    const c = await cli([...create, ...pki], { cwd: d });
+    expect(c.code, c.err).toBe(0);
+    writeFileSync(join(d, 'attresp.bin'), performAttestation(readFileSync(join(d, 'attreq.bin')), readFileSync(join(d, 'guest.hdr')), hostKeyPem(), { cuid: CUID }));
+    const v = await cli(verify, { cwd: d });
+    expect(v.code, v.err).toBe(0);
+    expect(v.err).toContain(`Attestation measurement verified\nConfig UID:\n0x${CUID.toString('hex')}`);
+    expect(readFileSync(join(d, 'result.yaml'), 'utf8')).toMatch(/^cuid: '0x[0-9a-f]{32}'\n/);
+    const k = await cli(check, { cwd: d });
+    expect(k.code, k.err).toBe(0);
+  });
+});
