@@ -1,28 +1,27 @@
 /**
- * se-secrets under Node: the portable API with node:crypto as the crypto backend,
- * plus the Node-only helpers (files, HTTP CRL download, root store).
+ * `se-secrets/node`: the package root's API with the Node defaults, plus the Node-only
+ * helpers — reading files (`readSeHeader` reads only the pages of an image it needs),
+ * downloading CRLs over HTTP(S), the platform's root store, atomic output files.
+ * `verifyHostKeyDocuments`, `createAddSecretRequest`, `planAssociations` and
+ * `createAddSecretRequests` here verify against the platform's trusted roots when no
+ * `rootCa`/`trustedRoots` is given and download CRLs unless `offline`; `planAssociations`
+ * reads the plan's files from disk. Crypto is node:crypto, as at the root under Node.
  *
  * @module
  */
 import { type HostKeyVerificationOptions, type VerifiedHostKey, type VerifyHostKeyDocumentsOptions, verifyHostKeyDocuments as verifyPortable } from './certs/verify.js';
 import { nodeBackend } from './crypto/node.js';
+import { createAddSecretRequest as createRoot, createAttestationRequest as createAttestationRoot } from './index-node.js';
+import type { CreateAttestationRequestOptions, CreatedAttestationRequest } from './attest/create.js';
 import { fetchCrlOverHttp } from './node/fetch-crl.js';
+import { nodePlanOptions } from './node/plan.js';
 import { platformRootCertificates } from './node/root-store.js';
-import { type CreateAddSecretRequestOptions, createAddSecretRequest as createPortable } from './request/create.js';
-import {
-  type VerifiedAddSecretRequest,
-  type VerifyAddSecretRequestOptions,
-  verifyAddSecretRequest as verifyRequestPortable,
-} from './request/verify.js';
 import { type PlanOptions, type PlanResult, planAssociationsWith } from './plan/plan.js';
 import type { AssociationPlan } from './plan/validate.js';
 import { type BatchItem, type BatchOptions, type BatchResult, createAddSecretRequestsWith } from './request/batch.js';
-import { type DecryptKey, type DecryptedAddSecretRequest, decryptAddSecretRequest as decryptPortable } from './request/decrypt.js';
-import { nodePlanOptions } from './node/plan.js';
-import { type CreateAttestationRequestOptions, type CreatedAttestationRequest, createAttestationRequest as createAttestationPortable } from './attest/create.js';
-import { type AttestationResult, type VerifyAttestationOptions, verifyAttestation as verifyAttestationPortable } from './attest/verify.js';
+import type { CreateAddSecretRequestOptions } from './request/create.js';
 
-export * from './index.js';
+export * from './index-node.js';
 export { readSeHeader, type ReadStats } from './node/read-se-header.js';
 export { nodeBackend } from './crypto/node.js';
 export { planAssociationsFromFile, nodePlanOptions } from './node/plan.js';
@@ -57,15 +56,7 @@ export function verifyHostKeyDocuments(options: VerifyHostKeyDocumentsOptions): 
  */
 export function createAddSecretRequest(options: CreateAddSecretRequestOptions): Promise<Uint8Array> {
   const verify = options?.verify;
-  return createPortable({ backend: nodeBackend, ...options, ...(verify ? { verify: withNodeDefaults(verify) } : {}) });
-}
-
-/**
- * Verifies an add-secret request like `pvsecret verify` (node:crypto backend unless
- * `backend` is given). See the portable `verifyAddSecretRequest`.
- */
-export function verifyAddSecretRequest(bytes: Uint8Array, options: VerifyAddSecretRequestOptions = {}): Promise<VerifiedAddSecretRequest> {
-  return verifyRequestPortable(bytes, { backend: nodeBackend, ...options });
+  return createRoot({ ...options, ...(verify ? { verify: withNodeDefaults(verify) } : {}) });
 }
 
 /**
@@ -88,18 +79,8 @@ export function createAddSecretRequests(batch: readonly BatchItem[], options: Ba
   return createAddSecretRequestsWith(verifyHostKeyDocuments, batch, { backend: nodeBackend, ...options });
 }
 
-/** Decrypts a request (node:crypto backend unless `backend` is given). See the portable one. */
-export function decryptAddSecretRequest(bytes: Uint8Array, key: DecryptKey): Promise<DecryptedAddSecretRequest> {
-  return decryptPortable(bytes, { backend: nodeBackend, ...key });
-}
-
 /** Builds an attestation request (node:crypto unless `backend` is given; Node verification defaults). See the portable one. */
 export function createAttestationRequest(options: CreateAttestationRequestOptions): Promise<CreatedAttestationRequest> {
   const verify = options?.verify;
-  return createAttestationPortable({ backend: nodeBackend, ...options, ...(verify ? { verify: withNodeDefaults(verify) } : {}) });
-}
-
-/** Verifies an attestation response (node:crypto unless `backend` is given). See the portable one. */
-export function verifyAttestation(options: VerifyAttestationOptions): Promise<AttestationResult> {
-  return verifyAttestationPortable({ backend: nodeBackend, ...options });
+  return createAttestationRoot({ ...options, ...(verify ? { verify: withNodeDefaults(verify) } : {}) });
 }

@@ -6,8 +6,9 @@
  * around them, must be byte-identical to before, and every deterministic result the
  * same in each round and for each kind of array.
  *
- * The entry points are enumerated from the package's entries (src/index.ts, the Node
- * entry src/node.ts and the subpaths `./header`, `./certs`, `./request`): a function
+ * The entry points are enumerated from the package's entries (src/index.ts, the root
+ * under Node src/index-node.ts, `se-secrets/node` src/node.ts) and, beyond them, the
+ * folders' own index modules (src/header, src/certs, src/request): a function
  * export that is neither exercised here nor listed as taking no bytes fails the test.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { describe, expect, it } from 'vitest';
 import * as certsEntry from '../src/certs/index.js';
 import type { CryptoBackend } from '../src/crypto/backend.js';
 import * as headerEntry from '../src/header/index.js';
+import * as rootNodeEntry from '../src/index-node.js';
 import * as portableEntry from '../src/index.js';
 import { ByteReader, toHex } from '../src/internal/bytes.js';
 import * as nodeEntry from '../src/node.js';
@@ -378,6 +380,8 @@ const CALLS: Record<string, Record<string, Call>> = {
   hostKeyMismatchMessage: {
     'keys not in a header': (f, { i }) => f(portableEntry.hostKeysFromDocuments([i.hkd1]), { ...portableEntry.parseSeHeader(i.hdr), hostKeyHashes: [] }),
   },
+  requestReport: { 'a parsed request': (f, { r }) => f(portableEntry.parseAddSecretRequest(r.assoc), 'request.bin', r.assoc.length) },
+  headerReport: { 'a parsed header': (f, { i }) => f(portableEntry.parseSeHeader(i.hdr), 'se.hdr', i.hdr.length) },
   describeHostKey: { 'a host key': (f, { i }) => f(portableEntry.hostKeysFromDocuments([i.hkd1])[0]) },
   parseP521PrivateKey: {
     'PEM, SEC 1, PKCS#8, raw 66 and 80 bytes': (f, { i }) => [
@@ -514,6 +518,9 @@ const CALLS: Record<string, Record<string, Call>> = {
 
 /** Function exports that take no caller bytes (names, numbers, paths, objects of the library's own). */
 const NO_BYTES = new Set([
+  // take a report (strings and numbers) and return text
+  'requestReportText',
+  'headerReportText',
   // error classes and guards
   'SeSecretsError',
   'FormatError',
@@ -556,7 +563,7 @@ const NO_BYTES = new Set([
   'zeroizeSigningKey',
 ]);
 
-const ENTRIES = { '.': portableEntry, 'node entry': nodeEntry, './header': headerEntry, './certs': certsEntry, './request': requestEntry } as const;
+const ENTRIES = { '.': portableEntry, '. (node)': rootNodeEntry, 'node entry': nodeEntry, './header': headerEntry, './certs': certsEntry, './request': requestEntry } as const;
 
 /** Each distinct function, under the first entry that exports it. */
 function functions(): { name: string; entry: string; fn: Fn }[] {
@@ -591,7 +598,7 @@ describe('no public function writes to what it was given', () => {
           const i = makeInputs(h);
           const r = await makeRequests(h);
           const dir = mkdtempSync(join(tmpdir(), 'se-inputs-'));
-          const backend = entry === 'node entry' ? nodeEntry.nodeBackend : portableEntry.portableBackend;
+          const backend = entry === 'node entry' || entry === '. (node)' ? nodeEntry.nodeBackend : portableEntry.portableBackend;
           const key = `${name}/${what}`;
           for (let round = 1; round <= ROUNDS; round++) {
             const got = plain(await call(fn, { i, r, backend, dir }));
