@@ -35,6 +35,9 @@ export {
 export {
   createAddSecretRequest,
   parseAddSecretRequest,
+  hasRequestMagic,
+  parseCuidText,
+  parseCuidFile,
   secretId,
   SecretType,
   secretTypeName,

@@ -37,6 +37,7 @@ export {
 } from '../node.js';
 export { attestationResultYaml, checkResultYaml } from '../attest/yaml.js';
 export { attestationExchangeReport, attestationReportText, attestationRequestReport } from '../attest/report.js';
+export { hasRequestMagic, REQUEST_MAGIC } from '../request/asrcb.js';
 
 // ---- the secrets the CLI builds (issue 4's shapes) -----------------------------------
 

@@ -8,12 +8,9 @@ import { open, stat } from 'node:fs/promises';
 import { type ParsedCommand, getFlag, getString } from '../args.js';
 import { CliError } from '../errors.js';
 import { fsReason, readInput } from '../files.js';
-import { FileError, headerReport, headerReportText, isSeSecretsError, parseAddSecretRequest, readSeHeader, requestReport, requestReportText } from '../lib.js';
+import { FileError, hasRequestMagic, headerReport, headerReportText, isSeSecretsError, parseAddSecretRequest, readSeHeader, requestReport, requestReportText } from '../lib.js';
 import type { Logger } from '../log.js';
 import { attestationExchangeReport, attestationReportText, attestationRequestReport } from '../lib.js';
-
-/** ASCII "asrcbM": an add-secret request starts with it. */
-const REQUEST_MAGIC = 'asrcbM';
 
 async function head(path: string, n: number): Promise<{ bytes: Uint8Array; size: number }> {
   try {
@@ -50,7 +47,7 @@ export async function runInspect(path: readonly ParsedCommand[], log: Logger): P
   const attestation = await inspectAttestation(file, bytes, size);
   if (attestation) {
     out = json ? `${JSON.stringify(attestation, null, 2)}\n` : attestationReportText(attestation);
-  } else if (new TextDecoder('latin1').decode(bytes.subarray(0, REQUEST_MAGIC.length)) === REQUEST_MAGIC) {
+  } else if (hasRequestMagic(bytes)) {
     const info = parseAddSecretRequest(await readInput(file, 'add-secret request'));
     const j = requestReport(info, file, size);
     out = json ? `${JSON.stringify(j, null, 2)}\n` : requestReportText(j);
