@@ -5,7 +5,7 @@
  * @module
  */
 import * as node from '../node.js';
-import { decodePem, hostKeyFromCertificate, looksLikePem, parseCertificates } from '../certs/index.js';
+import { type Certificate, hostKeyFromCertificate, parseCertificates } from '../certs/index.js';
 import type { HostKey } from '../request/host-key.js';
 
 export {
@@ -23,6 +23,7 @@ export {
   type SeHeader,
 } from '../node.js';
 export type { HostKey } from '../request/host-key.js';
+export type { Certificate } from '../certs/index.js';
 
 // ---- the secrets the CLI builds (issue 4's shapes) -----------------------------------
 
@@ -46,9 +47,9 @@ export interface VerificationInputs {
 export interface CreateInputs {
   readonly secret: CliSecret;
   readonly seHeader: node.SeHeader;
-  /** Verified by the library (`verify` set) or already read without verification (`verify: false`). */
-  readonly hostKeys: readonly (Uint8Array | HostKey)[];
-  readonly verify: false | VerificationInputs;
+  /** Host keys from {@link verifyHostKeyDocuments} (`verify` absent) or read without verification (`verify: false`). */
+  readonly hostKeys: readonly HostKey[];
+  readonly verify?: false;
   readonly flags: bigint;
   readonly cuid?: Uint8Array;
   readonly extensionSecret?: { value: Uint8Array } | { cck: Uint8Array };
@@ -57,7 +58,7 @@ export interface CreateInputs {
 }
 
 /** A host key with what `verify-hkd` prints. */
-export interface VerifiedHostKeyLike {
+export interface VerifiedHostKeyLike extends HostKey {
   readonly hash: Uint8Array;
   readonly subject?: string;
 }
@@ -77,13 +78,11 @@ export function createRequest(o: CreateInputs): Promise<Uint8Array> {
     ...(o.userData ? { userData: o.userData } : {}),
     ...(o.userSigningKey ? { userSigningKey: o.userSigningKey } : {}),
   };
-  return o.verify === false
-    ? node.createAddSecretRequest({ ...common, verify: false })
-    : node.createAddSecretRequest({ ...common, verify: { ...o.verify } });
+  return o.verify === false ? node.createAddSecretRequest({ ...common, verify: false }) : node.createAddSecretRequest(common);
 }
 
-/** Verifies host-key documents against the chain of trust. */
-export function verifyHostKeyDocuments(o: VerificationInputs & { hostKeyDocuments: readonly Uint8Array[] }): Promise<readonly VerifiedHostKeyLike[]> {
+/** Verifies host-key documents (certificates read by {@link firstCertificate}) against the chain of trust. */
+export function verifyHostKeyDocuments(o: VerificationInputs & { hostKeyDocuments: readonly Certificate[] }): Promise<readonly VerifiedHostKeyLike[]> {
   return node.verifyHostKeyDocuments({ ...o, hostKeyDocuments: [...o.hostKeyDocuments] });
 }
 
@@ -105,16 +104,19 @@ export function secretInfoYaml(secret: CliSecret): string {
 
 // ---- host-key documents --------------------------------------------------------------
 
-const CERT_LABELS = ['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE'];
-
 /**
- * The first certificate of a host-key document file (pvsecret uses the first and
- * warns about the others), as DER, with the number of certificates found.
+ * The first certificate of a host-key document file, read once by the library's one
+ * certificate reader (pvsecret uses the first and warns about the others), with the
+ * number of certificates found.
  *
  * @throws CertificateError `ERR_CERT_PARSE` naming `source`
  */
-export function firstCertificate(bytes: Uint8Array, source: string): { der: Uint8Array; count: number; hostKey: HostKey } {
+export function firstCertificate(bytes: Uint8Array, source: string): { certificate: Certificate; count: number } {
   const certs = parseCertificates(bytes, source);
-  const der = looksLikePem(bytes) ? (decodePem(bytes, CERT_LABELS)?.[0]?.der ?? bytes) : bytes;
-  return { der, count: certs.length, hostKey: hostKeyFromCertificate(certs[0] as Parameters<typeof hostKeyFromCertificate>[0], source) };
+  return { certificate: certs[0] as Certificate, count: certs.length };
+}
+
+/** The host key of a certificate, unverified (`--no-verify`). @throws CertificateError `ERR_HOST_KEY_NOT_P521` */
+export function unverifiedHostKey(certificate: Certificate, source: string): HostKey {
+  return hostKeyFromCertificate(certificate, source);
 }
