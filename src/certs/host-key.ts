@@ -35,7 +35,7 @@ export interface HostKey {
 export function hostKeyFromCertificate(cert: CertInfo, source = 'host-key document'): HostKey {
   const k = cert.publicKey;
   if (k.algorithm !== OID_EC_PUBLIC_KEY || k.curve !== OID_P521) {
-    throw new CertificateError('ERR_HOST_KEY_NOT_P521', `${source}: the host key is ${describeKey(k)} (expected EC P-521)`);
+    throw new CertificateError('ERR_HOST_KEY_NOT_P521', `${source}: host key must be EC secp521r1 (P-521), got ${describeKey(k)}`);
   }
   try {
     assertP521Point(k.key, `${source} public key`);
