@@ -7,6 +7,7 @@
 import { assertP521Point, hostKeyHash } from '../crypto/p521.js';
 import { describeKey } from '../crypto/public-key.js';
 import { CertificateError, CryptoError } from '../errors.js';
+import { copyBytes } from '../internal/bytes.js';
 import { OID_EC_PUBLIC_KEY, OID_P521 } from '../internal/oids.js';
 import type { CertInfo } from './cert-info.js';
 import { parseCertificates } from './inputs.js';
@@ -43,7 +44,7 @@ export function hostKeyFromCertificate(cert: CertInfo, source = 'host-key docume
     if (!(cause instanceof CryptoError)) throw cause;
     throw new CertificateError('ERR_HOST_KEY_NOT_P521', `${source}: the host key is not a valid uncompressed P-521 point`, { cause });
   }
-  return { publicKey: k.key.slice(), hash: hostKeyHash(k.key), subject: formatName(cert.subject) };
+  return { publicKey: copyBytes(k.key), hash: hostKeyHash(k.key), subject: formatName(cert.subject) };
 }
 
 /**

@@ -21,6 +21,7 @@
  * @module
  */
 import { CertificateError } from '../errors.js';
+import { copyBytes } from '../internal/bytes.js';
 import { PemError, pemBlocks } from '../internal/pem.js';
 import { type CertInfo, parseCertInfo } from './cert-info.js';
 import { type CrlInfo, parseCrlInfo } from './crl-info.js';
@@ -110,7 +111,7 @@ export function readHostKeyDocument(bytes: Uint8Array, source: string): CertInfo
  */
 export function parseCertificates(bytes: Uint8Array, source = 'certificate'): CertInfo[] {
   if (!(bytes instanceof Uint8Array)) throw new CertificateError('ERR_CERT_PARSE', `${source}: expected PEM or DER bytes (got ${typeof bytes})`);
-  const certs = readHostKeyDocument(bytes.slice(), source);
+  const certs = readHostKeyDocument(copyBytes(bytes), source);
   for (const c of certs) parsed.add(Object.freeze(c));
   return certs;
 }

@@ -11,12 +11,16 @@ import type { HostKey } from '../request/host-key.js';
 export {
   FLAG_DISABLE_DUMP,
   FileError,
+  headerReport,
+  headerReportText,
   SecretType,
   UserDataType,
   isSeSecretsError,
   nodeBackend,
   parseAddSecretRequest,
   readSeHeader,
+  requestReport,
+  requestReportText,
   secretId,
   secretTypeName,
   type AddSecretRequestInfo,
@@ -24,6 +28,7 @@ export {
 } from '../node.js';
 export type { HostKey } from '../request/host-key.js';
 export type { Certificate } from '../certs/index.js';
+export { hasRequestMagic, REQUEST_MAGIC } from '../request/asrcb.js';
 
 // ---- the secrets the CLI builds (issue 4's shapes) -----------------------------------
 

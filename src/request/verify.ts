@@ -17,8 +17,8 @@ import type { CryptoBackend } from '../crypto/backend.js';
 import { type CertificatePublicKey, certificatePublicKey } from '../crypto/keys.js';
 import { portableBackend } from '../crypto/portable.js';
 import { InputError, RequestError } from '../errors.js';
-import { ByteReader, equalBytes } from '../internal/bytes.js';
-import { REQUEST_HEADER_SIZE, REQUEST_MAGIC, REQUEST_TAG_SIZE, REQUEST_VERSION_1 } from './asrcb.js';
+import { ByteReader, copyBytes } from '../internal/bytes.js';
+import { REQUEST_HEADER_SIZE, REQUEST_MAGIC, REQUEST_TAG_SIZE, REQUEST_VERSION_1, SEA_OFFSET, hasRequestMagic } from './asrcb.js';
 import {
   EC_SIGNATURE_MAX_SIZE,
   maxUserDataSize,
@@ -62,7 +62,7 @@ function fail(code: 'ERR_REQUEST_MAGIC' | 'ERR_REQUEST_LENGTH' | 'ERR_REQUEST_VE
 /** The header checks of `AddSecretMagic::try_from_bytes` and `BinReqValues::get`. */
 function checkRequestHeader(bytes: Uint8Array): { type: UserDataTypeCode; rql: number } {
   if (!(bytes instanceof Uint8Array)) fail('ERR_REQUEST_MAGIC', 'input is not a byte array');
-  if (bytes.length < 8 || !equalBytes(bytes.subarray(0, REQUEST_MAGIC.length), REQUEST_MAGIC)) {
+  if (bytes.length < 8 || !hasRequestMagic(bytes)) {
     fail('ERR_REQUEST_MAGIC', 'not an add-secret request (magic "asrcbM" not found)');
   }
   const r = new ByteReader(bytes, 'request', 'ERR_REQUEST_LENGTH', REQUEST_MAGIC.length);
@@ -71,7 +71,7 @@ function checkRequestHeader(bytes: Uint8Array): { type: UserDataTypeCode; rql: n
   if (bytes.length < REQUEST_HEADER_SIZE) fail('ERR_REQUEST_LENGTH', `input is ${bytes.length} bytes (expected at least ${REQUEST_HEADER_SIZE})`);
   const version = r.u32('version');
   const rql = r.u32('rql');
-  const sea = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0x2c);
+  const sea = new ByteReader(bytes, 'request', 'ERR_REQUEST_LENGTH', SEA_OFFSET).u32('sea');
   if (rql !== bytes.length) fail('ERR_REQUEST_LENGTH', `length field says ${rql} bytes, input has ${bytes.length}`);
   if (sea + REQUEST_TAG_SIZE > rql || rql - sea - REQUEST_TAG_SIZE < REQUEST_HEADER_SIZE) {
     fail('ERR_REQUEST_LENGTH', `encrypted area of ${sea} bytes does not fit in a ${rql}-byte request`);
@@ -139,7 +139,7 @@ export async function verifyAddSecretRequest(bytes: Uint8Array, options: VerifyA
     if (certKey) {
       throw new RequestError('ERR_REQUEST_NO_SIGNATURE', 'request: user data is unsigned, so there is no signature to check with the certificate');
     }
-    return { userData: area.slice(), userDataType: type, signatureVerified: false };
+    return { userData: copyBytes(area), userDataType: type, signatureVerified: false };
   }
   if (!certKey) {
     throw new InputError('ERR_USER_CERT_REQUIRED', `request: user data is ${name}; a user certificate is needed to verify it`);
@@ -150,17 +150,17 @@ export async function verifyAddSecretRequest(bytes: Uint8Array, options: VerifyA
   const max = maxUserDataSize(type);
   let signature: Uint8Array;
   if (type === UserDataType.SignedEcP521) {
-    const length = new DataView(area.buffer, area.byteOffset).getUint16(EC_SIGNATURE_LENGTH_OFFSET);
-    signature = area.slice(EC_SIGNATURE_OFFSET, EC_SIGNATURE_OFFSET + Math.min(length, EC_SIGNATURE_MAX_SIZE));
+    const length = new ByteReader(area, 'request user data', 'ERR_REQUEST_LENGTH', EC_SIGNATURE_LENGTH_OFFSET).u16('signature length');
+    signature = copyBytes(area, EC_SIGNATURE_OFFSET, EC_SIGNATURE_OFFSET + Math.min(length, EC_SIGNATURE_MAX_SIZE));
   } else {
-    signature = area.slice(max);
+    signature = copyBytes(area, max);
   }
-  const message = bytes.slice(0, rql - REQUEST_TAG_SIZE);
+  const message = copyBytes(bytes, 0, rql - REQUEST_TAG_SIZE);
   message.fill(0, USER_DATA_OFFSET + max, USER_DATA_OFFSET + USER_DATA_SIZE);
   const key = certKey.kind === 'other' ? undefined : certKey.key;
   const ok = key !== undefined && (await backend.verifySha512(key, message, signature));
   if (!ok) {
     throw new RequestError('ERR_REQUEST_SIGNATURE', `request: the ${name} user data does not verify with the certificate's key`);
   }
-  return { userData: area.slice(0, max), userDataType: type, signatureVerified: true };
+  return { userData: copyBytes(area, 0, max), userDataType: type, signatureVerified: true };
 }

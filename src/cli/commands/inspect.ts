@@ -8,12 +8,8 @@ import { open, stat } from 'node:fs/promises';
 import { type ParsedCommand, getFlag, getString } from '../args.js';
 import { CliError } from '../errors.js';
 import { fsReason, readInput } from '../files.js';
-import { FileError, isSeSecretsError, parseAddSecretRequest, readSeHeader } from '../lib.js';
+import { FileError, REQUEST_MAGIC, hasRequestMagic, headerReport, headerReportText, isSeSecretsError, parseAddSecretRequest, readSeHeader, requestReport, requestReportText } from '../lib.js';
 import type { Logger } from '../log.js';
-import { headerJson, headerText, requestJson, requestText } from './inspect-report.js';
-
-/** ASCII "asrcbM": an add-secret request starts with it. */
-const REQUEST_MAGIC = 'asrcbM';
 
 async function head(path: string, n: number): Promise<{ bytes: Uint8Array; size: number }> {
   try {
@@ -38,10 +34,10 @@ export async function runInspect(path: readonly ParsedCommand[], log: Logger): P
   const json = getFlag(c, 'json');
   const { bytes, size } = await head(file, REQUEST_MAGIC.length);
   let out: string;
-  if (new TextDecoder('latin1').decode(bytes) === REQUEST_MAGIC) {
+  if (hasRequestMagic(bytes)) {
     const info = parseAddSecretRequest(await readInput(file, 'add-secret request'));
-    const j = requestJson(info, file, size);
-    out = json ? `${JSON.stringify(j, null, 2)}\n` : requestText(j);
+    const j = requestReport(info, file, size);
+    out = json ? `${JSON.stringify(j, null, 2)}\n` : requestReportText(j);
   } else {
     let hdr: Awaited<ReturnType<typeof readSeHeader>>;
     try {
@@ -52,8 +48,8 @@ export async function runInspect(path: readonly ParsedCommand[], log: Logger): P
       }
       throw e;
     }
-    const j = headerJson(hdr, file, size);
-    out = json ? `${JSON.stringify(j, null, 2)}\n` : headerText(j);
+    const j = headerReport(hdr, file, size);
+    out = json ? `${JSON.stringify(j, null, 2)}\n` : headerReportText(j);
   }
   await log.streams.out(out);
 }
