@@ -5,7 +5,7 @@
  * @module
  */
 import { readFile, stat } from 'node:fs/promises';
-import { FileError } from '../node.js';
+import { FileError } from '../errors.js';
 import { CliError } from './errors.js';
 
 /** Inputs larger than this are refused before reading (nothing se-secrets reads is near it). */

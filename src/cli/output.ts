@@ -15,7 +15,7 @@
 import { lstat, open, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { FileError } from '../node.js';
+import { FileError } from '../errors.js';
 import { CliError } from './errors.js';
 import { fsReason } from './files.js';
 
