@@ -163,7 +163,7 @@ export interface HostKeyInputs {
  * read once): verified against the certificates, CRLs and root CA, or with
  * `--no-verify` only read.
  */
-export async function readHostKeys(a: CreateArgs, log: Logger): Promise<HostKeyInputs> {
+export async function readHostKeys(a: Pick<CreateArgs, 'hostKeyDocuments' | 'noVerify' | 'certs' | 'crls' | 'offline' | 'rootCa' | 'verifyTime'>, log: Logger): Promise<HostKeyInputs> {
   if (a.noVerify) {
     log.warn('host-key document verification is disabled (--no-verify): the secret may NOT be protected. Verify the host-key documents yourself, or use --cert.');
   }
