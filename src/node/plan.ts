@@ -6,9 +6,10 @@
 import { dirname } from 'node:path';
 import { nodeBackend } from '../crypto/node.js';
 import { parseAssociationPlan } from '../plan/parse.js';
-import { type PlanOptions, type PlanResult, planAssociations } from '../plan/plan.js';
+import { type PlanOptions, type PlanResult, planAssociationsWith } from '../plan/plan.js';
 import { readFileBytes } from './files.js';
 import { readSeHeader } from './read-se-header.js';
+import { nodeVerifyHostKeyDocuments } from './verify-defaults.js';
 
 /** Node defaults for {@link planAssociations}: file reader, header reader, node:crypto. */
 export const nodePlanOptions: Required<Pick<PlanOptions, 'readFile' | 'readSeHeader' | 'backend'>> = {
@@ -18,7 +19,8 @@ export const nodePlanOptions: Required<Pick<PlanOptions, 'readFile' | 'readSeHea
 };
 
 /**
- * Reads a plan file (YAML or JSON) and plans it; paths in the plan are relative to the
+ * Reads a plan file (YAML or JSON) and plans it with the Node verification defaults
+ * (platform roots, CRL download unless `offline`); paths in the plan are relative to the
  * plan file.
  *
  * @example
@@ -29,5 +31,5 @@ export const nodePlanOptions: Required<Pick<PlanOptions, 'readFile' | 'readSeHea
  */
 export async function planAssociationsFromFile(path: string, options: Omit<PlanOptions, 'readFile' | 'baseDir'> = {}): Promise<PlanResult> {
   const plan = parseAssociationPlan(await readFileBytes(path));
-  return planAssociations(plan, { ...nodePlanOptions, ...options, baseDir: dirname(path) });
+  return planAssociationsWith(nodeVerifyHostKeyDocuments, plan, { ...nodePlanOptions, ...options, baseDir: dirname(path) });
 }
