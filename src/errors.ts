@@ -64,6 +64,8 @@ export type ErrorCode =
   | 'ERR_HOST_KEY_MISMATCH'
   // files (Node-only modules)
   | 'ERR_FILE'
+  | 'ERR_INPUT_TOO_LARGE'
+  | 'ERR_OUTPUT_CLASH'
   | 'ERR_PLAN'
   | 'ERR_BATCH';
 

@@ -107,7 +107,7 @@ describe('se-secrets plan', () => {
     const cwd = workspace({ hostKeyDocuments: ['HKD-missing.crt'] });
     const r = await runCli('plan', ['plan.yaml', '-o', 'out'], { cwd });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^se-secrets: error: hostKeyDocuments HKD-missing\.crt: .*HKD-missing\.crt: cannot read \(ENOENT\)\n/);
+    expect(r.stderr).toMatch(/^se-secrets: error: hostKeyDocuments HKD-missing\.crt: cannot read '.*HKD-missing\.crt': no such file or directory\n/);
   });
 });
 
@@ -202,7 +202,7 @@ describe('se-secrets diff', () => {
     expect((await runCli('diff', ['-q', 'a.bin', 'c.bin'], { cwd: dir })).stdout).toBe('');
     const missing = await runCli('diff', ['a.bin', 'nope.bin'], { cwd: dir });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe(`se-secrets: error: ${join(dir, 'nope.bin')}: cannot read (ENOENT)\n`);
+    expect(missing.stderr).toBe(`se-secrets: error: cannot read '${join(dir, 'nope.bin')}': no such file or directory\n`);
     expect((await runCli('diff', ['a.bin'], { cwd: dir })).code).toBe(2);
     const notReq = await runCli('diff', ['a.bin', 'a.bin', 'a.bin'], { cwd: dir });
     expect(notReq.stderr).toMatch(/^se-secrets: error: expected two request files \(got 3\)/);

@@ -74,10 +74,11 @@ export async function cuidFromFile(bytes: Uint8Array, path: string): Promise<Uin
   const what = `--cuid '${path}'`;
   // Loaded only here: most runs never parse YAML.
   const Y = await import('yaml');
-  const doc = Y.parseDocument(new TextDecoder().decode(bytes), { schema: 'failsafe', prettyErrors: false });
-  if (doc.errors.length) {
-    throw new CliError('ERR_VALUE', `${what}: neither 16 raw bytes (got ${bytes.length}) nor YAML (${doc.errors[0]?.message.split('\n')[0]})`);
+  const parsed = (await import('../internal/yaml-read.js')).parseYaml(new TextDecoder().decode(bytes));
+  if ('problem' in parsed) {
+    throw new CliError('ERR_VALUE', `${what}: neither 16 raw bytes (got ${bytes.length}) nor YAML (line ${parsed.problem.line}: ${parsed.problem.reason})`);
   }
+  const { doc } = parsed;
   const root = doc.contents;
   const text = Y.isScalar(root) && typeof root.value === 'string' ? root.value : findCuid(Y, root, 0);
   if (text === undefined) throw new CliError('ERR_VALUE', `${what}: no 'cuid' entry found (expected 16 raw bytes, or YAML with 'cuid: 0x' and 32 hex digits)`);

@@ -9,7 +9,7 @@
 import { dirname } from 'node:path';
 import { nodeBackend } from '../../crypto/node.js';
 import { readBatchFile } from '../../node/batch-file.js';
-import { ensureDirectory, type OutputFile, SECRET_FILE_MODE, writeFilesAtomic } from '../../node/files.js';
+import { ensureDirectory, MODE_SECRET, type OutputFile, writeFilesAtomic } from '../../node/output.js';
 import { createAddSecretRequests } from '../../request/batch.js';
 import { progressBar } from '../progress.js';
 import { type CliIo, parseOptions, reportError, resolvePath, UsageError, warnAll } from './common.js';
@@ -66,11 +66,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const files: OutputFile[] = [];
     const outputs = plan.outputs;
     outputs.forEach((o, i) => {
-      files.push({ path: o.request, bytes: result.requests[i] as Uint8Array });
-      if (o.secret && o.secretValue) files.push({ path: o.secret, bytes: o.secretValue, mode: SECRET_FILE_MODE });
+      files.push({ path: o.request, bytes: result.requests[i] as Uint8Array, label: 'add-secret request' });
+      if (o.secret && o.secretValue) files.push({ path: o.secret, bytes: o.secretValue, mode: MODE_SECRET, label: 'association secret' });
     });
     for (const d of new Set(files.map((f) => dirname(f.path)))) await ensureDirectory(d);
-    await writeFilesAtomic(files);
+    await writeFilesAtomic(files, { exitOnSignal: true });
     if (!values.quiet) {
       io.stderr.write(`Successfully generated ${result.requests.length} request(s)\n`);
       if (verbose) for (const f of files) io.stderr.write(`Wrote '${f.path}'\n`);

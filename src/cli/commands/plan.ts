@@ -5,8 +5,7 @@
  * @module
  */
 import { join } from 'node:path';
-import { ensureDirectory, type OutputFile, writeFilesAtomic } from '../../node/files.js';
-import { planAssociationsFromFile } from '../../node/plan.js';
+import { planAssociationsFromFile, writePlanFiles } from '../../node/plan.js';
 import { type CliIo, parseOptions, reportError, resolvePath, UsageError, warnAll } from './common.js';
 
 export const USAGE = 'se-secrets plan [OPTIONS] --output <DIR> <PLAN>';
@@ -57,16 +56,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
     const result = await planAssociationsFromFile(resolvePath(io, positionals[0] as string), { outputSecrets: secretsDir !== undefined });
     warnAll(io, result.warnings, values.quiet);
-    await ensureDirectory(dir);
-    if (secretsDir) await ensureDirectory(secretsDir, 0o700);
-    const files: OutputFile[] = result.files.map((f) => ({
-      path: join(f.secret ? (secretsDir as string) : dir, f.path),
-      bytes: f.bytes,
-      ...(f.mode === undefined ? {} : { mode: f.mode }),
-    }));
     const shown = result.files.map((f) => join((f.secret ? values['output-secrets'] : values.output) as string, f.path));
     try {
-      await writeFilesAtomic(files);
+      await writePlanFiles(result, { dir, ...(secretsDir === undefined ? {} : { secretsDir }) }, { exitOnSignal: true });
     } finally {
       for (const f of result.files) if (f.secret) f.bytes.fill(0);
     }
