@@ -90,16 +90,22 @@ describe('se-secrets plan', () => {
     const same = await runCli('plan', ['plan.yaml', '-o', 'out', '--output-secrets', './out/'], { cwd });
     expect(same.code).toBe(1);
     expect(same.stderr).toMatch(/^se-secrets: error: --output-secrets must name another directory than --output/);
-    expect(same.stderr).toContain("\n\nUsage: se-secrets plan [OPTIONS] --output <DIR> <PLAN>\n\nFor more information, try '--help'.\n");
+    expect(same.stderr).toContain("\nFor more information, try 'se-secrets plan --help'.\n");
     expect(existsSync(join(cwd, 'out'))).toBe(false);
     expect((await runCli('plan', ['plan.yaml'], { cwd })).stderr).toMatch(/^se-secrets: error: the following required arguments were not provided: --output <DIR>/);
     expect((await runCli('plan', ['-o', 'out'], { cwd })).code).toBe(1);
     const unknown = await runCli('plan', ['plan.yaml', '-o', 'out', '--force'], { cwd });
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/^se-secrets: error: unknown option '--force'/);
+    expect(unknown.stderr).toMatch(/^se-secrets: error: unexpected argument '--force': it is an option of 'create'; it is not accepted here\n/);
+    expect((await runCli('plan', ['plan.yaml', '-o', 'out', '--output-secret', 's'], { cwd })).stderr).toMatch(
+      /^se-secrets: error: unexpected argument '--output-secret': did you mean '--output-secrets'\?\n/,
+    );
+    const none = await runCli('plan', [], { cwd });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/^Usage: se-secrets plan /m);
     const help = await runCli('plan', ['--help'], { cwd });
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^Plan the AP association of an IBM Secure Execution guest\n/);
+    expect(help.stdout).toMatch(/^Reads PLAN /);
     expect(help.stdout).toContain('--output-secrets <DIR2>');
   });
 
@@ -155,7 +161,7 @@ describe('se-secrets decrypt', () => {
     const bad = await runCli('decrypt', ['bad.bin', '--host-key-private', 'HKD-sample-1.key', '-v'], { cwd });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(
-      /^se-secrets: error: request: authentication failed: the request was modified after it was built\n\nCaused by:\n {4}aes-gcm: authentication failed \(wrong key or modified data\)\n/,
+      /^se-secrets: error: request: authentication failed: the request was modified after it was built\n {2}caused by: aes-gcm: authentication failed \(wrong key or modified data\)\n/,
     );
   });
 
@@ -202,9 +208,15 @@ describe('se-secrets diff', () => {
     expect((await runCli('diff', ['-q', 'a.bin', 'c.bin'], { cwd: dir })).stdout).toBe('');
     const missing = await runCli('diff', ['a.bin', 'nope.bin'], { cwd: dir });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe(`se-secrets: error: cannot read '${join(dir, 'nope.bin')}': no such file or directory\n`);
-    expect((await runCli('diff', ['a.bin'], { cwd: dir })).code).toBe(2);
-    const notReq = await runCli('diff', ['a.bin', 'a.bin', 'a.bin'], { cwd: dir });
-    expect(notReq.stderr).toMatch(/^se-secrets: error: expected two request files \(got 3\)/);
+    expect(missing.stderr).toBe("se-secrets: error: cannot read 'nope.bin': no such file or directory\n");
+    const one = await runCli('diff', ['a.bin'], { cwd: dir });
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(/^se-secrets: error: the following required arguments were not provided: <B>\n/);
+    const three = await runCli('diff', ['a.bin', 'a.bin', 'a.bin'], { cwd: dir });
+    expect(three.code).toBe(2);
+    expect(three.stderr).toMatch(/^se-secrets: error: unexpected argument 'a.bin'\nFor more information, try 'se-secrets diff --help'\.\n$/);
+    const none = await runCli('diff', [], { cwd: dir });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^Usage: se-secrets diff /m);
   });
 });

@@ -66,6 +66,17 @@ export interface CommandSpec {
   readonly helpWhenEmpty?: boolean;
   /** Stop parsing at this command's word; the rest of the line is ignored. */
   readonly passthrough?: boolean;
+  /**
+   * Exit code of every failure of this command, usage errors included (default 1):
+   * `diff` keeps diff(1)'s 2. A command may also return its own code on success paths.
+   */
+  readonly errorExitCode?: number;
+  /**
+   * Options that make the command another mode (`create --batch`): with `key` given,
+   * only the options in `allows` (and the global ones) may be, no subcommand follows,
+   * and the command's required arguments do not apply.
+   */
+  readonly standalone?: readonly { readonly key: string; readonly allows: readonly string[]; readonly reason: string }[];
 }
 
 export type Value = boolean | number | string | string[];
@@ -104,6 +115,38 @@ function labelOf(spec: CommandSpec, key: string): string {
   return p ? `<${p.name}>` : key;
 }
 
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps). */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = d[i] as number[];
+      const up = d[i - 1] as number[];
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min((up[j] as number) + 1, (row[j - 1] as number) + 1, (up[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j] as number, ((d[i - 2] as number[])[j - 2] as number) + 1);
+    }
+  }
+  return (d[a.length] as number[])[b.length] as number;
+}
+
+/** The closest of `names` to a mistyped `word`, if one is close enough to be meant. */
+export function suggest(word: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Number.POSITIVE_INFINITY;
+  for (const n of names) {
+    const d = distance(word, n);
+    if (d < bestD) [best, bestD] = [n, d];
+  }
+  return best !== undefined && bestD <= Math.max(1, Math.min(3, Math.floor(best.length / 3))) ? best : undefined;
+}
+
+const didYouMean = (s: string | undefined) => (s === undefined ? '' : `: did you mean '${s}'?`);
+
+function visibleSubcommands(spec: CommandSpec): string[] {
+  return (spec.subcommands ?? []).filter((s) => !s.hidden).flatMap((s) => [s.name, ...(s.aliases ?? [])]);
+}
+
 /** Where else an unknown option is defined, for a helpful message. */
 function locate(root: CommandSpec, match: (o: OptionSpec) => boolean, trail: string[] = []): string[] | undefined {
   if (root.options.some(match)) return trail;
@@ -113,6 +156,9 @@ function locate(root: CommandSpec, match: (o: OptionSpec) => boolean, trail: str
   }
   return undefined;
 }
+
+/** Thrown when `--help` stands where an option's value should be (`create --batch --help`): help wins. */
+const HELP_ASKED = Symbol('help');
 
 class Parser {
   private readonly path: ParsedCommand[];
@@ -146,6 +192,13 @@ class Parser {
   }
 
   private unknown(arg: string, match: (o: OptionSpec) => boolean): UsageError {
+    if (arg.startsWith('--')) {
+      const longs = this.path.flatMap((c, i) =>
+        c.spec.options.filter((o) => !o.hidden && (i === this.path.length - 1 || o.global)).map((o) => `--${o.long}`),
+      );
+      const near = suggest(arg, longs);
+      if (near !== undefined) return this.usage(`unexpected argument '${arg}'${didYouMean(near)}`);
+    }
     const where = locate(this.root, match);
     const here = commandWords(this.path);
     if (where && where.join(' ') !== here.join(' ')) {
@@ -199,6 +252,7 @@ class Parser {
   private takeValue(opt: OptionSpec, attached: string | undefined, i: number): [string, number] {
     if (attached !== undefined) return [attached, i];
     const next = this.argv[i + 1];
+    if (next === '--help' || next === '-h') throw HELP_ASKED;
     if (next === undefined || (next.startsWith('-') && next !== '-')) {
       throw this.usage(`a value is required for '${optionLabel(opt)}' but none was supplied`);
     }
@@ -206,6 +260,15 @@ class Parser {
   }
 
   parse(): ParseResult {
+    try {
+      return this.parseAll();
+    } catch (e) {
+      if (e === HELP_ASKED) return this.help(false);
+      throw e;
+    }
+  }
+
+  private parseAll(): ParseResult {
     const argv = this.argv;
     for (let i = 0; i < argv.length; i++) {
       const arg = argv[i] as string;
@@ -279,7 +342,7 @@ class Parser {
         if (sub.passthrough) return { kind: 'run', path: this.path, globals: this.globals };
         return undefined;
       }
-      throw this.usage(`unrecognized subcommand '${arg}'`);
+      throw this.usage(`unrecognized subcommand '${arg}'${didYouMean(suggest(arg, visibleSubcommands(spec)))}`);
     }
     const p = spec.positionals?.[this.positionalIndex];
     if (!p) throw this.usage(`unexpected argument '${arg}'`);
@@ -294,7 +357,7 @@ class Parser {
     for (const w of words) {
       if (w.startsWith('-')) continue;
       const sub = findSub(path[path.length - 1] as CommandSpec, w);
-      if (!sub) throw this.usage(`unrecognized subcommand '${w}'`);
+      if (!sub) throw this.usage(`unrecognized subcommand '${w}'${didYouMean(suggest(w, visibleSubcommands(path[path.length - 1] as CommandSpec)))}`);
       path.push(sub);
     }
     return this.help(false, path);
@@ -309,6 +372,15 @@ function validate(path: readonly ParsedCommand[], globals: Map<string, Value>): 
     const err = (m: string) => new UsageError(m, words);
     const has = (k: string) => c.values.has(k) || globals.has(k);
     const spec = c.spec;
+    const mode = spec.standalone?.find((m) => c.values.has(m.key));
+    if (mode) {
+      const other = [...c.values.keys()].find((k) => k !== mode.key && !mode.allows.includes(k));
+      const own = `'${labelOf(spec, mode.key)}'`;
+      if (other !== undefined) throw err(`the argument '${labelOf(spec, other)}' cannot be used with ${own}: ${mode.reason}`);
+      const sub = path[level + 1];
+      if (sub) throw err(`'${sub.typed}' cannot be used with ${own}: ${mode.reason}`);
+      continue;
+    }
     for (const [a, b] of spec.conflicts ?? []) {
       if (has(a) && has(b)) throw err(`the argument '${labelOf(spec, a)}' cannot be used with '${labelOf(spec, b)}'`);
     }

@@ -21,6 +21,8 @@ export const Level = { Off: 0, Error: 1, Warn: 2, Info: 3, Debug: 4, Trace: 5 } 
 export interface Streams {
   out: (chunk: string | Uint8Array) => Promise<void>;
   err: (line: string) => void;
+  /** stderr itself when it is a terminal, for progress bars; absent otherwise. */
+  tty?: { write(chunk: string): unknown };
 }
 
 function write(stream: NodeJS.WriteStream, chunk: string | Uint8Array): Promise<void> {
@@ -34,6 +36,7 @@ export const processStreams: Streams = {
   err: (line) => {
     process.stderr.write(`${line}\n`);
   },
+  ...(process.stderr.isTTY ? { tty: process.stderr } : {}),
 };
 
 export class Logger {

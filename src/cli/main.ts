@@ -3,9 +3,11 @@
  * plus `inspect`, `extract-header`, `verify-hkd`, `plan`, `decrypt`, `diff` and
  * `create --batch`.
  *
- * A thin shell: it parses the command line, reads files, calls the library, writes
- * files atomically and prints one line per error. Exit code 0 on success, 1 on every
- * failure (usage errors included), as pvsecret.
+ * A thin shell: one parser (args.ts, over the command tree in spec.ts), one error
+ * reporter ({@link report}) and one exit-code rule for every command: 0 on success, 1 on
+ * every failure (usage errors included), as pvsecret. A command may name its own code
+ * for failures (`errorExitCode` in its spec: `diff` uses diff(1)'s 2) and may return
+ * its own code from its runner (`diff` returns 1 for a real difference).
  *
  * @module
  */
@@ -14,6 +16,7 @@ import { type ParseResult, parseArgs } from './args.js';
 import { CliError, UsageError } from './errors.js';
 import { renderHelp } from './help.js';
 import { Level, Logger, PROGRAM, type Streams, processStreams } from './log.js';
+import type { CommandSpec } from './args.js';
 import { ROOT } from './spec.js';
 
 function version(): string {
@@ -51,7 +54,8 @@ async function report(e: unknown, log: Logger): Promise<void> {
   if (log.verbose && e instanceof Error && e.stack) log.streams.err(e.stack);
 }
 
-async function dispatch(parsed: Extract<ParseResult, { kind: 'run' }>, log: Logger): Promise<void> {
+/** Runs the command; resolves to what its runner returns: a number is its exit code, anything else means 0. */
+async function dispatch(parsed: Extract<ParseResult, { kind: 'run' }>, log: Logger): Promise<unknown> {
   const command = parsed.path[1];
   if (!command) throw new UsageError('a command is required');
   if (command.spec.passthrough) {
@@ -64,7 +68,14 @@ async function dispatch(parsed: Extract<ParseResult, { kind: 'run' }>, log: Logg
   // Commands are loaded on demand: help, version and usage errors never load the library.
   switch (command.spec.name) {
     case 'create':
+      if (command.values.has('batch')) return (await import('./commands/create-batch.js')).runCreateBatch(parsed.path, log);
       return (await import('./commands/create.js')).runCreate(parsed.path, log);
+    case 'plan':
+      return (await import('./commands/plan.js')).runPlan(parsed.path, log);
+    case 'decrypt':
+      return (await import('./commands/decrypt.js')).runDecrypt(parsed.path, log);
+    case 'diff':
+      return (await import('./commands/diff.js')).runDiff(parsed.path, log);
     case 'verify':
       return (await import('./commands/verify.js')).runVerify(parsed.path, log);
     case 'inspect':
@@ -76,49 +87,23 @@ async function dispatch(parsed: Extract<ParseResult, { kind: 'run' }>, log: Logg
     case 'completion':
       return (await import('./commands/completion.js')).runCompletion(parsed.path, log);
     case 'version':
-      await log.streams.out(`${PROGRAM} version ${version()}\n`);
-      return;
+      return log.streams.out(`${PROGRAM} version ${version()}\n`);
     default:
       throw new UsageError(`unrecognized subcommand '${command.typed}'`);
   }
 }
 
-/**
- * The commands with their own option parsing (`src/cli/commands/<name>.ts`, `run()`):
- * `plan`, `decrypt`, `diff`, and `create --batch`. Global -v/-q before the command
- * word are handed on to them.
- */
-async function external(argv: readonly string[], streams: Streams): Promise<number | undefined> {
-  const at = argv.findIndex((a) => !a.startsWith('-'));
-  const word = argv[at];
-  if (at < 0 || word === undefined || !argv.slice(0, at).every((a) => /^-(v+|q+|-verbose|-quiet)$/.test(a))) return undefined;
-  const rest = [...argv.slice(0, at), ...argv.slice(at + 1)];
-  const direct = streams === processStreams;
-  const io = {
-    stdout: direct ? process.stdout : { write: (c: string | Uint8Array) => streams.out(c) },
-    stderr: direct ? process.stderr : { write: (c: string | Uint8Array) => streams.err(String(c).replace(/\n$/, '')) },
-    cwd: process.cwd(),
-  };
-  switch (word) {
-    case 'plan':
-      return (await import('./commands/plan.js')).run(rest, io);
-    case 'decrypt':
-      return (await import('./commands/decrypt.js')).run(rest, io);
-    case 'diff':
-      return (await import('./commands/diff.js')).run(rest, io);
-    case 'create':
-      if (rest.some((a) => a === '--batch' || a.startsWith('--batch='))) return (await import('./commands/create-batch.js')).run(rest, io);
-      return undefined;
-    default:
-      return undefined;
-  }
+/** The exit code of a failure of the command named by `words` (its spec's, else 1). */
+function failureCode(words: readonly string[]): number {
+  let spec: CommandSpec | undefined = ROOT;
+  for (const w of words) spec = spec?.subcommands?.find((s) => s.name === w || s.aliases?.includes(w));
+  return spec?.errorExitCode ?? 1;
 }
 
 /** Runs the CLI on `argv` (without node and the script); resolves to the exit code. */
 export async function main(argv: readonly string[], streams: Streams = processStreams): Promise<number> {
-  const ext = await external(argv, streams);
-  if (ext !== undefined) return ext;
   let log = new Logger(Level.Warn, streams);
+  let words: readonly string[] = [];
   try {
     const parsed = parseArgs(ROOT, argv);
     const v = (parsed.globals.get('verbose') as number | undefined) ?? 0;
@@ -129,7 +114,7 @@ export async function main(argv: readonly string[], streams: Streams = processSt
       const text = renderHelp(parsed.path);
       if (parsed.toStderr) {
         streams.err(text.trimEnd());
-        return 1;
+        return failureCode(parsed.path.slice(1).map((c) => c.name));
       }
       await streams.out(text);
       return 0;
@@ -138,11 +123,12 @@ export async function main(argv: readonly string[], streams: Streams = processSt
       await streams.out(`${PROGRAM} version ${version()}\n`);
       return 0;
     }
-    await dispatch(parsed, log);
-    return 0;
+    words = parsed.path.slice(1).map((c) => c.spec.name);
+    const code = await dispatch(parsed, log);
+    return typeof code === 'number' ? code : 0;
   } catch (e) {
     await report(e, log);
-    return 1;
+    return failureCode(e instanceof UsageError ? e.command : words);
   }
 }
 

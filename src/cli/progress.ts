@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { Out } from './commands/common.js';
 
 /** Options of {@link progressBar}. */
 export interface ProgressOptions {
@@ -26,8 +25,8 @@ export interface ProgressBar {
   readonly shown: boolean;
 }
 
-/** A progress bar on `out` (which should be stderr). */
-export function progressBar(out: Out, o: ProgressOptions): ProgressBar {
+/** A progress bar on `tty` (stderr when it is a terminal; nothing is drawn without one). */
+export function progressBar(tty: { write(chunk: string): unknown } | undefined, o: ProgressOptions): ProgressBar {
   const now = o.now ?? Date.now;
   const start = now();
   const delay = o.delayMs ?? 400;
@@ -35,13 +34,13 @@ export function progressBar(out: Out, o: ProgressOptions): ProgressBar {
   let shown = false;
   return {
     update(done, total) {
-      if (!out.isTTY || total <= 0 || now() - start < delay) return;
+      if (!tty || total <= 0 || now() - start < delay) return;
       const filled = Math.round((width * done) / total);
-      out.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${o.label}`);
+      tty.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${o.label}`);
       shown = true;
     },
     finish() {
-      if (shown) out.write('\r\x1b[K');
+      if (shown) tty?.write('\r\x1b[K');
     },
     get shown() {
       return shown;

@@ -99,7 +99,7 @@ const create: CommandSpec = {
   name: 'create',
   summary: 'Create an add-secret request (drop-in for pvsecret create).',
   description: 'Builds an add-secret request for one IBM Secure Execution image (--hdr), encrypted for one or more host keys (-k). The host-key documents are verified against the IBM Z chain of trust (--cert, --crl, --root-ca) unless --no-verify is given. Build requests on a trusted machine, never on the guest that receives the secret.',
-  usage: 'se-secrets create [OPTIONS] --host-key-document <FILE> --hdr <FILE> --output <FILE> <--no-verify|--cert <FILE>> <COMMAND>',
+  usage: 'se-secrets create [OPTIONS] --host-key-document <FILE> --hdr <FILE> --output <FILE> <--no-verify|--cert <FILE>> <COMMAND>\n       se-secrets create [-v|-q] [--strict-host-match] --batch <FILE>',
   helpWhenEmpty: true,
   options: [
     ...certificateOptions,
@@ -124,10 +124,15 @@ const create: CommandSpec = {
     { key: 'tocPolicy', long: 'toc-policy', kind: 'single', value: 'FILE', help: "Append the request's tag (hex) to the TOC policy FILE." },
     { key: 'userSignKey', long: 'user-sign-key', kind: 'single', value: 'FILE', help: 'Sign the request with this private key (PEM or DER; EC secp521r1, RSA-2048 or RSA-3072).' },
     { key: 'useName', long: 'use-name', kind: 'flag', help: 'Use the name itself (at most 31 bytes) as secret ID instead of its SHA-256.' },
+    {
+      key: 'batch', long: 'batch', kind: 'single', value: 'FILE',
+      help: "Build every request the batch FILE (YAML or JSON) lists, for one or more guests, instead of one request: each entry gives its output, header, host-key documents and secret; a 'defaults' mapping applies to all; paths are relative to FILE. Each certificate chain is verified once. Nothing is written unless every request was built. Takes only -v, -q, --strict-host-match (see docs/plan.md). se-secrets only.",
+    },
     verbose,
     quiet,
   ],
   subcommands: createSubcommands,
+  standalone: [{ key: 'batch', allows: ['strictHostMatch'], reason: 'the batch file gives each request its inputs and output' }],
   subcommandRequired: true,
   required: ['hostKeyDocuments', 'hdr', 'output'],
   oneOf: certificateConstraints.oneOf,
@@ -185,16 +190,70 @@ const verifyHkd: CommandSpec = {
   ...certificateConstraints,
 };
 
+const plan: CommandSpec = {
+  name: 'plan',
+  summary: 'Plan the AP association of a guest: requests, pvapconfig.yaml, guest script.',
+  description: 'Reads PLAN (YAML or JSON: the guest, its SE header or image, host-key documents with their verification options, and up to 12 AP queues in EP11 or Accel mode) and writes to DIR: one association request per EP11 queue (each with its own fresh random secret), pvapconfig.yaml, guest-setup.sh and manifest.json. Copy DIR into the guest and run guest-setup.sh there. Bad plans are refused before anything is written (see docs/plan.md).',
+  usage: 'se-secrets plan [OPTIONS] --output <DIR> <PLAN>',
+  helpWhenEmpty: true,
+  positionals: [{ key: 'plan', name: 'PLAN', required: true, help: 'The plan file; paths in it are relative to it.' }],
+  options: [
+    { key: 'output', long: 'output', short: 'o', kind: 'single', value: 'DIR', help: 'Directory for the requests, pvapconfig.yaml, guest-setup.sh and manifest.json (created if missing).' },
+    {
+      key: 'outputSecrets', long: 'output-secrets', kind: 'single', value: 'DIR2',
+      help: "Also write each association secret's value (32 bytes, mode 0600) to DIR2, which must differ from DIR. Without it the values exist only inside the requests.",
+    },
+    verbose,
+    quiet,
+  ],
+  required: ['output'],
+};
+
+const decrypt: CommandSpec = {
+  name: 'decrypt',
+  summary: 'Decrypt a request with a host private key (lab hosts) or the customer key.',
+  description: "For lab and test hosts whose host private key is at hand, and for known-answer vectors whose customer private key is known. Decryption authenticates the whole request (AES-256-GCM over every byte). The secret value and the extension secret are printed only with --show-secret. A signed request's user-data signature is not checked here (that needs the user's certificate).",
+  usage: 'se-secrets decrypt [OPTIONS] <--host-key-private <KEY>|--customer-private-key <KEY> --host-key-document <HKD>> <REQUEST>',
+  helpWhenEmpty: true,
+  positionals: [{ key: 'request', name: 'REQUEST', required: true, help: 'The add-secret request.' }],
+  options: [
+    { key: 'hostKeyPrivate', long: 'host-key-private', kind: 'single', value: 'KEY', help: "The host's P-521 private key (PKCS#8 or SEC 1, PEM or DER)." },
+    {
+      key: 'customerPrivateKey', long: 'customer-private-key', kind: 'single', value: 'KEY',
+      help: "The request's customer private key (PKCS#8, SEC 1, or a raw 66- or 80-byte scalar); needs --host-key-document.",
+    },
+    { key: 'hostKeyDocument', long: 'host-key-document', kind: 'single', value: 'HKD', help: "The host-key document of one of the request's hosts." },
+    { key: 'showSecret', long: 'show-secret', kind: 'flag', help: 'Also print the secret value and extension secret.' },
+    verbose,
+    quiet,
+  ],
+  oneOf: [['hostKeyPrivate', 'customerPrivateKey']],
+  conflicts: [['hostKeyPrivate', 'hostKeyDocument']],
+  requires: [['customerPrivateKey', 'hostKeyDocument'], ['hostKeyDocument', 'customerPrivateKey']],
+};
+
+const diff: CommandSpec = {
+  name: 'diff',
+  summary: 'Compare two requests field by field, apart from the random fields.',
+  description: 'Every request has its own random customer key, protection key and IV, so two requests built from the same inputs (by se-secrets and by pvsecret create, say) differ in the customer public key, each key slot\'s wrapped key and tag, the IV, the ciphertext and the request tag. diff reports those as random by design and everything else (sizes, flags, SE-header binding, CUID, user data, host-key hashes, secret type, length and id) as a real difference.\n\nExit status (as diff(1)): 0 if only random-by-design fields differ, 1 if there are real differences, 2 on errors (usage errors included). -v lists equal fields too; -q prints nothing.',
+  usage: 'se-secrets diff [OPTIONS] <A> <B>',
+  helpWhenEmpty: true,
+  errorExitCode: 2,
+  positionals: [
+    { key: 'a', name: 'A', required: true, help: 'First request.' },
+    { key: 'b', name: 'B', required: true, help: 'Second request.' },
+  ],
+  options: [verbose, quiet],
+};
+
 const completion: CommandSpec = {
   name: 'completion',
   summary: 'Print a bash completion script.',
   usage: 'se-secrets completion bash',
+  helpWhenEmpty: true,
   positionals: [{ key: 'shell', name: 'SHELL', required: true, help: 'Only bash is supported.' }],
   options: [verbose, quiet],
 };
-
-/** Commands with their own option parsing (src/cli/commands/<name>.ts); main.ts routes them. */
-const ownParser = (name: string, summary: string): CommandSpec => ({ name, summary, passthrough: true, options: [] });
 
 const guestOnly = (name: string, summary: string, aliases?: string[]): CommandSpec => ({
   name, summary, hidden: true, passthrough: true, options: [], ...(aliases ? { aliases } : {}),
@@ -214,11 +273,7 @@ export const ROOT: CommandSpec = {
     help,
   ],
   subcommands: [
-    create, verify, inspect, extractHeader, verifyHkd,
-    ownParser('plan', 'Plan the AP association of a guest: requests, pvapconfig.yaml, guest script.'),
-    ownParser('decrypt', 'Decrypt a request with a host private key (lab hosts) or the customer key.'),
-    ownParser('diff', 'Compare two requests field by field, apart from the random fields.'),
-    completion,
+    create, verify, inspect, extractHeader, verifyHkd, plan, decrypt, diff, completion,
     { name: 'version', summary: 'Print version information.', hidden: true, options: [] },
     guestOnly('add', 'pvsecret add'),
     guestOnly('list', 'pvsecret list'),

@@ -1,7 +1,9 @@
 /**
- * Running the built CLI (dist/cli/main.js, made by `npx tsup`; `npm test` builds it
- * first) as a subprocess on real files, and an independent way to open the requests
- * it writes: node:crypto ECDH + AES-GCM with the sample host's private key.
+ * Running the CLI on real files: in-process through `main(argv, streams)` (fast, and
+ * steady on a busy machine), or — for a few smoke tests of the shipped binary — the
+ * built dist/cli/main.js (made by `npx tsup`; `npm test` builds it first) as a
+ * subprocess. And an independent way to open the requests it writes: node:crypto
+ * ECDH + AES-GCM with the sample host's private key.
  */
 import { spawn } from 'node:child_process';
 import { createDecipheriv, createHash, createPrivateKey, createPublicKey, diffieHellman, X509Certificate } from 'node:crypto';
@@ -9,7 +11,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
+import { afterAll, vi } from 'vitest';
+import { GUEST_ENV, runMain } from '../helpers/cli.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(here, '../..');
@@ -33,7 +36,6 @@ export function assertBuilt(): void {
     throw new Error(`${MAIN} is older than src/: run \`npx tsup\` first (npm test does it)`);
   }
 }
-assertBuilt();
 
 export interface Run {
   code: number | null;
@@ -43,12 +45,34 @@ export interface Run {
   err: string;
 }
 
-/** Runs the built CLI; resolves when it has exited (tests may run several at once). */
-export function cli(args: readonly string[], opts: { cwd?: string; env?: Record<string, string>; input?: Uint8Array } = {}): Promise<Run> {
+export interface CliOptions {
+  /** Working directory (default: the repository root). */
+  cwd?: string;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** Bytes on stdin: needs a process, so such a run goes to {@link cliProcess}. */
+  input?: Uint8Array;
+}
+
+/** Runs the CLI in-process through `main(argv, streams)`, as `se-secrets ...args` would. */
+export async function cli(args: readonly string[], opts: CliOptions = {}): Promise<Run> {
+  if (opts.input !== undefined) return cliProcess(args, opts);
+  const r = await runMain(args, { cwd: opts.cwd ?? ROOT, ...(opts.env ? { env: opts.env } : {}) });
+  return { code: r.code, stdout: r.stdoutBytes, out: r.stdout, err: r.stderr };
+}
+
+let built = false;
+
+/** Runs the built CLI as a subprocess; resolves when it has exited (tests may run several at once). */
+export function cliProcess(args: readonly string[], opts: CliOptions = {}): Promise<Run> {
+  if (!built) {
+    assertBuilt();
+    built = true;
+  }
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], {
       cwd: opts.cwd ?? ROOT,
-      env: { ...process.env, SE_SECRETS_PROT_VIRT_GUEST_PATH: '/nonexistent/prot_virt_guest', ...opts.env },
+      env: { ...process.env, ...GUEST_ENV, ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
@@ -63,6 +87,10 @@ export function cli(args: readonly string[], opts: { cwd?: string; env?: Record<
     child.stdin.end(opts.input ?? undefined);
   });
 }
+
+// Some tests run a dozen commands one after the other: on a 2-core machine shared with
+// other CPU-bound work each may take seconds. Correctness, not speed, is tested here.
+vi.setConfig({ testTimeout: 180_000 });
 
 /** One temporary root per test file, removed after the file: safe with concurrent tests. */
 const tmpRoot = mkdtempSync(join(tmpdir(), 'se-secrets-cli-'));

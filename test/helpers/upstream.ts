@@ -1,7 +1,8 @@
 /**
  * Access to the reference's known-answer vectors in ../shared/vectors/upstream.
  * They are never copied into this repository; when the folder is absent (a user's
- * machine) the suites that need them are skipped with a message saying why.
+ * machine) the suites that need them are skipped with a message saying why — except
+ * under CI (`CI=true`), where a missing folder fails every file that needs it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -12,6 +13,9 @@ export const UPSTREAM_DIR = resolve(process.env.SE_SECRETS_UPSTREAM_VECTORS ?? j
 export const HAVE_UPSTREAM = existsSync(join(UPSTREAM_DIR, 'README.md'));
 export const UPSTREAM_SKIP_REASON = `upstream vectors not found at ${UPSTREAM_DIR} (they live beside the repository, in ../shared; set SE_SECRETS_UPSTREAM_VECTORS to point elsewhere)`;
 
+if (!HAVE_UPSTREAM && process.env.CI === 'true') {
+  throw new Error(`CI=true: the upstream known-answer tests must run, but the ${UPSTREAM_SKIP_REASON}`);
+}
 if (!HAVE_UPSTREAM) {
   // Visible on every run that lacks them.
   console.warn(`SKIPPING upstream known-answer tests: ${UPSTREAM_SKIP_REASON}`);

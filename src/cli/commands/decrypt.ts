@@ -11,35 +11,8 @@ import { isAllZero, toHex } from '../../internal/bytes.js';
 import { readFileBytes } from '../../node/files.js';
 import { FLAG_DISABLE_DUMP } from '../../request/asrcb.js';
 import { type DecryptedAddSecretRequest, decryptAddSecretRequest } from '../../request/decrypt.js';
-import { type CliIo, parseOptions, reportError, resolvePath, UsageError } from './common.js';
-
-export const USAGE = 'se-secrets decrypt [OPTIONS] <--host-key-private <KEY>|--customer-private-key <KEY> --host-key-document <HKD>> <REQUEST>';
-
-export const HELP = `Decrypt an add-secret request and print its contents
-
-For lab and test hosts whose host private key is at hand, and for known-answer
-vectors whose customer private key is known. Decryption authenticates the whole
-request (AES-256-GCM over every byte). The secret value and the extension secret
-are printed only with --show-secret. A signed request's user-data signature is not
-checked here (that needs the user's certificate).
-
-Usage: ${USAGE}
-
-Arguments:
-  <REQUEST>  The add-secret request
-
-Options:
-      --host-key-private <KEY>      The host's P-521 private key (PKCS#8 or SEC 1,
-                                    PEM or DER)
-      --customer-private-key <KEY>  The request's customer private key (PKCS#8,
-                                    SEC 1, or a raw 66- or 80-byte scalar); needs
-                                    --host-key-document
-      --host-key-document <HKD>     The host-key document of one of the request's hosts
-      --show-secret                 Also print the secret value and extension secret
-  -v, --verbose                     Show error causes
-  -q, --quiet                       Accepted for symmetry; output is unchanged
-  -h, --help                        Print help
-`;
+import { getFlag, getString, type ParsedCommand } from '../args.js';
+import type { Logger } from '../log.js';
 
 const USER_DATA = [
   'none',
@@ -84,55 +57,29 @@ export function formatDecrypted(file: string, d: DecryptedAddSecretRequest, show
   return rows.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v}\n`).join('');
 }
 
-/** Runs `se-secrets decrypt`. Returns the exit code. */
-export async function run(args: string[], io: CliIo): Promise<number> {
-  let verbose = false;
+/** Runs `se-secrets decrypt`. */
+export async function runDecrypt(path: readonly ParsedCommand[], log: Logger): Promise<void> {
+  const c = path[1] as ParsedCommand;
+  const file = getString(c, 'request') as string;
+  const host = getString(c, 'hostKeyPrivate');
+  const request = await readFileBytes(file);
+  const key =
+    host !== undefined
+      ? { hostPrivateKey: await readFileBytes(host), backend: nodeBackend }
+      : {
+          customerPrivateKey: await readFileBytes(getString(c, 'customerPrivateKey') as string),
+          hostKeyDocument: await readFileBytes(getString(c, 'hostKeyDocument') as string),
+          backend: nodeBackend,
+        };
   try {
-    const { values, positionals } = parseOptions(args, {
-      'host-key-private': { type: 'string' },
-      'customer-private-key': { type: 'string' },
-      'host-key-document': { type: 'string' },
-      'show-secret': { type: 'boolean' },
-    });
-    verbose = values.verbose === true;
-    if (values.help) {
-      io.stdout.write(HELP);
-      return 0;
-    }
-    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'the request file is required' : `unexpected argument '${positionals[1]}'`);
-    const host = values['host-key-private'];
-    const customer = values['customer-private-key'];
-    const hkd = values['host-key-document'];
-    if (host !== undefined && (customer !== undefined || hkd !== undefined)) {
-      throw new UsageError("the argument '--host-key-private <KEY>' cannot be used with '--customer-private-key' or '--host-key-document'");
-    }
-    if (host === undefined && customer === undefined) throw new UsageError("one of '--host-key-private <KEY>' or '--customer-private-key <KEY>' is required");
-    if (customer !== undefined && hkd === undefined) throw new UsageError("'--customer-private-key' requires '--host-key-document <HKD>'");
-    if (hkd !== undefined && customer === undefined) throw new UsageError("'--host-key-document' requires '--customer-private-key <KEY>'");
-
-    const file = positionals[0] as string;
-    const request = await readFileBytes(resolvePath(io, file));
-    const key =
-      host !== undefined
-        ? { hostPrivateKey: await readFileBytes(resolvePath(io, host)), backend: nodeBackend }
-        : {
-            customerPrivateKey: await readFileBytes(resolvePath(io, customer as string)),
-            hostKeyDocument: await readFileBytes(resolvePath(io, hkd as string)),
-            backend: nodeBackend,
-          };
+    const d = await decryptAddSecretRequest(request, key);
     try {
-      const d = await decryptAddSecretRequest(request, key);
-      try {
-        io.stdout.write(formatDecrypted(file, d, values['show-secret'] === true));
-      } finally {
-        d.secret.value.fill(0);
-        d.extensionSecret.fill(0);
-      }
+      await log.streams.out(formatDecrypted(file, d, getFlag(c, 'showSecret')));
     } finally {
-      (('hostPrivateKey' in key ? key.hostPrivateKey : key.customerPrivateKey) as Uint8Array).fill(0);
+      d.secret.value.fill(0);
+      d.extensionSecret.fill(0);
     }
-    return 0;
-  } catch (e) {
-    return reportError(io, e, { verbose, usage: USAGE });
+  } finally {
+    (('hostPrivateKey' in key ? key.hostPrivateKey : key.customerPrivateKey) as Uint8Array).fill(0);
   }
 }

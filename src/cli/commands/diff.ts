@@ -3,40 +3,16 @@
  * fields that are random by design from real differences.
  *
  * Exit codes follow diff(1): 0 when only random-by-design fields differ, 1 when a real
- * difference was found, 2 on errors (unreadable or malformed input, usage).
+ * difference was found, 2 on errors (unreadable or malformed input, usage: the
+ * spec's `errorExitCode`).
  *
  * @module
  */
 
 import { readFileBytes } from '../../node/files.js';
 import { type AddSecretRequestDiff, diffAddSecretRequests, type FieldDiff } from '../../request/diff.js';
-import { type CliIo, parseOptions, reportError, resolvePath, UsageError } from './common.js';
-
-export const USAGE = 'se-secrets diff [OPTIONS] <A> <B>';
-
-export const HELP = `Compare two add-secret requests field by field
-
-Every request has its own random customer key, protection key and IV, so two
-requests built from the same inputs (by se-secrets and by pvsecret create, say)
-differ in the customer public key, each key slot's wrapped key and tag, the IV,
-the ciphertext and the request tag. diff reports those as random by design and
-everything else (sizes, flags, SE-header binding, CUID, user data, host-key
-hashes, secret type, length and id) as a real difference.
-
-Exit status: 0 if only random-by-design fields differ, 1 if there are real
-differences, 2 on errors.
-
-Usage: ${USAGE}
-
-Arguments:
-  <A>  First request
-  <B>  Second request
-
-Options:
-  -v, --verbose  List equal fields too; show error causes
-  -q, --quiet    Print nothing; only the exit status tells
-  -h, --help     Print help
-`;
+import { getString, type ParsedCommand } from '../args.js';
+import { Level, type Logger } from '../log.js';
 
 const MAX_SHOWN = 64;
 
@@ -63,22 +39,10 @@ export function formatDiff(d: AddSecretRequestDiff, all: boolean): string {
   return out;
 }
 
-/** Runs `se-secrets diff`. Returns the exit code. */
-export async function run(args: string[], io: CliIo): Promise<number> {
-  let verbose = false;
-  try {
-    const { values, positionals } = parseOptions(args, {});
-    verbose = values.verbose === true;
-    if (values.help) {
-      io.stdout.write(HELP);
-      return 0;
-    }
-    if (positionals.length !== 2) throw new UsageError(`expected two request files (got ${positionals.length})`);
-    const [a, b] = positionals as [string, string];
-    const d = diffAddSecretRequests(await readFileBytes(resolvePath(io, a)), await readFileBytes(resolvePath(io, b)));
-    if (!values.quiet) io.stdout.write(formatDiff(d, verbose));
-    return d.equivalent ? 0 : 1;
-  } catch (e) {
-    return reportError(io, e, { verbose, usage: USAGE, code: 2 });
-  }
+/** Runs `se-secrets diff`; resolves to 0 (equivalent) or 1 (a real difference). */
+export async function runDiff(path: readonly ParsedCommand[], log: Logger): Promise<number> {
+  const c = path[1] as ParsedCommand;
+  const d = diffAddSecretRequests(await readFileBytes(getString(c, 'a') as string), await readFileBytes(getString(c, 'b') as string));
+  if (log.level >= Level.Warn) await log.streams.out(formatDiff(d, log.verbose));
+  return d.equivalent ? 0 : 1;
 }
