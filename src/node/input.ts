@@ -22,6 +22,7 @@
 import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { FileError } from '../errors.js';
+import { concatBytes } from '../internal/bytes.js';
 import { MAX_YAML_SIZE } from '../internal/yaml-read.js';
 
 /**
@@ -187,11 +188,5 @@ export async function readInputStream(stream: AsyncIterable<Uint8Array | string>
     if (cause instanceof FileError) throw cause;
     throw readError(what, fsReason(cause), cause);
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(...chunks);
 }
