@@ -1,18 +1,25 @@
 #!/usr/bin/env node
 /**
- * Builds the offline page dist/web/index.html: one self-contained file with the page's
- * script (src/web/*.ts, on top of the built browser bundle dist/browser/se-secrets.js)
- * and style inlined, a Content-Security-Policy that allows exactly those two and
- * nothing else (no network of any kind), and its SHA-256 beside it
- * (dist/web/index.html.sha256, `sha256sum` format). Runs after tsup (`npm run build`).
+ * Builds the browser bundle and the offline page. Runs after tsup (`npm run build`).
+ *
+ * - dist/browser/se-secrets.js: the library (src/browser.ts) as one minified,
+ *   self-contained ESM file (the `se-secrets/browser` export), no `node:` module.
+ * - dist/web/index.html: one self-contained file with the page's script (src/web/*.ts,
+ *   on top of that bundle) and style inlined, a Content-Security-Policy that allows
+ *   exactly those two and nothing else (no network of any kind), and its SHA-256 beside
+ *   it (dist/web/index.html.sha256, `sha256sum` format).
+ *
+ * Both carry the licence notice of se-secrets and of every package they inline (found
+ * from esbuild's metafile, so a new dependency brings its notice without a list to keep).
  *
  * Fails the build when the page would reach library sources other than through the
- * bundle, import a Node module, mention any http(s) URL, or break out of its script.
+ * bundle, import a Node module, mention any http(s) URL outside the licence notices,
+ * or break out of its script, or when an inlined package has no licence file.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -22,7 +29,7 @@ const outDir = join(root, 'dist/web');
 /** The library's portable entries: src/browser.ts re-exports src/index.ts, and the bundle is built from it. */
 const LIBRARY_ENTRIES = ['src/browser.ts', 'src/browser.js', 'src/index.ts', 'src/index.js'].map((p) => join(root, p));
 /** Sources the page may bundle itself; everything else of the library comes from the bundle. */
-const PAGE_SOURCES = [/^src\/web\/[^/]+\.ts$/, /^src\/cli\/commands\/inspect-report\.ts$/, /^dist\/browser\/se-secrets\.js$/];
+const PAGE_SOURCES = [/^src\/web\/[^/]+\.ts$/, /^dist\/browser\/se-secrets\.js$/];
 const NODE_BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
 function fail(message) {
@@ -30,7 +37,65 @@ function fail(message) {
   process.exit(1);
 }
 
-if (!existsSync(bundle)) fail(`${relative(root, bundle)} is missing (run tsup first)`);
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+
+/** The package folders (`node_modules/…/name`) esbuild took inputs from, sorted. */
+function inlinedPackages(metafile) {
+  const dirs = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (m) dirs.add(m[1]);
+  }
+  return [...dirs].sort();
+}
+
+/** The licence notices of se-secrets and of each package in `dirs`, as one text. */
+function licenceNotices(dirs) {
+  const notice = (dir, label) => {
+    const file = readdirSync(join(root, dir)).find((f) => /^(licen[cs]e|copying)(\.(md|txt))?$/i.test(f));
+    if (!file) fail(`${dir} has no LICENSE file, and the build inlines it`);
+    return `${label}\n\n${readFileSync(join(root, dir, file), 'utf8').trim()}`;
+  };
+  const parts = [notice('.', `se-secrets ${version}`)];
+  for (const dir of dirs) {
+    const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
+    parts.push(notice(dir, `${pkg.name} ${pkg.version} (${pkg.license}), inlined`));
+  }
+  const text = parts.join('\n\n----\n\n').replaceAll('----', '- - -');
+  if (/\*\/|--|<\/script/i.test(text)) fail('a licence notice contains "*/", "--" or "</script"');
+  return text;
+}
+
+/** Fails the browser bundle on any import of a Node built-in, instead of leaving it dangling. */
+const noNodeBuiltins = {
+  name: 'no-node-builtins',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) =>
+      NODE_BUILTINS.has(args.path) ? { errors: [{ text: `the browser bundle must not import Node's "${args.path}" (from ${args.importer})` }] } : undefined,
+    );
+  },
+};
+
+/** What both builds share: one ESM file for browsers, ASCII only, comments dropped. */
+const browserBuild = {
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  write: false,
+  metafile: true,
+  legalComments: 'none',
+  charset: 'ascii',
+  absWorkingDir: root,
+  preserveSymlinks: true,
+  logLevel: 'warning',
+};
+
+const library = await build({ ...browserBuild, entryPoints: [join(root, 'src/browser.ts')], minify: true, plugins: [noNodeBuiltins] });
+const libraryNotices = licenceNotices(inlinedPackages(library.metafile));
+mkdirSync(dirname(bundle), { recursive: true });
+writeFileSync(bundle, `/*! ${libraryNotices}\n*/\n${library.outputFiles[0].text}`);
+console.log(`dist/browser/se-secrets.js  ${(Buffer.byteLength(readFileSync(bundle)) / 1024).toFixed(0)} KiB`);
 
 /** The page's `../browser.js` is the built bundle, so the page runs what we publish. */
 const useBuiltBundle = {
@@ -45,19 +110,11 @@ const useBuiltBundle = {
 };
 
 const result = await build({
+  ...browserBuild,
   entryPoints: [join(root, 'src/web/app.ts')],
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  write: false,
-  metafile: true,
   minifyWhitespace: true,
   minifySyntax: true,
-  legalComments: 'none',
-  charset: 'ascii',
   plugins: [useBuiltBundle],
-  logLevel: 'warning',
 });
 
 const strays = Object.keys(result.metafile.inputs).filter((p) => !PAGE_SOURCES.some((re) => re.test(p)));
@@ -69,7 +126,6 @@ if (/<\/script|<!--/i.test(script)) fail('the script contains "</script" or "<!-
 if (/<\/style/i.test(style)) fail('the style contains "</style"');
 
 const b64 = (s) => createHash('sha256').update(s, 'utf8').digest('base64');
-const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 const fields = {
   VERSION: version,
   SCRIPT_HASH: `'sha256-${b64(script)}'`,
@@ -79,13 +135,15 @@ const fields = {
 };
 // One pass, so nothing substituted is substituted again. A placeholder may sit in a
 // comment (`/*%SCRIPT%*/`), which keeps the template valid HTML for linters.
-const html = readFileSync(join(root, 'src/web/index.html'), 'utf8').replace(/(?:\/\*)?%([A-Z_]+)%(?:\*\/)?/g, (m, k) => {
+const page = readFileSync(join(root, 'src/web/index.html'), 'utf8').replace(/(?:\/\*)?%([A-Z_]+)%(?:\*\/)?/g, (m, k) => {
   if (!(k in fields)) fail(`unknown placeholder ${m} in src/web/index.html`);
   return fields[k];
 });
 
-const urls = html.match(/\b(?:https?|wss?|ftp):\/\/[^\s"'<>)]*/gi);
+const urls = page.match(/\b(?:https?|wss?|ftp):\/\/[^\s"'<>)]*/gi);
 if (urls) fail(`the page mentions network URLs: ${[...new Set(urls)].slice(0, 5).join(', ')}`);
+// The page inlines the bundle (whose packages it names) and nothing else from node_modules.
+const html = page.replace('<html lang="en">', `<!--\n${libraryNotices}\n-->\n<html lang="en">`);
 
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'index.html'), html);

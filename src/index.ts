@@ -1,9 +1,9 @@
 /**
  * se-secrets: build, inspect and verify IBM Secure Execution add-secret requests.
  *
- * This is the portable entry point (browsers and other runtimes). Under Node the
- * package root resolves to `./node.ts` instead, which adds file and network helpers
- * and uses node:crypto.
+ * The package root, the portable API: the same exports in every runtime. Under Node
+ * the root resolves to `./index-node.ts` (the same API on node:crypto); the Node-only
+ * helpers (files, CRL download, root store) are `se-secrets/node` (`./node.ts`).
  *
  * @module
  */
@@ -117,3 +117,12 @@ export { diffAddSecretRequests, type AddSecretRequestDiff, type FieldDiff } from
 export { hostKeysNotInHeader, assertHostKeysInHeader, hostKeyMismatchMessage } from './request/host-match.js';
 export type { HostKeyVerification } from './request/verified-host-keys.js';
 export { parseP521PrivateKey } from './crypto/keys.js';
+export {
+  requestReport,
+  requestReportText,
+  headerReport,
+  headerReportText,
+  type RequestReport,
+  type HeaderReport,
+  type ReportFlags,
+} from './request/inspect-report.js';

@@ -1,26 +1,26 @@
 /**
- * se-secrets under Node: the portable API with node:crypto as the crypto backend,
- * plus the Node-only helpers (files, HTTP CRL download, root store).
+ * `se-secrets/node`: the package root's API with the Node defaults, plus the Node-only
+ * helpers — reading files (`readSeHeader` reads only the pages of an image it needs),
+ * downloading CRLs over HTTP(S), the platform's root store, atomic output files.
+ * `verifyHostKeyDocuments`, `createAddSecretRequest`, `planAssociations` and
+ * `createAddSecretRequests` here verify against the platform's trusted roots when no
+ * `rootCa`/`trustedRoots` is given and download CRLs unless `offline`; `planAssociations`
+ * reads the plan's files from disk. Crypto is node:crypto, as at the root under Node.
  *
  * @module
  */
 import { type HostKeyVerificationOptions, type VerifiedHostKey, type VerifyHostKeyDocumentsOptions, verifyHostKeyDocuments as verifyPortable } from './certs/verify.js';
 import { nodeBackend } from './crypto/node.js';
+import { createAddSecretRequest as createRoot } from './index-node.js';
 import { fetchCrlOverHttp } from './node/fetch-crl.js';
+import { nodePlanOptions } from './node/plan.js';
 import { platformRootCertificates } from './node/root-store.js';
-import { type CreateAddSecretRequestOptions, createAddSecretRequest as createPortable } from './request/create.js';
-import {
-  type VerifiedAddSecretRequest,
-  type VerifyAddSecretRequestOptions,
-  verifyAddSecretRequest as verifyRequestPortable,
-} from './request/verify.js';
 import { type PlanOptions, type PlanResult, planAssociationsWith } from './plan/plan.js';
 import type { AssociationPlan } from './plan/validate.js';
 import { type BatchItem, type BatchOptions, type BatchResult, createAddSecretRequestsWith } from './request/batch.js';
-import { type DecryptKey, type DecryptedAddSecretRequest, decryptAddSecretRequest as decryptPortable } from './request/decrypt.js';
-import { nodePlanOptions } from './node/plan.js';
+import type { CreateAddSecretRequestOptions } from './request/create.js';
 
-export * from './index.js';
+export * from './index-node.js';
 export { readSeHeader, type ReadStats } from './node/read-se-header.js';
 export { nodeBackend } from './crypto/node.js';
 export { planAssociationsFromFile, nodePlanOptions } from './node/plan.js';
@@ -55,15 +55,7 @@ export function verifyHostKeyDocuments(options: VerifyHostKeyDocumentsOptions): 
  */
 export function createAddSecretRequest(options: CreateAddSecretRequestOptions): Promise<Uint8Array> {
   const verify = options?.verify;
-  return createPortable({ backend: nodeBackend, ...options, ...(verify ? { verify: withNodeDefaults(verify) } : {}) });
-}
-
-/**
- * Verifies an add-secret request like `pvsecret verify` (node:crypto backend unless
- * `backend` is given). See the portable `verifyAddSecretRequest`.
- */
-export function verifyAddSecretRequest(bytes: Uint8Array, options: VerifyAddSecretRequestOptions = {}): Promise<VerifiedAddSecretRequest> {
-  return verifyRequestPortable(bytes, { backend: nodeBackend, ...options });
+  return createRoot({ ...options, ...(verify ? { verify: withNodeDefaults(verify) } : {}) });
 }
 
 /**
@@ -84,9 +76,4 @@ export function planAssociations(plan: AssociationPlan, options: PlanOptions = {
 /** Builds many requests (node:crypto backend unless `backend` is given). See the portable one. */
 export function createAddSecretRequests(batch: readonly BatchItem[], options: BatchOptions = {}): Promise<BatchResult> {
   return createAddSecretRequestsWith(verifyHostKeyDocuments, batch, { backend: nodeBackend, ...options });
-}
-
-/** Decrypts a request (node:crypto backend unless `backend` is given). See the portable one. */
-export function decryptAddSecretRequest(bytes: Uint8Array, key: DecryptKey): Promise<DecryptedAddSecretRequest> {
-  return decryptPortable(bytes, { backend: nodeBackend, ...key });
 }

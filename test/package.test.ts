@@ -4,11 +4,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'dist');
 const built = existsSync(join(dist, 'index.js'));
+/** Issue 12: everything esbuild writes for `import { createAddSecretRequest }`, minified. */
+const MAX_CREATE_BUNDLE = 160_000;
+const withPkijs = 'pkijs' in JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies;
 
 /** Every file a module reaches through relative static and dynamic imports. */
 function closure(entry: string, seen = new Set<string>()): Set<string> {
@@ -32,25 +36,75 @@ function bareImports(files: Set<string>): string[] {
 
 describe.skipIf(!built)(`built package${built ? '' : ' — SKIPPED: run npm run build first (npm test does)'}`, () => {
   it('portable entry points import no node: module', () => {
-    for (const entry of ['index.js', 'header.js', 'certs.js', 'request.js']) {
+    for (const entry of ['index.js', 'browser/se-secrets.js']) {
       const imports = bareImports(closure(join(dist, entry)));
       expect(imports.filter((s) => s.startsWith('node:') || ['fs', 'crypto', 'path', 'http', 'https', 'os'].includes(s)), entry).toEqual([]);
     }
   });
 
-  it('the package root resolves to the Node entry under the node condition', async () => {
+  it('the root has one API under every condition; se-secrets/node adds the Node-only helpers', async () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-    expect(pkg.exports['.'].node.default).toBe('./dist/node.js');
-    expect(pkg.exports['.'].default.default).toBe('./dist/index.js');
-    for (const sub of ['./header', './certs', './request']) expect(pkg.exports[sub]).toBeDefined();
+    expect(Object.keys(pkg.exports)).toEqual(['.', './node', './browser', './package.json']);
+    expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', node: './dist/index-node.js', browser: './dist/index.js', default: './dist/index.js' });
+    const portable = Object.keys(await import(join(dist, 'index.js'))).sort();
     const self = await import('se-secrets');
-    expect(typeof self.readSeHeader).toBe('function');
-    expect(typeof self.createAddSecretRequest).toBe('function');
-    const header = await import('se-secrets/header');
-    expect(typeof header.parseSeHeader).toBe('function');
+    expect(Object.keys(self).sort()).toEqual(portable);
+    expect(Object.keys(await import(join(dist, 'browser/se-secrets.js'))).sort()).toEqual(portable);
+    expect(self).not.toHaveProperty('readSeHeader');
+    const node = await import('se-secrets/node');
+    for (const n of ['readSeHeader', 'readFileBytes', 'createHttpCrlFetcher', 'platformRootCertificates']) expect(typeof node[n as keyof typeof node], n).toBe('function');
+    expect(Object.keys(node)).toEqual(expect.arrayContaining(portable));
+  });
+
+  it('exports no wire-level internals', async () => {
+    const names = new Set([...Object.keys(await import('se-secrets')), ...Object.keys(await import('se-secrets/node'))]);
+    for (const n of ['encodeKeySlot', 'sealKeySlot', 'wrapKeySlot', 'decodeSecretHeader', 'encodeSecretHeader', 'buildAsrcb']) expect(names.has(n), n).toBe(false);
   });
 
   it('ships type declarations for every entry', () => {
-    for (const d of ['index.d.ts', 'node.d.ts', 'header.d.ts', 'certs.d.ts', 'request.d.ts']) expect(existsSync(join(dist, d)), d).toBe(true);
+    for (const d of ['index.d.ts', 'node.d.ts']) expect(existsSync(join(dist, d)), d).toBe(true);
+  });
+
+  /** What esbuild writes for `import { createAddSecretRequest } from 'se-secrets'` in a browser build. */
+  async function createBundle() {
+    const result = await build({
+      stdin: { contents: "import { createAddSecretRequest } from 'se-secrets'; globalThis.f = createAddSecretRequest;", resolveDir: root },
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      minify: true,
+      write: false,
+      metafile: true,
+      outdir: join(dist, 'size-check'),
+      logLevel: 'silent',
+    });
+    const bytes = result.outputFiles.reduce((n, f) => n + f.contents.length, 0);
+    // Modules that put bytes into the output (the metafile's inputs also list those shaken away).
+    const inputs = Object.values(result.metafile.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([p]) => p));
+    return { bytes, inputs };
+  }
+
+  it('a browser bundle of `import { createAddSecretRequest }` brings no YAML and no plan code', async () => {
+    const { inputs } = await createBundle();
+    expect(inputs.filter((p) => /node_modules\/yaml\//.test(p))).toEqual([]);
+    expect(inputs.filter((p) => /dist\/plan\//.test(p))).toEqual([]);
+  });
+
+  it.skipIf(withPkijs)(`a browser bundle of \`import { createAddSecretRequest }\` is at most 160 kB minified${withPkijs ? ' — SKIPPED while pkijs is a dependency (issue 11 §2 removes it)' : ''}`, async () => {
+    expect((await createBundle()).bytes).toBeLessThanOrEqual(MAX_CREATE_BUNDLE);
+  });
+
+  it('the browser bundle and the offline page carry the licence notice of every package they inline', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const bundle = readFileSync(join(dist, 'browser/se-secrets.js'), 'utf8');
+    const page = readFileSync(join(dist, 'web/index.html'), 'utf8');
+    for (const name of Object.keys(pkg.dependencies)) {
+      const license = readFileSync(join(root, 'node_modules', name, 'LICENSE'), 'utf8').trim();
+      for (const [what, text] of [['bundle', bundle], ['page', page]] as const) {
+        expect(text.includes(`${name} `), `${what} names ${name}`).toBe(true);
+        expect(text.includes(license), `${what} carries ${name}'s licence`).toBe(true);
+      }
+    }
+    expect(bundle.startsWith('/*! se-secrets ')).toBe(true);
   });
 });

@@ -21,7 +21,7 @@
 import { CryptoError, CertificateError } from '../errors.js';
 import { verifySignature } from '../crypto/x509-signature.js';
 import { assertP521Point, hostKeyHash } from '../crypto/p521.js';
-import { equalBytes } from '../internal/bytes.js';
+import { copyBytes, equalBytes } from '../internal/bytes.js';
 import type { HostKey } from '../request/host-key.js';
 import type { CertInfo } from './cert-info.js';
 import type { CrlInfo } from './crl-info.js';
@@ -78,7 +78,7 @@ function p521HostKey(hkd: CertInfo, source: string): HostKey {
     if (!(cause instanceof CryptoError)) throw cause;
     throw new CertificateError('ERR_HOST_KEY_NOT_P521', `host-key verification: ${source} key is not a valid uncompressed P-521 point`, { cause });
   }
-  return { publicKey: k.key.slice(), hash: hostKeyHash(k.key), subject: formatName(hkd.subject) };
+  return { publicKey: copyBytes(k.key), hash: hostKeyHash(k.key), subject: formatName(hkd.subject) };
 }
 
 /**

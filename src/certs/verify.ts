@@ -15,6 +15,7 @@
  * @module
  */
 import { CertificateError, InputError } from '../errors.js';
+import { copyBytes } from '../internal/bytes.js';
 import type { CertInfo } from './cert-info.js';
 import { verifySigningKeyChain } from './chain.js';
 import type { CrlInfo } from './crl-info.js';
@@ -211,7 +212,7 @@ export async function verifyHostKeyDocuments(options: VerifyHostKeyDocumentsOpti
           serialNumber: cert.serialHex,
           notBefore: cert.notBefore,
           notAfter: cert.notAfter,
-          certificate: cert.der.slice(),
+          certificate: copyBytes(cert.der),
           documentIndex: i,
         }),
       );

@@ -5,7 +5,7 @@
  * @module
  */
 import { p521 } from '@noble/curves/nist.js';
-import { leftPad } from '../internal/bytes.js';
+import { copyBytes, leftPad } from '../internal/bytes.js';
 import { P521_SCALAR_SIZE, type SigningKey, type VerificationKey } from './backend.js';
 import { BER, TAG_SEQUENCE, children, expectUniversal, orUndefined, readSingle, unsignedInteger } from '../internal/der.js';
 import { assertP521Point, normalizeP521PrivateKey } from './p521.js';
@@ -67,7 +67,7 @@ export function certificatePublicKey(algorithmOid: string, curveOid: string | un
     } catch {
       return { kind: 'other', algorithm: 'malformed ec public key' };
     }
-    return { kind: 'ec', curveOid, key: { type: 'ec-p521', publicKey: subjectPublicKey.slice() } };
+    return { kind: 'ec', curveOid, key: { type: 'ec-p521', publicKey: copyBytes(subjectPublicKey) } };
   }
   return { kind: 'other', algorithm: algorithmOid };
 }

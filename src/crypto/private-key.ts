@@ -13,7 +13,7 @@
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { decodePem, looksLikePem } from '../certs/pem.js';
 import { CryptoError, InputError } from '../errors.js';
-import { leftPad } from '../internal/bytes.js';
+import { copyBytes, leftPad } from '../internal/bytes.js';
 import {
   BER,
   DerError,
@@ -180,7 +180,7 @@ function fromSec1(what: string, der: Uint8Array, curveOid?: string): PrivateKeyI
   const { d } = parsed;
   let i = 0;
   while (i < d.length - 1 && d[i] === 0) i++;
-  return ecKey(what, oid, d.slice(i));
+  return ecKey(what, oid, copyBytes(d, i));
 }
 
 /** PKCS#1 RSAPrivateKey (two-prime only). */
@@ -227,7 +227,7 @@ function fromPkcs8(what: string, der: Uint8Array): PrivateKeyInfo | undefined {
       if (!raw || raw.length !== EDWARDS_SIZE[kind]) {
         bad(what, `${kind} private key has ${raw?.length ?? 0} bytes (expected ${EDWARDS_SIZE[kind]})`);
       }
-      return { kind, privateKey: raw.slice() };
+      return { kind, privateKey: copyBytes(raw) };
     }
     default:
       return { kind: 'other', name: OTHER_ALGORITHMS[oid] ?? `algorithm ${oid}` };

@@ -30,7 +30,7 @@
  * @module
  */
 import { HeaderError } from '../errors.js';
-import { ByteReader, equalBytes } from '../internal/bytes.js';
+import { ByteReader, copyBytes, equalBytes } from '../internal/bytes.js';
 
 /** ASCII "IBMSecEx": the SE header magic. */
 export const SE_HEADER_MAGIC = new Uint8Array([0x49, 0x42, 0x4d, 0x53, 0x65, 0x63, 0x45, 0x78]);
@@ -125,7 +125,7 @@ export function decodeSeHeader(bytes: Uint8Array, offset = 0): SeHeader {
   if (avail.length < size) {
     throw new HeaderError('ERR_HEADER_TRUNCATED', `se header: truncated (expected ${size} bytes, got ${avail.length})`);
   }
-  const raw = avail.slice(0, size);
+  const raw = copyBytes(avail, 0, size);
   const r = new ByteReader(raw, 'se header', 'ERR_HEADER_TRUNCATED', 8);
   const version = r.u32('version');
   r.u32('size');

@@ -67,10 +67,10 @@ export class ByteReader {
     return v;
   }
 
-  /** A copy of the next `n` bytes. */
+  /** A copy of the next `n` bytes (never a view of the caller's bytes). */
   bytesOf(n: number, field: string): Uint8Array {
     this.need(n, field);
-    const v = this.bytes.slice(this.pos, this.pos + n);
+    const v = copyBytes(this.bytes, this.pos, this.pos + n);
     this.pos += n;
     return v;
   }
@@ -154,6 +154,18 @@ export class ByteWriter {
   }
 }
 
+/**
+ * A fresh copy of `b` (or of `b[start..end)`) in its own `ArrayBuffer`: never a view of
+ * the caller's memory, whatever kind of array `b` is. The library copies with this
+ * before it keeps or zeroes bytes a caller gave: `Buffer.prototype.slice` returns a
+ * view, so `b.slice()` is not a copy when `b` is a Node Buffer.
+ */
+export function copyBytes(b: Uint8Array, start = 0, end = b.length): Uint8Array {
+  const out = new Uint8Array(Math.max(0, end - start));
+  out.set(b.subarray(start, end));
+  return out;
+}
+
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
@@ -211,7 +223,7 @@ export function leftPad(b: Uint8Array, size: number): Uint8Array {
 export function stripLeadingZeros(b: Uint8Array, size: number): Uint8Array | undefined {
   if (b.length <= size) return leftPad(b, size);
   for (let i = 0; i < b.length - size; i++) if (b[i] !== 0) return undefined;
-  return b.slice(b.length - size);
+  return copyBytes(b, b.length - size);
 }
 
 export const ASCII = {

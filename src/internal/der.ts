@@ -48,6 +48,7 @@
  * @module
  */
 import * as asn1js from 'asn1js';
+import { copyBytes } from './bytes.js';
 
 /** Tag classes (X.690 §8.1.2.2). */
 export const CLASS_UNIVERSAL = 0;
@@ -241,7 +242,7 @@ export function unsignedInteger(t: Tlv | undefined, what: string): Uint8Array {
   if (t?.constructed || v.length === 0 || ((v[0] as number) & 0x80) !== 0) throw new DerError(`der: ${what} is not a non-negative integer`);
   let i = 0;
   while (i < v.length - 1 && v[i] === 0) i++;
-  return v.slice(i);
+  return copyBytes(v, i);
 }
 
 /** The contents of a BIT STRING with no unused bits (keys, signatures). @throws DerError */

@@ -12,7 +12,7 @@ import { portableBackend } from '../crypto/portable.js';
 import { InputError } from '../errors.js';
 import { parseSeHeader } from '../header/locate.js';
 import type { SeHeaderTags } from '../header/se-header.js';
-import { zeroize } from '../internal/bytes.js';
+import { copyBytes, zeroize } from '../internal/bytes.js';
 import { CUID_SIZE, FLAG_DISABLE_DUMP, encodeRequestAad } from './asrcb.js';
 import { type ExtensionSecretOption, extensionSecretBytes } from './ext-secret.js';
 import { type EncodedSecret, type SecretSpec, encodeGuestSecret } from './guest-secret.js';
@@ -157,7 +157,7 @@ export async function createAddSecretRequest(options: CreateAddSecretRequestOpti
     // error, and nothing is downloaded for a request that cannot be built anyway.
     const hostKeys = await resolveHostKeys(options);
     protectionKey = det
-      ? bytesOption(det.protectionKey, AES256_KEY_SIZE, 'deterministic.protectionKey').slice()
+      ? copyBytes(bytesOption(det.protectionKey, AES256_KEY_SIZE, 'deterministic.protectionKey'))
       : backend.randomBytes(AES256_KEY_SIZE);
     // One customer key agreed with every host key (fresh unless deterministic).
     agreement = await p521KeyAgreement(backend, det ? det.customerPrivateKey : undefined, hostKeys.map((hk) => hk.publicKey));

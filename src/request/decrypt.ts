@@ -15,7 +15,7 @@ import { parseP521PrivateKey } from '../crypto/keys.js';
 import { hostKeyHash, pointToWire, wireToPoint } from '../crypto/p521.js';
 import { portableBackend } from '../crypto/portable.js';
 import { CryptoError, InputError, RequestError } from '../errors.js';
-import { concatBytes, equalBytes, toHex, zeroize } from '../internal/bytes.js';
+import { concatBytes, copyBytes, equalBytes, toHex, zeroize } from '../internal/bytes.js';
 import { type AddSecretRequestInfo, parseAddSecretRequest } from './asrcb.js';
 import { type HostKey, hostKeysFromDocuments } from './host-key.js';
 import { unwrapKeySlot } from './keyslot.js';
@@ -144,8 +144,8 @@ export async function decryptAddSecretRequest(bytes: Uint8Array, key: DecryptKey
       request: info,
       keySlot: index,
       hostKeyHash: slot.hostKeyHash,
-      secret: { type, typeName: secretTypeName(type), ...(id ? { id } : {}), value: plaintext.slice(0, length) },
-      extensionSecret: plaintext.slice(length),
+      secret: { type, typeName: secretTypeName(type), ...(id ? { id } : {}), value: copyBytes(plaintext, 0, length) },
+      extensionSecret: copyBytes(plaintext, length),
     };
   } finally {
     zeroize(privateKey, protectionKey, plaintext);

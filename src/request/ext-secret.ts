@@ -5,6 +5,7 @@
  */
 import { hkdfSha512 } from '../crypto/hash.js';
 import { InputError } from '../errors.js';
+import { copyBytes } from '../internal/bytes.js';
 
 export const EXTENSION_SECRET_SIZE = 32;
 /** HKDF info for a derived extension secret (s390-tools `uvsecret/asrcb.rs`). */
@@ -23,7 +24,7 @@ export function extensionSecretBytes(option: ExtensionSecretOption | undefined, 
   if (option === undefined) return new Uint8Array(EXTENSION_SECRET_SIZE);
   if ('value' in option) {
     check(option.value, 'extension secret');
-    return option.value.slice();
+    return copyBytes(option.value);
   }
   if ('cck' in option) {
     check(option.cck, 'customer communication key (CCK)');

@@ -7,6 +7,7 @@
 import type { CryptoBackend } from '../crypto/backend.js';
 import { InputError } from '../errors.js';
 import { type RetrievableKind, encodeRetrievable } from './retrievable.js';
+import { copyBytes } from '../internal/bytes.js';
 import { redactSecrets } from '../internal/redact.js';
 import { type SecretHeader, SecretType } from './secret.js';
 import { secretId } from './secret-id.js';
@@ -95,7 +96,7 @@ export function encodeGuestSecret(secret: SecretSpec, crypto: CryptoBackend): En
         if (!(secret.value instanceof Uint8Array) || secret.value.length !== ASSOCIATION_SECRET_SIZE) {
           throw new InputError('ERR_SECRET_SIZE', `association secret: value must be ${ASSOCIATION_SECRET_SIZE} bytes (got ${describe(secret.value)})`);
         }
-        value = secret.value.slice();
+        value = copyBytes(secret.value);
       }
       return redactSecrets({ header: { type: SecretType.Association, length: value.length, id }, value }, ['value']);
     }
@@ -109,7 +110,7 @@ export function encodeGuestSecret(secret: SecretSpec, crypto: CryptoBackend): En
         throw new InputError('ERR_SECRET_SIZE', `update-cck secret: value must be ${CCK_SIZE} bytes (got ${describe(secret.value)})`);
       }
       // The header of a CCK update carries no id: 32 zero bytes (`UpdateCckHdr`).
-      return { header: { type: SecretType.UpdateCck, length: CCK_SIZE }, value: secret.value.slice() };
+      return { header: { type: SecretType.UpdateCck, length: CCK_SIZE }, value: copyBytes(secret.value) };
     }
     default:
       throw new InputError('ERR_INVALID_OPTION', `options.secret.type: unknown secret type ${JSON.stringify((secret as { type: unknown }).type)}`);

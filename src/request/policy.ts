@@ -22,7 +22,7 @@
  */
 import { sha256 } from '../crypto/hash.js';
 import { InputError, RequestError } from '../errors.js';
-import { ByteWriter, toHex } from '../internal/bytes.js';
+import { ByteWriter, copyBytes, toHex } from '../internal/bytes.js';
 import { USER_DATA_SIZE } from './user-data.js';
 
 /** Size of the policy hash (SHA-256). */
@@ -91,7 +91,7 @@ export function decodePolicyReference(userData: Uint8Array): PolicyReference {
   }
   const nameArea = userData.subarray(POLICY_HASH_SIZE);
   const end = nameArea.indexOf(0);
-  return { hash: userData.slice(0, POLICY_HASH_SIZE), name: nameArea.slice(0, end === -1 ? nameArea.length : end) };
+  return { hash: copyBytes(userData, 0, POLICY_HASH_SIZE), name: copyBytes(nameArea, 0, end === -1 ? nameArea.length : end) };
 }
 
 /** Size of the request tag a TOC policy line records. */

@@ -18,7 +18,7 @@
  */
 import { describePrivateKey, type PrivateKeyInfo, parsePrivateKey, zeroizePrivateKey } from '../crypto/private-key.js';
 import { InputError } from '../errors.js';
-import { leftPad } from '../internal/bytes.js';
+import { copyBytes, leftPad } from '../internal/bytes.js';
 import { SecretType, type SecretTypeCode } from './secret.js';
 
 /** The `--type` values of `pvsecret create retrievable`. */
@@ -63,7 +63,7 @@ function sized(table: Record<number, SecretTypeCode>, value: Uint8Array, what: s
       .replace(/ or (?=.* or )/g, ', ');
     throw new InputError('ERR_SECRET_SIZE', `retrievable ${what}: key is ${value.length} bytes (expected ${sizes})`);
   }
-  return { type, value: value.slice() };
+  return { type, value: copyBytes(value) };
 }
 
 function plaintext(data: Uint8Array): EncodedRetrievable {

@@ -27,7 +27,7 @@ import type { CryptoBackend, SigningKey } from '../crypto/backend.js';
 import { signingKeyFromPrivateKey } from '../crypto/keys.js';
 import { describePrivateKey, parsePrivateKey, zeroizePrivateKey } from '../crypto/private-key.js';
 import { CryptoError, InputError, RequestError } from '../errors.js';
-import { ByteReader, isAllZero } from '../internal/bytes.js';
+import { ByteReader, copyBytes, isAllZero } from '../internal/bytes.js';
 
 /** The user-data type in the magic's last two bytes (`UserDataType`). */
 export const UserDataType = {
@@ -89,7 +89,7 @@ export function decodeUserDataArea(type: number, area: Uint8Array): DecodedUserD
       r.reserved(USER_DATA_SIZE, 'user data (type none)', 'ERR_REQUEST_RESERVED');
       return {};
     case UserDataType.Unsigned:
-      return { userData: area.slice() };
+      return { userData: copyBytes(area) };
     case UserDataType.SignedEcP521: {
       const userData = r.bytesOf(EC_SIGNATURE_OFFSET, 'data');
       const field = r.bytesOf(EC_SIGNATURE_MAX_SIZE, 'signature');
@@ -102,12 +102,12 @@ export function decodeUserDataArea(type: number, area: Uint8Array): DecodedUserD
       if (!isAllZero(field.subarray(length))) {
         throw new RequestError('ERR_REQUEST_RESERVED', `request: bytes after the ${length}-byte ecdsa signature are not zero`);
       }
-      return { userData, signature: field.slice(0, length) };
+      return { userData, signature: copyBytes(field, 0, length) };
     }
     case UserDataType.SignedRsa2048:
     case UserDataType.SignedRsa3072: {
       const max = MAX_DATA[type] as number;
-      return { userData: area.slice(0, max), signature: area.slice(max) };
+      return { userData: copyBytes(area, 0, max), signature: copyBytes(area, max) };
     }
     default:
       throw new RequestError('ERR_REQUEST_USER_DATA_TYPE', `request: unknown user-data type ${type}`);

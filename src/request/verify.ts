@@ -16,7 +16,7 @@ import type { CryptoBackend } from '../crypto/backend.js';
 import { type CertificatePublicKey, certificatePublicKey } from '../crypto/keys.js';
 import { portableBackend } from '../crypto/portable.js';
 import { InputError, RequestError } from '../errors.js';
-import { ByteReader, equalBytes } from '../internal/bytes.js';
+import { ByteReader, copyBytes, equalBytes } from '../internal/bytes.js';
 import { REQUEST_HEADER_SIZE, REQUEST_MAGIC, REQUEST_TAG_SIZE, REQUEST_VERSION_1 } from './asrcb.js';
 import {
   EC_SIGNATURE_MAX_SIZE,
@@ -139,7 +139,7 @@ export async function verifyAddSecretRequest(bytes: Uint8Array, options: VerifyA
     if (certKey) {
       throw new RequestError('ERR_REQUEST_NO_SIGNATURE', 'request: user data is unsigned, so there is no signature to check with the certificate');
     }
-    return { userData: area.slice(), userDataType: type, signatureVerified: false };
+    return { userData: copyBytes(area), userDataType: type, signatureVerified: false };
   }
   if (!certKey) {
     throw new InputError('ERR_USER_CERT_REQUIRED', `request: user data is ${name}; a user certificate is needed to verify it`);
@@ -151,16 +151,16 @@ export async function verifyAddSecretRequest(bytes: Uint8Array, options: VerifyA
   let signature: Uint8Array;
   if (type === UserDataType.SignedEcP521) {
     const length = new DataView(area.buffer, area.byteOffset).getUint16(EC_SIGNATURE_LENGTH_OFFSET);
-    signature = area.slice(EC_SIGNATURE_OFFSET, EC_SIGNATURE_OFFSET + Math.min(length, EC_SIGNATURE_MAX_SIZE));
+    signature = copyBytes(area, EC_SIGNATURE_OFFSET, EC_SIGNATURE_OFFSET + Math.min(length, EC_SIGNATURE_MAX_SIZE));
   } else {
-    signature = area.slice(max);
+    signature = copyBytes(area, max);
   }
-  const message = bytes.slice(0, rql - REQUEST_TAG_SIZE);
+  const message = copyBytes(bytes, 0, rql - REQUEST_TAG_SIZE);
   message.fill(0, USER_DATA_OFFSET + max, USER_DATA_OFFSET + USER_DATA_SIZE);
   const key = certKey.kind === 'other' ? undefined : certKey.key;
   const ok = key !== undefined && (await backend.verifySha512(key, message, signature));
   if (!ok) {
     throw new RequestError('ERR_REQUEST_SIGNATURE', `request: the ${name} user data does not verify with the certificate's key`);
   }
-  return { userData: area.slice(0, max), userDataType: type, signatureVerified: true };
+  return { userData: copyBytes(area, 0, max), userDataType: type, signatureVerified: true };
 }

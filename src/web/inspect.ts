@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { headerJson, headerText, requestJson, requestText } from '../cli/commands/inspect-report.js';
 import { byId, describeError, fileOf, inputById, readSmallFile } from './dom.js';
-import { InputError, isSeSecretsError, parseAddSecretRequest, readSeHeaderFromBlob } from './lib.js';
+import { InputError, headerReport, headerReportText, isSeSecretsError, parseAddSecretRequest, readSeHeaderFromBlob, requestReport, requestReportText } from './lib.js';
 
 /** ASCII "asrcbM": an add-secret request starts with it. */
 const REQUEST_MAGIC = 'asrcbM';
@@ -18,11 +17,11 @@ async function report(file: File, warnings: string[]): Promise<string> {
   const head = new Uint8Array(await file.slice(0, REQUEST_MAGIC.length).arrayBuffer());
   if (String.fromCharCode(...head) === REQUEST_MAGIC) {
     const info = parseAddSecretRequest(await readSmallFile(file, 'add-secret request', MAX_REQUEST_FILE));
-    return requestText(requestJson(info, file.name, file.size));
+    return requestReportText(requestReport(info, file.name, file.size));
   }
   try {
     const hdr = await readSeHeaderFromBlob(file, { onWarning: (m) => warnings.push(m) });
-    return headerText(headerJson(hdr, file.name, file.size));
+    return headerReportText(headerReport(hdr, file.name, file.size));
   } catch (e) {
     if (isSeSecretsError(e, 'ERR_HEADER_NOT_FOUND')) {
       throw new InputError('ERR_INVALID_OPTION', `'${file.name}' is neither an add-secret request nor an SE header or SE image`, { cause: e });

@@ -120,8 +120,8 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(suiteTitle('the browser bundl
     expect(names).toEqual(portable);
     for (const n of [...CORE_API, 'portableBackend', 'webCryptoBackend', 'nobleBackend', 'readSeHeaderFromBlob']) expect(names).toContain(n);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-    expect(Object.keys(pkg.exports['.'])).toEqual(['node', 'browser', 'default']);
-    expect(pkg.exports['.'].browser.default).toBe('./dist/browser/se-secrets.js');
+    expect(Object.keys(pkg.exports['.'])).toEqual(['types', 'node', 'browser', 'default']);
+    expect(pkg.exports['./browser'].default).toBe('./dist/browser/se-secrets.js');
   });
 
   it('this Chromium has P-521 in WebCrypto, so the webcrypto path really runs', async () => {

@@ -8,9 +8,8 @@ import { open, stat } from 'node:fs/promises';
 import { type ParsedCommand, getFlag, getString } from '../args.js';
 import { CliError } from '../errors.js';
 import { fsReason, readInput } from '../files.js';
-import { FileError, isSeSecretsError, parseAddSecretRequest, readSeHeader } from '../lib.js';
+import { FileError, headerReport, headerReportText, isSeSecretsError, parseAddSecretRequest, readSeHeader, requestReport, requestReportText } from '../lib.js';
 import type { Logger } from '../log.js';
-import { headerJson, headerText, requestJson, requestText } from './inspect-report.js';
 
 /** ASCII "asrcbM": an add-secret request starts with it. */
 const REQUEST_MAGIC = 'asrcbM';
@@ -40,8 +39,8 @@ export async function runInspect(path: readonly ParsedCommand[], log: Logger): P
   let out: string;
   if (new TextDecoder('latin1').decode(bytes) === REQUEST_MAGIC) {
     const info = parseAddSecretRequest(await readInput(file, 'add-secret request'));
-    const j = requestJson(info, file, size);
-    out = json ? `${JSON.stringify(j, null, 2)}\n` : requestText(j);
+    const j = requestReport(info, file, size);
+    out = json ? `${JSON.stringify(j, null, 2)}\n` : requestReportText(j);
   } else {
     let hdr: Awaited<ReturnType<typeof readSeHeader>>;
     try {
@@ -52,8 +51,8 @@ export async function runInspect(path: readonly ParsedCommand[], log: Logger): P
       }
       throw e;
     }
-    const j = headerJson(hdr, file, size);
-    out = json ? `${JSON.stringify(j, null, 2)}\n` : headerText(j);
+    const j = headerReport(hdr, file, size);
+    out = json ? `${JSON.stringify(j, null, 2)}\n` : headerReportText(j);
   }
   await log.streams.out(out);
 }

@@ -1,15 +1,16 @@
 /**
- * What `inspect` shows: the non-confidential fields of a request or SE header, as a
- * stable JSON shape (documented in docs/cli.md) and as text.
+ * The inspect report: the non-confidential fields of a request or SE header, as a
+ * stable JSON shape (documented in docs/cli.md) and as text. One report for
+ * `se-secrets inspect` and the offline page, both through the public entry points.
  *
  * JSON conventions: byte strings are lowercase hex without `0x`; 64-bit words are
  * hex strings of 16 digits; counts and sizes are numbers; absent values are `null`.
  *
  * @module
  */
-// The portable entry only: the offline page (src/web) shows these reports too.
-import type { AddSecretRequestInfo, SeHeader } from '../../index.js';
-import { secretTypeName } from '../../index.js';
+import type { SeHeader } from '../header/se-header.js';
+import type { AddSecretRequestInfo } from './asrcb.js';
+import { secretTypeName } from './secret.js';
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const word = (v: bigint) => v.toString(16).padStart(16, '0');
@@ -40,14 +41,14 @@ const PCF_FLAGS: Record<number, string> = {
   58: 'pckmo-ecc', 59: 'pckmo-hmac', 62: 'backup-target-keys',
 };
 
-export interface FlagsJson {
+export interface ReportFlags {
   readonly hex: string;
   readonly names: string[];
   /** Set bits without a known name, MSB-0 (bit 0 = 0x8000000000000000). */
   readonly otherBits: number[];
 }
 
-function flags(v: bigint, known: Record<number, string>): FlagsJson {
+function flags(v: bigint, known: Record<number, string>): ReportFlags {
   const names: string[] = [];
   const otherBits: number[] = [];
   for (let bit = 0; bit < 64; bit++) {
@@ -68,7 +69,8 @@ function idAscii(id: Uint8Array): string | null {
   return head.every((b) => b >= 0x20 && b <= 0x7e) ? String.fromCharCode(...head) : null;
 }
 
-export function requestJson(r: AddSecretRequestInfo, file: string, fileSize: number) {
+/** The report of a parsed request (`inspect --json`); `file` and `fileSize` are shown as given. */
+export function requestReport(r: AddSecretRequestInfo, file: string, fileSize: number) {
   const [udName, , udSize, udSig] = USER_DATA[r.userDataType] ?? ['unknown', 'unknown', 0, null];
   const view = new DataView(r.userDataArea.buffer, r.userDataArea.byteOffset, r.userDataArea.byteLength);
   const signatureSize = r.userDataType === 2 ? view.getUint16(EC_SIGNATURE_SIZE_OFFSET) : udSig;
@@ -97,7 +99,8 @@ export function requestJson(r: AddSecretRequestInfo, file: string, fileSize: num
   };
 }
 
-export function headerJson(h: SeHeader, file: string, fileSize: number) {
+/** The report of an SE header or image (`inspect --json`); `file` and `fileSize` are shown as given. */
+export function headerReport(h: SeHeader, file: string, fileSize: number) {
   return {
     format: h.offset === 0 ? ('se-header' as const) : ('se-image' as const),
     file,
@@ -118,17 +121,18 @@ export function headerJson(h: SeHeader, file: string, fileSize: number) {
   };
 }
 
-export type RequestJson = ReturnType<typeof requestJson>;
-export type HeaderJson = ReturnType<typeof headerJson>;
+export type RequestReport = ReturnType<typeof requestReport>;
+export type HeaderReport = ReturnType<typeof headerReport>;
 
-function flagsText(f: FlagsJson): string {
+function flagsText(f: ReportFlags): string {
   const parts = [...f.names, ...f.otherBits.map((b) => `bit ${b}`)];
   return `0x${f.hex} (${parts.length ? parts.join(', ') : 'none'})`;
 }
 
 const row = (label: string, value: string | number) => `${`${label}:`.padEnd(20)}${value}`;
 
-export function requestText(j: RequestJson): string {
+/** A request report as the text `se-secrets inspect` prints. */
+export function requestReportText(j: RequestReport): string {
   const typeName = secretTypeName(j.secret.type);
   const ud = USER_DATA[j.userData.type];
   const lines = [
@@ -156,7 +160,8 @@ export function requestText(j: RequestJson): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function headerText(j: HeaderJson): string {
+/** An SE-header report as the text `se-secrets inspect` prints. */
+export function headerReportText(j: HeaderReport): string {
   const lines = [
     row('File', `${j.file} (${j.fileSize} bytes)`),
     row('Format', j.format === 'se-header' ? 'SE header' : `SE image, header at offset 0x${j.offset.toString(16)}`),

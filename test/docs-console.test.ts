@@ -1,0 +1,129 @@
+/**
+ * Docs are tested: every `$ se-secrets …` command shown in a ```console block of the
+ * README or docs/*.md runs here (in-process, `main(argv, streams)`) on the bundled
+ * samples, in the order shown, in one working directory per document, and prints what
+ * the block shows. The README's `sh` blocks' `se-secrets` lines run too (exit 0).
+ *
+ * Set-up files come from the docs themselves: a fenced block whose first line is a
+ * comment naming a file (`# plan.yaml — …`) is written to that file. In shown output,
+ * a line `…` stands for any number of lines and `…` inside a line for any text; trailing
+ * blanks are ignored. Lines starting with `#` are commands run elsewhere (the guest) and
+ * are not run; `ls -l` output is checked file by file (mode and size; owner and dates
+ * depend on the machine); other programs must be listed in SHELL_COMMANDS (not run).
+ */
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runMain } from './helpers/cli.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+/** Programs other than se-secrets that docs show in console blocks; shown, not run. */
+const SHELL_COMMANDS = new Set(['cat', 'sha256sum', 'cd', 'mkdir']);
+
+interface Block {
+  lang: string;
+  lines: string[];
+}
+
+function blocks(text: string): Block[] {
+  return [...text.matchAll(/^```(\w*)\n([\s\S]*?)^```/gm)].map((m) => ({ lang: m[1] ?? '', lines: (m[2] ?? '').replace(/\n$/, '').split('\n') }));
+}
+
+interface Step {
+  command: string;
+  output: string[];
+}
+
+/** The `$ ` commands of a console block, each with the lines shown after it. */
+function steps(b: Block): Step[] {
+  const out: Step[] = [];
+  let current: Step | undefined;
+  for (const line of b.lines) {
+    if (line.startsWith('$ ')) {
+      current = { command: line.slice(2), output: [] };
+      out.push(current);
+    } else if (line.startsWith('# ')) current = undefined;
+    else current?.output.push(line);
+  }
+  return out;
+}
+
+/** Splits a command line into words (plain words and '…'/"…" quotes; no expansions). */
+function words(command: string): string[] {
+  return [...command.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A pattern for shown output: `…` lines match any lines, `…` in a line any text. */
+function outputPattern(shown: string[]): RegExp {
+  const lines = [...shown];
+  while (lines.length && lines[lines.length - 1]?.trim() === '') lines.pop();
+  const parts = lines.map((l) => (l.trim() === '…' ? '(?:[^\\n]*\\n)*?' : `${l.trimEnd().split('…').map(escapeRegExp).join('[^\\n]*')}[ \\t]*\\n`));
+  return new RegExp(`^${parts.join('')}$`);
+}
+
+const work = mkdtempSync(join(tmpdir(), 'se-secrets-docs-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+for (const doc of DOCS) {
+  const all = blocks(readFileSync(join(ROOT, doc), 'utf8'));
+  const shown = all.filter((b) => b.lang === 'console').flatMap(steps);
+  const readmeLines = doc === 'README.md' ? all.filter((b) => b.lang === 'sh').flatMap((b) => b.lines.join('\n').replace(/\\\n\s*/g, '').split('\n')) : [];
+  const runnable = readmeLines.filter((l) => /^se-secrets\s+\S/.test(l)).map((l) => l.replace(/\s+#.*$/, ''));
+  if (!shown.length && !runnable.length) continue;
+
+  describe(`${doc}: the commands it shows`, () => {
+    const dir = mkdtempSync(join(work, 'doc-'));
+    cpSync(join(ROOT, 'samples'), doc === 'README.md' ? join(dir, 'samples') : dir, { recursive: true });
+    for (const b of all) {
+      const file = /^# (\S+\.(?:ya?ml|json|sh|txt))\b/.exec(b.lines[0] ?? '')?.[1];
+      if (file && !file.includes('/')) writeFileSync(join(dir, file), `${b.lines.join('\n')}\n`);
+    }
+
+    for (const step of shown) {
+      const [program, ...args] = words(step.command);
+      if (program === 'ls' && args[0] === '-l') {
+        it(`$ ${step.command} — modes and sizes as shown`, () => {
+          let folder = args.length === 2 ? (args[1] ?? '.') : '.';
+          const rows: string[] = [];
+          for (const line of step.output) {
+            const heading = /^(\S+):$/.exec(line);
+            if (heading) folder = heading[1] ?? '.';
+            const m = /^([-d][-rwx]{9})\s+\d+\s+\S+\s+\S+\s+(\d+)\s+(\S+)$/.exec(line);
+            if (!m) continue;
+            const st = statSync(join(dir, folder, m[3] ?? ''));
+            const mode = [...'rwxrwxrwx'].map((c, i) => (st.mode & (0o400 >> i) ? c : '-')).join('');
+            rows.push(`${folder}/${m[3]} ${st.isDirectory() ? 'd' : '-'}${mode} ${st.size}`);
+            expect(rows.at(-1)).toBe(`${folder}/${m[3]} ${m[1]} ${m[2]}`);
+          }
+          expect(rows.length, 'ls -l shows files').toBeGreaterThan(0);
+        });
+        continue;
+      }
+      if (program !== 'se-secrets') {
+        it(`${step.command} — shown only (${program} is not run)`, () => expect(SHELL_COMMANDS.has(program ?? '')).toBe(true));
+        continue;
+      }
+      it(`$ ${step.command}`, async () => {
+        const r = await runMain(args, { cwd: dir });
+        const pattern = outputPattern(step.output);
+        const printed = [r.stderr + r.stdout, r.stdout + r.stderr];
+        expect(
+          printed.some((p) => pattern.test(p)),
+          `exit ${r.code}; printed:\n${r.stderr}${r.stdout}\nshown:\n${step.output.join('\n')}`,
+        ).toBe(true);
+      });
+    }
+
+    for (const line of runnable) {
+      it(`${line.slice(0, 100)} — runs`, async () => {
+        // Paths under /tmp/ are kept inside this test's directory.
+        const r = await runMain(words(line.replaceAll('/tmp/', `${dir}/`)).slice(1), { cwd: dir });
+        expect(r.code, r.stderr).toBe(0);
+      });
+    }
+  });
+}
