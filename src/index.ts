@@ -34,6 +34,9 @@ export {
 export {
   createAddSecretRequest,
   parseAddSecretRequest,
+  hasRequestMagic,
+  parseCuidText,
+  parseCuidFile,
   secretId,
   SecretType,
   secretTypeName,

@@ -190,7 +190,7 @@ describe('se-secrets create --batch', () => {
     const entry = { output: 'out/x.bin', hdr: 'sample-se.img', hostKeyDocuments: ['HKD-sample-1.crt'], noVerify: true, secret: { type: 'meta' } };
     expect((await run([{ ...entry, typo: 1 }])).stderr).toMatch(/^se-secrets: error: batch: requests\[0\]: unknown key "typo"/);
     expect((await run([entry, entry])).stderr).toBe(`se-secrets: error: batch: requests[1]: output ${join(cwd, 'out/x.bin')} is also written by requests[0]\n`);
-    expect((await run([{ ...entry, cuid: '0x1234' }])).stderr).toBe('se-secrets: error: batch: requests[0].cuid: expected 0x and 32 hex digits\n');
+    expect((await run([{ ...entry, cuid: '0x1234' }])).stderr).toBe('se-secrets: error: batch: requests[0].cuid: the CUID must be 32 hex digits with leading zeros (got 4 characters)\n');
     expect((await run([{ ...entry, flags: ['no-dump'] }])).stderr).toBe('se-secrets: error: batch: requests[0].flags: unknown flag "no-dump" (known: disable-dump)\n');
     expect((await run([{ ...entry, secret: { type: 'retrievable', name: 'x' } }])).stderr).toMatch(/secret\.type: "retrievable" is not supported/);
     expect((await run([{ ...entry, noVerify: undefined }])).stderr).toBe('se-secrets: error: batch: requests[0].certificates: required unless noVerify: true\n');

@@ -27,6 +27,7 @@ export {
   type SeHeader,
 } from '../node.js';
 export type { HostKey } from '../request/host-key.js';
+export { hasRequestMagic, REQUEST_MAGIC } from '../request/asrcb.js';
 
 // ---- the secrets the CLI builds (issue 4's shapes) -----------------------------------
 

@@ -28,7 +28,7 @@ import { dirname, resolve } from 'node:path';
 import { nodeBackend } from '../crypto/node.js';
 import { InputError } from '../errors.js';
 import type { SeHeader } from '../header/se-header.js';
-import { fromHex } from '../internal/bytes.js';
+import { parseCuidText } from '../request/cuid.js';
 import { parseTextData } from '../plan/parse.js';
 import type { BatchItem } from '../request/batch.js';
 import type { ExtensionSecretOption } from '../request/ext-secret.js';
@@ -167,9 +167,13 @@ async function readEntry(r: Reader, e: Raw, where: string, strict: boolean): Pro
   for (const f of flags) if (f !== 'disable-dump') fail(`${where}.flags: unknown flag ${JSON.stringify(f)} (known: disable-dump)`);
   let cuid: Uint8Array | undefined;
   if (e.cuid !== undefined) {
-    const text = str(e.cuid, `${where}.cuid`);
-    cuid = /^0x[0-9a-fA-F]{32}$/.test(text) ? fromHex(text) : undefined;
-    if (!cuid) fail(`${where}.cuid: expected 0x and 32 hex digits`);
+    const what = `${where}.cuid`;
+    try {
+      cuid = parseCuidText(str(e.cuid, what), what, { yaml: true });
+    } catch (err) {
+      if (err instanceof InputError) fail(err.message);
+      throw err;
+    }
   }
   if (e.extensionSecret !== undefined && e.cck !== undefined) fail(`${where}: extensionSecret and cck exclude each other`);
   let extensionSecret: ExtensionSecretOption | undefined;

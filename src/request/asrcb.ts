@@ -48,9 +48,16 @@ import { USER_DATA_SIZE, UserDataType, decodeUserDataArea } from './user-data.js
 
 /** ASCII "asrcbM": first six bytes of the request magic; the user-data type follows. */
 export const REQUEST_MAGIC = new Uint8Array([0x61, 0x73, 0x72, 0x63, 0x62, 0x4d]);
+
+/** True when `bytes` starts with the request magic "asrcbM" (the one test for it). */
+export function hasRequestMagic(bytes: Uint8Array): boolean {
+  return bytes.length >= REQUEST_MAGIC.length && equalBytes(bytes.subarray(0, REQUEST_MAGIC.length), REQUEST_MAGIC);
+}
 /** The add-secret request version this library writes (the reference's `AddSecretVersion::One`). */
 export const REQUEST_VERSION_1 = 0x0100;
 export const REQUEST_HEADER_SIZE = 0x30;
+/** Offset of `sea`, the size of the encrypted area. */
+export const SEA_OFFSET = 0x2c;
 export const FLAGS_OFFSET = 0x30;
 export const CUID_OFFSET = 0x108;
 export const CUID_SIZE = 16;
@@ -163,10 +170,10 @@ function fail(code: 'ERR_REQUEST_MAGIC' | 'ERR_REQUEST_VERSION' | 'ERR_REQUEST_L
  */
 export function parseAddSecretRequest(bytes: Uint8Array): AddSecretRequestInfo {
   if (!(bytes instanceof Uint8Array)) fail('ERR_REQUEST_MAGIC', 'input is not a byte array');
-  if (bytes.length < REQUEST_MAGIC.length || !equalBytes(bytes.subarray(0, 6), REQUEST_MAGIC)) {
+  if (!hasRequestMagic(bytes)) {
     fail('ERR_REQUEST_MAGIC', 'not an add-secret request (magic "asrcbM" not found)');
   }
-  const r = new ByteReader(bytes, 'request', 'ERR_REQUEST_LENGTH', 6);
+  const r = new ByteReader(bytes, 'request', 'ERR_REQUEST_LENGTH', REQUEST_MAGIC.length);
   const userDataType = r.u16('user-data type');
   if (userDataType > UserDataType.SignedRsa3072) fail('ERR_REQUEST_USER_DATA_TYPE', `unknown user-data type ${userDataType}`);
   const version = r.u32('version');

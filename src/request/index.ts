@@ -4,6 +4,7 @@
  * @module
  */
 export * from './asrcb.js';
+export * from './cuid.js';
 export * from './create.js';
 export * from './ext-secret.js';
 export * from './guest-secret.js';

@@ -18,7 +18,7 @@
  */
 import type { CryptoBackend } from '../crypto/backend.js';
 import { kdfSha256OneStep } from '../crypto/hash.js';
-import { ByteReader, ByteWriter, zeroize } from '../internal/bytes.js';
+import { type ByteReader, ByteWriter, zeroize } from '../internal/bytes.js';
 
 export const KEY_SLOT_SIZE = 80;
 const HASH_SIZE = 32;

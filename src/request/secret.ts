@@ -18,7 +18,7 @@
  * @module
  */
 import { RequestError } from '../errors.js';
-import { ByteReader, ByteWriter } from '../internal/bytes.js';
+import { type ByteReader, ByteWriter } from '../internal/bytes.js';
 import { SECRET_ID_SIZE } from './secret-id.js';
 
 /** Secret type codes (the reference's `ListableSecretType`). */

@@ -16,8 +16,8 @@ import type { CryptoBackend } from '../crypto/backend.js';
 import { type CertificatePublicKey, certificatePublicKey } from '../crypto/keys.js';
 import { portableBackend } from '../crypto/portable.js';
 import { InputError, RequestError } from '../errors.js';
-import { ByteReader, copyBytes, equalBytes } from '../internal/bytes.js';
-import { REQUEST_HEADER_SIZE, REQUEST_MAGIC, REQUEST_TAG_SIZE, REQUEST_VERSION_1 } from './asrcb.js';
+import { ByteReader, copyBytes } from '../internal/bytes.js';
+import { REQUEST_HEADER_SIZE, REQUEST_MAGIC, REQUEST_TAG_SIZE, REQUEST_VERSION_1, SEA_OFFSET, hasRequestMagic } from './asrcb.js';
 import {
   EC_SIGNATURE_MAX_SIZE,
   maxUserDataSize,
@@ -61,7 +61,7 @@ function fail(code: 'ERR_REQUEST_MAGIC' | 'ERR_REQUEST_LENGTH' | 'ERR_REQUEST_VE
 /** The header checks of `AddSecretMagic::try_from_bytes` and `BinReqValues::get`. */
 function checkRequestHeader(bytes: Uint8Array): { type: UserDataTypeCode; rql: number } {
   if (!(bytes instanceof Uint8Array)) fail('ERR_REQUEST_MAGIC', 'input is not a byte array');
-  if (bytes.length < 8 || !equalBytes(bytes.subarray(0, REQUEST_MAGIC.length), REQUEST_MAGIC)) {
+  if (bytes.length < 8 || !hasRequestMagic(bytes)) {
     fail('ERR_REQUEST_MAGIC', 'not an add-secret request (magic "asrcbM" not found)');
   }
   const r = new ByteReader(bytes, 'request', 'ERR_REQUEST_LENGTH', REQUEST_MAGIC.length);
@@ -70,7 +70,7 @@ function checkRequestHeader(bytes: Uint8Array): { type: UserDataTypeCode; rql: n
   if (bytes.length < REQUEST_HEADER_SIZE) fail('ERR_REQUEST_LENGTH', `input is ${bytes.length} bytes (expected at least ${REQUEST_HEADER_SIZE})`);
   const version = r.u32('version');
   const rql = r.u32('rql');
-  const sea = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0x2c);
+  const sea = new ByteReader(bytes, 'request', 'ERR_REQUEST_LENGTH', SEA_OFFSET).u32('sea');
   if (rql !== bytes.length) fail('ERR_REQUEST_LENGTH', `length field says ${rql} bytes, input has ${bytes.length}`);
   if (sea + REQUEST_TAG_SIZE > rql || rql - sea - REQUEST_TAG_SIZE < REQUEST_HEADER_SIZE) {
     fail('ERR_REQUEST_LENGTH', `encrypted area of ${sea} bytes does not fit in a ${rql}-byte request`);
@@ -150,7 +150,7 @@ export async function verifyAddSecretRequest(bytes: Uint8Array, options: VerifyA
   const max = maxUserDataSize(type);
   let signature: Uint8Array;
   if (type === UserDataType.SignedEcP521) {
-    const length = new DataView(area.buffer, area.byteOffset).getUint16(EC_SIGNATURE_LENGTH_OFFSET);
+    const length = new ByteReader(area, 'request user data', 'ERR_REQUEST_LENGTH', EC_SIGNATURE_LENGTH_OFFSET).u16('signature length');
     signature = copyBytes(area, EC_SIGNATURE_OFFSET, EC_SIGNATURE_OFFSET + Math.min(length, EC_SIGNATURE_MAX_SIZE));
   } else {
     signature = copyBytes(area, max);

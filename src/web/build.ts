@@ -12,6 +12,7 @@ import {
   hostKeysFromDocuments,
   InputError,
   parseAddSecretRequest,
+  parseCuidText,
   portableBackend,
   readSeHeaderFromBlob,
   type SecretSpec,
@@ -26,7 +27,6 @@ import { Checklist } from './steps.js';
 
 /** Sizes of the fixed-size secret files (pvsecret `--input-secret`, `--extension-secret`, `--cck`). */
 const SECRET_FILE_SIZE = 32;
-const CUID_HEX_DIGITS = 32;
 
 /** Everything read from the form before any verification. */
 interface BuildInputs {
@@ -48,18 +48,10 @@ function optionError(message: string): InputError {
   return new InputError('ERR_INVALID_OPTION', message);
 }
 
-/** `--cuid-hex`: optional `0x`, then exactly 32 hex digits. */
+/** The CUID field: empty, or the library's one rule for a CUID option value (`--cuid-hex`). */
 export function parseCuid(text: string): Uint8Array | undefined {
   const t = text.trim();
-  if (t === '') return undefined;
-  const digits = t.startsWith('0x') || t.startsWith('0X') ? t.slice(2) : t;
-  if (digits.length !== CUID_HEX_DIGITS || !/^[0-9a-fA-F]+$/.test(digits)) {
-    throw new InputError(
-      'ERR_CUID',
-      `cuid: expected 32 hex digits, optionally after 0x (got ${digits.length} characters${/^[0-9a-fA-F]*$/.test(digits) ? '' : ', not all hex'})`,
-    );
-  }
-  return Uint8Array.from(digits.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
+  return t === '' ? undefined : parseCuidText(t, 'cuid');
 }
 
 async function readFixedSecret(file: File, what: string): Promise<Uint8Array> {

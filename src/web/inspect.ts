@@ -6,16 +6,16 @@
  * @module
  */
 import { byId, describeError, fileOf, inputById, readSmallFile } from './dom.js';
-import { InputError, headerReport, headerReportText, isSeSecretsError, parseAddSecretRequest, readSeHeaderFromBlob, requestReport, requestReportText } from './lib.js';
+import { InputError, hasRequestMagic, headerReport, headerReportText, isSeSecretsError, parseAddSecretRequest, readSeHeaderFromBlob, requestReport, requestReportText } from './lib.js';
 
-/** ASCII "asrcbM": an add-secret request starts with it. */
-const REQUEST_MAGIC = 'asrcbM';
+/** Bytes read to tell a request from an image: its magic, and the user-data type after it. */
+const REQUEST_MAGIC_READ = 8;
 /** Far above any request (header, key slots and an 8 KiB secret): larger files are refused unread. */
 const MAX_REQUEST_FILE = 1024 * 1024;
 
 async function report(file: File, warnings: string[]): Promise<string> {
-  const head = new Uint8Array(await file.slice(0, REQUEST_MAGIC.length).arrayBuffer());
-  if (String.fromCharCode(...head) === REQUEST_MAGIC) {
+  const head = new Uint8Array(await file.slice(0, REQUEST_MAGIC_READ).arrayBuffer());
+  if (hasRequestMagic(head)) {
     const info = parseAddSecretRequest(await readSmallFile(file, 'add-secret request', MAX_REQUEST_FILE));
     return requestReportText(requestReport(info, file.name, file.size));
   }

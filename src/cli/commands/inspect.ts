@@ -8,11 +8,8 @@ import { open, stat } from 'node:fs/promises';
 import { type ParsedCommand, getFlag, getString } from '../args.js';
 import { CliError } from '../errors.js';
 import { fsReason, readInput } from '../files.js';
-import { FileError, headerReport, headerReportText, isSeSecretsError, parseAddSecretRequest, readSeHeader, requestReport, requestReportText } from '../lib.js';
+import { FileError, REQUEST_MAGIC, hasRequestMagic, headerReport, headerReportText, isSeSecretsError, parseAddSecretRequest, readSeHeader, requestReport, requestReportText } from '../lib.js';
 import type { Logger } from '../log.js';
-
-/** ASCII "asrcbM": an add-secret request starts with it. */
-const REQUEST_MAGIC = 'asrcbM';
 
 async function head(path: string, n: number): Promise<{ bytes: Uint8Array; size: number }> {
   try {
@@ -37,7 +34,7 @@ export async function runInspect(path: readonly ParsedCommand[], log: Logger): P
   const json = getFlag(c, 'json');
   const { bytes, size } = await head(file, REQUEST_MAGIC.length);
   let out: string;
-  if (new TextDecoder('latin1').decode(bytes) === REQUEST_MAGIC) {
+  if (hasRequestMagic(bytes)) {
     const info = parseAddSecretRequest(await readInput(file, 'add-secret request'));
     const j = requestReport(info, file, size);
     out = json ? `${JSON.stringify(j, null, 2)}\n` : requestReportText(j);
