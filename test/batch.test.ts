@@ -146,7 +146,11 @@ describe('se-secrets create --batch', () => {
     expect(r.stderr).toContain(`Wrote '${join(cwd, 'secrets', 'g1-16.001e.bin')}'\n`);
     // A bar appears only when the run takes a while (a busy machine); nothing else uses \r.
     expect(r.stderr.replace(/\r\[[#.]+\] \d+\/\d+ requests/g, '').replace('\r\x1b[K', '')).not.toContain('\r');
-    expect(readdirSync(join(cwd, 'out')).sort()).toEqual(['g1-assoc.bin', 'g1-meta.bin', 'g2-assoc.bin']);
+    // NAME.yaml beside each association request, as create writes it (extension replaced); a repeated warning is said once
+    expect(readdirSync(join(cwd, 'out')).sort()).toEqual(['g1-16.yaml', 'g1-assoc.bin', 'g1-meta.bin', 'g2-16.yaml', 'g2-assoc.bin']);
+    expect(readFileSync(join(cwd, 'out', 'g1-16.yaml'), 'utf8')).toBe(`!Association\nname: g1-16.001e\nid: 0x${sha256hex('g1-16.001e')}\n`);
+    expect(r.stderr).toMatch(/^warning: batch entries 1, 2, 3: host-key verification is disabled/m);
+    expect(r.stderr.match(/host-key verification is disabled/g)).toHaveLength(1);
     const read = (f: string) => new Uint8Array(readFileSync(join(cwd, f)));
     expect(openRequest(read('out/g1-meta.bin'), hostScalar(2)).flags).toBe(0x8000000000000000n);
     const g1 = openRequest(read('out/g1-assoc.bin'), hostScalar(1));

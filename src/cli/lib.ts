@@ -25,6 +25,10 @@ export {
   secretTypeName,
   type AddSecretRequestInfo,
   type SeHeader,
+  createAddSecretRequests,
+  fetchCrlOverHttp,
+  type FetchCrl,
+  type VerificationStep,
 } from '../node.js';
 export type { HostKey } from '../request/host-key.js';
 export { hasRequestMagic, REQUEST_MAGIC } from '../request/asrcb.js';
@@ -46,6 +50,12 @@ export interface VerificationInputs {
   readonly crls?: readonly Uint8Array[];
   readonly rootCa?: Uint8Array;
   readonly offline?: boolean;
+  /** `--verify-time`. */
+  readonly now?: Date;
+  /** Reports each step (`-v`). */
+  readonly onStep?: (step: node.VerificationStep) => void;
+  /** Downloads CRLs (the CLI's wraps the HTTP fetcher to report each URL). */
+  readonly fetchCrl?: node.FetchCrl;
 }
 
 export interface CreateInputs {

@@ -20,6 +20,12 @@ const quiet: OptionSpec = {
 };
 const help: OptionSpec = { key: 'help', long: 'help', short: 'h', kind: 'flag', global: true, help: 'Print help.' };
 
+/** `--verify-time` (create, verify-hkd, plan, create --batch). */
+const verifyTime: OptionSpec = {
+  key: 'verifyTime', long: 'verify-time', kind: 'single', value: 'TIME',
+  help: 'Verify the host-key documents as of TIME (RFC 3339, e.g. 2024-03-12T00:00:00Z; or a date) instead of now, to reproduce a past decision. se-secrets only.',
+};
+
 /** The certificate options shared by `create` and `verify-hkd` (pvsecret's CertificateOptions). */
 const certificateOptions: OptionSpec[] = [
   {
@@ -43,11 +49,12 @@ const certificateOptions: OptionSpec[] = [
     key: 'rootCa', long: 'root-ca', kind: 'single', value: 'ROOT_CA',
     help: "Root CA certificate to trust instead of the system's trusted roots. Needs --cert.",
   },
+  verifyTime,
 ];
 const certificateConstraints = {
   required: ['hostKeyDocuments'],
   oneOf: [['noVerify', 'certs']],
-  requires: [['crls', 'certs'], ['offline', 'certs'], ['rootCa', 'certs']] as [string, string][],
+  requires: [['crls', 'certs'], ['offline', 'certs'], ['rootCa', 'certs'], ['verifyTime', 'certs']] as [string, string][],
 };
 
 const stdout: OptionSpec = { key: 'stdout', long: 'stdout', kind: 'flag', help: 'Print the secret information (YAML) to stdout instead of writing NAME.yaml.' };
@@ -99,7 +106,7 @@ const create: CommandSpec = {
   name: 'create',
   summary: 'Create an add-secret request (drop-in for pvsecret create).',
   description: 'Builds an add-secret request for one IBM Secure Execution image (--hdr), encrypted for one or more host keys (-k). The host-key documents are verified against the IBM Z chain of trust (--cert, --crl, --root-ca) unless --no-verify is given. Build requests on a trusted machine, never on the guest that receives the secret.',
-  usage: 'se-secrets create [OPTIONS] --host-key-document <FILE> --hdr <FILE> --output <FILE> <--no-verify|--cert <FILE>> <COMMAND>\n       se-secrets create [-v|-q] [--strict-host-match] --batch <FILE>',
+  usage: 'se-secrets create [OPTIONS] --host-key-document <FILE> --hdr <FILE> --output <FILE> <--no-verify|--cert <FILE>> <COMMAND>\n       se-secrets create [-v|-q] [--strict-host-match] [--verify-time <TIME>] --batch <FILE>',
   helpWhenEmpty: true,
   options: [
     ...certificateOptions,
@@ -126,13 +133,13 @@ const create: CommandSpec = {
     { key: 'useName', long: 'use-name', kind: 'flag', help: 'Use the name itself (at most 31 bytes) as secret ID instead of its SHA-256.' },
     {
       key: 'batch', long: 'batch', kind: 'single', value: 'FILE',
-      help: "Build every request the batch FILE (YAML or JSON) lists, for one or more guests, instead of one request: each entry gives its output, header, host-key documents and secret; a 'defaults' mapping applies to all; paths are relative to FILE. Each certificate chain is verified once. Nothing is written unless every request was built. Takes only -v, -q, --strict-host-match (see docs/plan.md). se-secrets only.",
+      help: "Build every request the batch FILE (YAML or JSON) lists, for one or more guests, instead of one request: each entry gives its output, header, host-key documents and secret; a 'defaults' mapping applies to all; paths are relative to FILE. Each certificate chain is verified once. Nothing is written unless every request was built. Takes only -v, -q, --strict-host-match, --verify-time (see docs/plan.md). se-secrets only.",
     },
     verbose,
     quiet,
   ],
   subcommands: createSubcommands,
-  standalone: [{ key: 'batch', allows: ['strictHostMatch'], reason: 'the batch file gives each request its inputs and output' }],
+  standalone: [{ key: 'batch', allows: ['strictHostMatch', 'verifyTime'], reason: 'the batch file gives each request its inputs and output' }],
   subcommandRequired: true,
   required: ['hostKeyDocuments', 'hdr', 'output'],
   oneOf: certificateConstraints.oneOf,
@@ -203,6 +210,7 @@ const plan: CommandSpec = {
       key: 'outputSecrets', long: 'output-secrets', kind: 'single', value: 'DIR2',
       help: "Also write each association secret's value (32 bytes, mode 0600) to DIR2, which must differ from DIR. Without it the values exist only inside the requests.",
     },
+    verifyTime,
     verbose,
     quiet,
   ],

@@ -127,6 +127,40 @@ describe.concurrent('verify-hkd', () => {
   });
 });
 
+describe.concurrent('verification time and steps', () => {
+  const chain = ['-C', sample('ibm-z-host-key-signing.crt'), '-C', sample('intermediate-ca.crt'), '--root-ca', sample('root-ca.crt'), '--offline'];
+  const crls = ['--crl', sample('ibm-z-host-key.crl'), '--crl', sample('intermediate-ca.crl'), '--crl', sample('root-ca.crl')];
+
+  it('--verify-time reproduces a decision at another time (the sample PKI is valid 2025 to 2045)', async ({ expect }) => {
+    const base = ['verify-hkd', '-k', sample('HKD-sample-1.crt'), ...chain, ...crls];
+    expect((await cli([...base, '--verify-time', '2030-03-12T00:00:00Z'])).code).toBe(0);
+    const early = await cli([...base, '--verify-time', '2024-03-12T00:00:00Z']);
+    expect(early.code).toBe(1);
+    expect(early.err).toMatch(/^se-secrets: error: .*(not yet valid|not valid before|before)/im);
+    const d = tempDir();
+    const create = await cli(['create', '-k', sample('HKD-sample-1.crt'), ...chain, ...crls, '--verify-time=2024-03-12', '--hdr', sample('sample.hdr'), '-o', join(d, 'r'), 'meta']);
+    expect(create.code).toBe(1);
+    expect(listDir(d)).toEqual([]);
+    const bad = await cli([...base, '--verify-time', 'yesterday']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/^se-secrets: error: invalid value 'yesterday' for '--verify-time <TIME>': expected an RFC 3339 time/m);
+    const noCert = await cli(['verify-hkd', '-k', sample('HKD-sample-1.crt'), '--no-verify', '--verify-time', '2030-01-01']);
+    expect(noCert.err).toMatch(/the argument '--verify-time <TIME>' requires '--cert <FILE>'/);
+  });
+
+  it('-v shows each verification step', async ({ expect }) => {
+    const r = await cli(['verify-hkd', '-v', '-k', sample('HKD-sample-1.crt'), ...chain, ...crls, '--verify-time', '2030-03-12T00:00:00Z']);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('Verifying as of 2030-03-12T00:00:00.000Z (--verify-time)\n');
+    expect(r.err).toMatch(/^Verification: read 2 certificate\(s\), 3 CRL\(s\) and 1 trusted root\(s\)$/m);
+    expect(r.err).toMatch(/^Verification: found the IBM Z signing key: /m);
+    expect(r.err).toMatch(/^Verification: chain of trust verified: .* <- /m);
+    expect(r.err).toMatch(/^Verification: host-key document #1 verified: /m);
+    const quiet = await cli(['verify-hkd', '-k', sample('HKD-sample-1.crt'), ...chain, ...crls]);
+    expect(quiet.err).not.toContain('Verification:');
+  });
+});
+
 describe.concurrent('verify', () => {
   it.concurrent.for([
     [['verify', '-i', 'a', 'b'], "the argument '--input <FILE>' cannot be used with '<INPUT>'"],

@@ -21,6 +21,7 @@ import {
 } from '../lib.js';
 import type { Logger } from '../log.js';
 import { cuidFromFile, parseCuidHex, parsePcf } from '../values.js';
+import { parseVerifyTime, reportingOptions } from '../verification.js';
 
 export const ASSOCIATION_SECRET_SIZE = 32;
 export const CCK_SIZE = 32;
@@ -34,6 +35,7 @@ export interface CreateArgs {
   readonly crls: string[];
   readonly offline: boolean;
   readonly rootCa?: string;
+  readonly verifyTime?: Date;
   readonly hdr: string;
   readonly force: boolean;
   readonly strictHostMatch: boolean;
@@ -62,7 +64,9 @@ export function createArgs(path: readonly ParsedCommand[]): CreateArgs {
   const c = path[1] as ParsedCommand;
   const s = path[2] as ParsedCommand;
   const str = (p: ParsedCommand, k: string) => getString(p, k);
+  const time = str(c, 'verifyTime');
   return {
+    ...(time !== undefined ? { verifyTime: parseVerifyTime(time, ['create']) } : {}),
     hostKeyDocuments: getList(c, 'hostKeyDocuments'), noVerify: getFlag(c, 'noVerify'), certs: getList(c, 'certs'),
     crls: getList(c, 'crls'), offline: getFlag(c, 'offline'), rootCa: str(c, 'rootCa'), hdr: str(c, 'hdr') as string,
     force: getFlag(c, 'force'), strictHostMatch: getFlag(c, 'strictHostMatch'), output: str(c, 'output') as string, extensionSecret: str(c, 'extensionSecret'),
@@ -176,6 +180,7 @@ export async function readHostKeys(a: CreateArgs, log: Logger): Promise<HostKeyI
     crls: await readAll(a.crls, 'CRL'),
     ...(a.rootCa !== undefined ? { rootCa: await readInput(a.rootCa, 'root CA certificate') } : {}),
     offline: a.offline,
+    ...reportingOptions(log, a.verifyTime),
   };
   return { files: a.hostKeyDocuments, hostKeys: documents, verify };
 }

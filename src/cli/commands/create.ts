@@ -96,7 +96,6 @@ export async function runCreate(path: readonly ParsedCommand[], log: Logger): Pr
     for (const f of hk.files) log.info(`Use host-key document at '${f}'`);
 
     if (a.tocPolicy !== undefined) await outputs.append(a.tocPolicy, `${hex(request.subarray(request.length - 16))}\n`, 'TOC policy');
-    log.success('Successfully generated the request');
     await outputs.file(a.output, request, 'add-secret request');
     let yamlPath: string | undefined;
     if (secret.type === 'association' || secret.type === 'retrievable') {
@@ -111,6 +110,8 @@ export async function runCreate(path: readonly ParsedCommand[], log: Logger): Pr
       await outputs.file(a.outputSecret, secretCopy, 'association secret', MODE_SECRET);
     }
     await outputs.commit((chunk) => log.streams.out(chunk));
+    // Only now, with every output in place (pvsecret 2.43 prints it before writing).
+    log.success('Successfully generated the request');
     log.info(`Successfully wrote the request to '${a.output}'`);
     if (yamlPath !== undefined) log.success(`Successfully wrote secret info to '${yamlPath}'`);
     if (a.outputSecret !== undefined) log.info(`Wrote the association secret to '${a.outputSecret}' (mode 0600): destroy it when no longer needed`);

@@ -9,6 +9,7 @@ import { planAssociationsFromFile, writePlanFiles } from '../../node/plan.js';
 import { getString, type ParsedCommand } from '../args.js';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { parseVerifyTime } from '../verification.js';
 
 /** Runs `se-secrets plan`. */
 export async function runPlan(path: readonly ParsedCommand[], log: Logger): Promise<void> {
@@ -20,7 +21,10 @@ export async function runPlan(path: readonly ParsedCommand[], log: Logger): Prom
   if (secretsDir === dir) {
     throw new UsageError('--output-secrets must name another directory than --output (DIR is copied to the guest; keep secret values apart)', ['plan']);
   }
-  const result = await planAssociationsFromFile(resolve(getString(c, 'plan') as string), { outputSecrets: secretsDir !== undefined });
+  const time = getString(c, 'verifyTime');
+  const now = time === undefined ? undefined : parseVerifyTime(time, ['plan']);
+  if (now) log.info(`Verifying as of ${now.toISOString()} (--verify-time)`);
+  const result = await planAssociationsFromFile(resolve(getString(c, 'plan') as string), { outputSecrets: secretsDir !== undefined, ...(now ? { now } : {}) });
   for (const w of result.warnings) log.warn(w);
   const shown = result.files.map((f) => join((f.secret ? outputSecrets : output) as string, f.path));
   try {

@@ -9,6 +9,7 @@ import { type ParsedCommand, getFlag, getList, getString } from '../args.js';
 import { readInput } from '../files.js';
 import { firstCertificate, type VerifiedHostKeyLike, verifyHostKeyDocuments } from '../lib.js';
 import type { Logger } from '../log.js';
+import { parseVerifyTime, reportingOptions } from '../verification.js';
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
@@ -16,6 +17,8 @@ export async function runVerifyHkd(path: readonly ParsedCommand[], log: Logger):
   const c = path[1] as ParsedCommand;
   const files = getList(c, 'hostKeyDocuments');
   const noVerify = getFlag(c, 'noVerify');
+  const time = getString(c, 'verifyTime');
+  const now = time === undefined ? undefined : parseVerifyTime(time, ['verify-hkd']);
   if (noVerify) log.warn('host-key document verification is disabled (--no-verify): the documents are only read, not verified');
   const docs: Uint8Array[] = [];
   const unverified: VerifiedHostKeyLike[] = [];
@@ -36,6 +39,7 @@ export async function runVerifyHkd(path: readonly ParsedCommand[], log: Logger):
       crls: await readAll(getList(c, 'crls'), 'CRL'),
       ...(rootCa !== undefined ? { rootCa: await readInput(rootCa, 'root CA certificate') } : {}),
       offline: getFlag(c, 'offline'),
+      ...reportingOptions(log, now),
     });
   }
   const lines: string[] = [];
