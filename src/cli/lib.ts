@@ -4,32 +4,36 @@
  *
  * @module
  */
-import * as node from '../node.js';
-import { decodePem, hostKeyFromCertificate, looksLikePem, parseCertificates } from '../certs/index.js';
-import type { HostKey } from '../request/host-key.js';
+import { decodePem, looksLikePem } from '../certs/pem.js';
+import { parseCertificates } from '../certs/x509.js';
+import { nodeBackend } from '../crypto/node.js';
+import type { FetchCrl, VerificationStep } from '../certs/verify.js';
+import type { SeHeader } from '../header/se-header.js';
+import { createAddSecretRequest } from '../request/create.js';
+import { type HostKey, hostKeyFromCertificate } from '../request/host-key.js';
+import { policyUserData } from '../request/policy.js';
+import { secretInfoYaml as secretInfoText } from '../request/secret-info.js';
 
-export {
-  FLAG_DISABLE_DUMP,
-  FileError,
-  headerReport,
-  headerReportText,
-  SecretType,
-  UserDataType,
-  isSeSecretsError,
-  nodeBackend,
-  parseAddSecretRequest,
-  readSeHeader,
-  requestReport,
-  requestReportText,
-  secretId,
-  secretTypeName,
-  type AddSecretRequestInfo,
-  type SeHeader,
-  createAddSecretRequests,
-  fetchCrlOverHttp,
-  type FetchCrl,
-  type VerificationStep,
-} from '../node.js';
+// Only what a request without verification needs is imported here; the Node entry (the
+// verifier, its root store and CRL download) is loaded when a command verifies.
+export { FileError, isSeSecretsError } from '../errors.js';
+export { nodeBackend } from '../crypto/node.js';
+export { FLAG_DISABLE_DUMP, parseAddSecretRequest, type AddSecretRequestInfo } from '../request/asrcb.js';
+export { SecretType, secretTypeName } from '../request/secret.js';
+export { UserDataType } from '../request/user-data.js';
+export { secretId } from '../request/secret-id.js';
+export { readSeHeader } from '../node/read-se-header.js';
+export { headerReport, headerReportText, requestReport, requestReportText } from '../request/inspect-report.js';
+export type { SeHeader } from '../header/se-header.js';
+export { fetchCrlOverHttp } from '../node/fetch-crl.js';
+export type { FetchCrl, VerificationStep } from '../certs/verify.js';
+
+/** The Node entry's `createAddSecretRequests`, loaded when first used. */
+export async function createAddSecretRequests(
+  ...args: Parameters<typeof import('../node.js').createAddSecretRequests>
+): ReturnType<typeof import('../node.js').createAddSecretRequests> {
+  return (await import('../node.js')).createAddSecretRequests(...args);
+}
 export type { HostKey } from '../request/host-key.js';
 export { hasRequestMagic, REQUEST_MAGIC } from '../request/asrcb.js';
 
@@ -53,14 +57,14 @@ export interface VerificationInputs {
   /** `--verify-time`. */
   readonly now?: Date;
   /** Reports each step (`-v`). */
-  readonly onStep?: (step: node.VerificationStep) => void;
+  readonly onStep?: (step: VerificationStep) => void;
   /** Downloads CRLs (the CLI's wraps the HTTP fetcher to report each URL). */
-  readonly fetchCrl?: node.FetchCrl;
+  readonly fetchCrl?: FetchCrl;
 }
 
 export interface CreateInputs {
   readonly secret: CliSecret;
-  readonly seHeader: node.SeHeader;
+  readonly seHeader: SeHeader;
   /** Verified by the library (`verify` set) or already read without verification (`verify: false`). */
   readonly hostKeys: readonly (Uint8Array | HostKey)[];
   readonly verify: false | VerificationInputs;
@@ -92,30 +96,32 @@ export function createRequest(o: CreateInputs): Promise<Uint8Array> {
     ...(o.userData ? { userData: o.userData } : {}),
     ...(o.userSigningKey ? { userSigningKey: o.userSigningKey } : {}),
   };
-  return o.verify === false
-    ? node.createAddSecretRequest({ ...common, verify: false })
-    : node.createAddSecretRequest({ ...common, verify: { ...o.verify } });
+  if (o.verify === false) return createAddSecretRequest({ ...common, verify: false, backend: nodeBackend });
+  const verify = { ...o.verify };
+  return import('../node.js').then((node) => node.createAddSecretRequest({ ...common, verify }));
 }
 
 /** Verifies host-key documents against the chain of trust. */
-export function verifyHostKeyDocuments(o: VerificationInputs & { hostKeyDocuments: readonly Uint8Array[] }): Promise<readonly VerifiedHostKeyLike[]> {
+export async function verifyHostKeyDocuments(o: VerificationInputs & { hostKeyDocuments: readonly Uint8Array[] }): Promise<readonly VerifiedHostKeyLike[]> {
+  const node = await import('../node.js');
   return node.verifyHostKeyDocuments({ ...o, hostKeyDocuments: [...o.hostKeyDocuments] });
 }
 
 /** Checks a request and returns its user data, as `pvsecret verify` writes it. */
 export async function verifyAddSecretRequest(bytes: Uint8Array, userCertificate?: Uint8Array): Promise<{ userData?: Uint8Array }> {
+  const node = await import('../node.js');
   return node.verifyAddSecretRequest(bytes, userCertificate ? { userCertificate } : {});
 }
 
 /** The policy hash and the user data that references the policy (`--policy`). */
 export function policyReference(policy: Uint8Array, pathAsTyped: string): { hash: Uint8Array; reference: Uint8Array } {
-  const r = node.policyUserData(policy, pathAsTyped);
+  const r = policyUserData(policy, pathAsTyped);
   return { hash: r.hash, reference: r.userData };
 }
 
 /** The text of `NAME.yaml`, exactly as pvsecret writes it. */
 export function secretInfoYaml(secret: CliSecret): string {
-  return node.secretInfoYaml(secret);
+  return secretInfoText(secret);
 }
 
 // ---- host-key documents --------------------------------------------------------------

@@ -25,6 +25,7 @@ import {
   createPrivateKey,
   createPublicKey,
   diffieHellman,
+  generateKeyPairSync,
   type KeyObject,
   randomFillSync,
   sign,
@@ -32,9 +33,9 @@ import {
 } from 'node:crypto';
 import { CryptoError } from '../errors.js';
 import { signingKeyJwk, verificationKeyJwk } from './keys.js';
-import { concatBytes, leftPad, zeroize } from '../internal/bytes.js';
+import { concatBytes, leftPad, toHex, zeroize } from '../internal/bytes.js';
 import { redactSecrets } from '../internal/redact.js';
-import { type CryptoBackend, GCM_TAG_SIZE, P521_SCALAR_SIZE, type P521Agreement } from './backend.js';
+import { type CryptoBackend, GCM_TAG_SIZE, P521_POINT_SIZE, P521_SCALAR_SIZE, type P521Agreement } from './backend.js';
 import { precomputedEcdhX } from './host-point-cache.js';
 import { assertP521Point, noblePublicKey, nobleRandomPrivateKey, normalizeP521PrivateKey } from './p521.js';
 import { checkAes } from './portable.js';
@@ -67,12 +68,27 @@ function privateKeyObject(d: Uint8Array, publicKey: Uint8Array): KeyObject {
   }
 }
 
+/** OpenSSL key objects of recent peers (host keys repeat: one request has up to 35, a batch reuses them). */
+const peerKeys = new Map<string, KeyObject>();
+const PEER_KEYS_KEPT = 64;
+
+/** The OpenSSL public-key object of a peer point (imported once while it stays in use). */
+function peerKey(publicKey: Uint8Array): KeyObject {
+  const id = toHex(publicKey);
+  let key = peerKeys.get(id);
+  if (key === undefined) {
+    key = createPublicKey({ key: Buffer.from(concatBytes(SPKI_P521_PREFIX, publicKey)), format: 'der', type: 'spki' });
+    if (peerKeys.size >= PEER_KEYS_KEPT) peerKeys.delete(peerKeys.keys().next().value as string);
+    peerKeys.set(id, key);
+  }
+  return key;
+}
+
 /** The 66-byte x coordinate of the shared point; `publicKey` was checked by the caller. */
 function deriveX(privateKey: KeyObject, publicKey: Uint8Array): Uint8Array {
   let z: Buffer;
   try {
-    const peer = createPublicKey({ key: Buffer.from(concatBytes(SPKI_P521_PREFIX, publicKey)), format: 'der', type: 'spki' });
-    z = diffieHellman({ privateKey, publicKey: peer });
+    z = diffieHellman({ privateKey, publicKey: peerKey(publicKey) });
   } catch (cause) {
     throw new CryptoError('ERR_INVALID_PUBLIC_KEY', 'p521: public key is not on the curve', { cause });
   }
@@ -81,12 +97,41 @@ function deriveX(privateKey: KeyObject, publicKey: Uint8Array): Uint8Array {
   return out;
 }
 
+/** A generated key: its 66-byte scalar, its public point and the OpenSSL key object. */
+interface GeneratedKey {
+  readonly d: Uint8Array;
+  readonly q: Uint8Array;
+  readonly key: KeyObject;
+}
+
+/**
+ * A fresh key from OpenSSL (one base-point multiplication, no import), its scalar and
+ * point read back from the SEC 1 encoding; undefined where that encoding is not the one
+ * expected (the caller then generates the key itself).
+ */
+function opensslKey(): GeneratedKey | undefined {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'secp521r1' });
+  const der = privateKey.export({ format: 'der', type: 'sec1' });
+  try {
+    const head = SEC1_P521_HEAD.length;
+    const middle = head + P521_SCALAR_SIZE;
+    const ok =
+      der.length === middle + SEC1_P521_MIDDLE.length + P521_POINT_SIZE &&
+      SEC1_P521_HEAD.every((b, i) => der[i] === b) &&
+      SEC1_P521_MIDDLE.every((b, i) => der[middle + i] === b);
+    if (!ok) return undefined;
+    return { d: new Uint8Array(der.subarray(head, middle)), q: new Uint8Array(der.subarray(middle + SEC1_P521_MIDDLE.length)), key: privateKey };
+  } finally {
+    der.fill(0);
+  }
+}
+
 /**
  * ECDH of the normalised key `d` (public point `q`) with each peer: through a host-key
- * table where the peer has one, else OpenSSL (the key imported once, on first need).
+ * table where the peer has one, else OpenSSL (the key imported once, on first need,
+ * unless `key` is its OpenSSL key object already).
  */
-function agree(d: Uint8Array, q: Uint8Array, peers: readonly Uint8Array[]): Uint8Array[] {
-  let key: KeyObject | undefined;
+function agree(d: Uint8Array, q: Uint8Array, peers: readonly Uint8Array[], key?: KeyObject): Uint8Array[] {
   const shared: Uint8Array[] = [];
   try {
     for (const p of peers) {
@@ -149,6 +194,13 @@ export const nodeBackend: CryptoBackend = {
     let d = privateKey === undefined ? undefined : normalizeP521PrivateKey(privateKey);
     try {
       for (const p of peers) assertP521Point(p);
+      // A key of our own: from OpenSSL while its base-point multiplication is the faster one.
+      const generated = d === undefined && baseMultiplications < OPENSSL_BASE_MULTIPLICATIONS ? opensslKey() : undefined;
+      if (generated) {
+        baseMultiplications++;
+        d = generated.d;
+        return redactSecrets({ privateKey: d, publicKey: generated.q, shared: agree(d, generated.q, peers, generated.key) }, ['privateKey', 'shared']);
+      }
       d ??= nobleRandomPrivateKey();
       const publicKey = publicPoint(d);
       return redactSecrets({ privateKey: d, publicKey, shared: agree(d, publicKey, peers) }, ['privateKey', 'shared']);

@@ -12,8 +12,9 @@
  */
 import { type Document, isAlias, isScalar, parseDocument, visit } from 'yaml';
 
-/** The most text read as YAML: 1 MiB (a plan is a few KiB, a batch of 1,000 requests about 300 KiB). */
-export const MAX_YAML_SIZE = 1024 * 1024;
+import { MAX_YAML_SIZE } from './yaml-limit.js';
+
+export { MAX_YAML_SIZE };
 
 /** Why text is not acceptable YAML: the 1-based line, and a short lowercase reason. */
 export interface YamlProblem {

@@ -23,7 +23,7 @@ import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { FileError } from '../errors.js';
 import { concatBytes } from '../internal/bytes.js';
-import { MAX_YAML_SIZE } from '../internal/yaml-read.js';
+import { MAX_YAML_SIZE } from '../internal/yaml-limit.js';
 
 /**
  * The most bytes read from one input, by kind. Nothing se-secrets reads comes near

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { verifyHostKeyDocuments, type HostKeyVerificationOptions } from '../certs/verify.js';
+import type { HostKeyVerificationOptions } from '../certs/verify.js';
 import { isVerifiedHostKey, verifiedKeyMaterial } from '../certs/verified-host-key.js';
 import { InputError } from '../errors.js';
 import { MAX_KEY_SLOTS } from './asrcb.js';
@@ -57,7 +57,9 @@ export async function resolveHostKeys(options: HostKeyOptions): Promise<HostKey[
     if (verify === undefined && documents.length > 0) throw verifyRequired('host-key documents given without verification options');
     const unverified = hostKeys.findIndex((k) => !(k instanceof Uint8Array) && !isVerifiedHostKey(k));
     if (unverified >= 0) throw verifyRequired(`host key #${unverified + 1} is not from verifyHostKeyDocuments`);
-    const verified = documents.length > 0 && verify ? await verifyHostKeyDocuments({ ...verify, hostKeyDocuments: documents }) : [];
+    // The verifier is loaded only when documents are verified (a --no-verify run skips it).
+    const verifier = documents.length > 0 && verify ? await import('../certs/verify.js') : undefined;
+    const verified = verifier && verify ? await verifier.verifyHostKeyDocuments({ ...verify, hostKeyDocuments: documents }) : [];
     out = [];
     hostKeys.forEach((k) => {
       if (k instanceof Uint8Array) {
