@@ -62,6 +62,12 @@ export type ErrorCode =
   | 'ERR_HKD_ISSUER_MISMATCH'
   | 'ERR_HKD_WEAK_KEY'
   | 'ERR_HOST_KEY_MISMATCH'
+  // attestation (pvattest)
+  | 'ERR_ATTESTATION_REQUEST'
+  | 'ERR_ATTESTATION_EXCHANGE'
+  | 'ERR_ATTESTATION_AUTH'
+  | 'ERR_ATTESTATION_MISMATCH'
+  | 'ERR_ATTESTATION_ADDITIONAL'
   // files (Node-only modules)
   | 'ERR_FILE'
   | 'ERR_INPUT_TOO_LARGE'
@@ -106,6 +112,8 @@ export class ChainOfTrustError extends CertificateError {
     this.reason = reason;
   }
 }
+/** An attestation request, exchange file or measurement was refused. */
+export class AttestationError extends SeSecretsError {}
 /** A file could not be read or written (Node-only modules). */
 export class FileError extends SeSecretsError {}
 

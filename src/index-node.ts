@@ -15,6 +15,8 @@ import { type CreateAddSecretRequestOptions, createAddSecretRequest as createPor
 import { type DecryptKey, type DecryptedAddSecretRequest, decryptAddSecretRequest as decryptPortable } from './request/decrypt.js';
 import { type VerifiedAddSecretRequest, type VerifyAddSecretRequestOptions, verifyAddSecretRequest as verifyRequestPortable } from './request/verify.js';
 import { verifyHostKeyDocuments } from './certs/verify.js';
+import { type CreateAttestationRequestOptions, type CreatedAttestationRequest, createAttestationRequest as createAttestationPortable } from './attest/create.js';
+import { type AttestationResult, type VerifyAttestationOptions, verifyAttestation as verifyAttestationPortable } from './attest/verify.js';
 
 export * from './index.js';
 
@@ -41,4 +43,14 @@ export function createAddSecretRequests(batch: readonly BatchItem[], options: Ba
 /** Decrypts a request (node:crypto unless `backend` is given). See the portable one. */
 export function decryptAddSecretRequest(bytes: Uint8Array, key: DecryptKey): Promise<DecryptedAddSecretRequest> {
   return decryptPortable(bytes, { backend: nodeBackend, ...key });
+}
+
+/** Builds an attestation request (node:crypto unless `backend` is given). See the portable one. */
+export function createAttestationRequest(options: CreateAttestationRequestOptions): Promise<CreatedAttestationRequest> {
+  return createAttestationPortable({ backend: nodeBackend, ...options });
+}
+
+/** Verifies an attestation response (node:crypto unless `backend` is given). See the portable one. */
+export function verifyAttestation(options: VerifyAttestationOptions): Promise<AttestationResult> {
+  return verifyAttestationPortable({ backend: nodeBackend, ...options });
 }

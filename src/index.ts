@@ -17,6 +17,7 @@ export {
   CertificateError,
   ChainOfTrustError,
   FileError,
+  AttestationError,
   isSeSecretsError,
   type ErrorCode,
 } from './errors.js';
@@ -120,6 +121,34 @@ export { diffAddSecretRequests, type AddSecretRequestDiff, type FieldDiff } from
 export { hostKeysNotInHeader, assertHostKeysInHeader, hostKeyMismatchMessage } from './request/host-match.js';
 export type { HostKeyVerification } from './request/verified-host-keys.js';
 export { parseP521PrivateKey } from './crypto/keys.js';
+// Attestation (pvattest create / verify / check), issue 14.
+export {
+  createAttestationRequest,
+  attestationMeasurement,
+  parseAttestationExchange,
+  encodeAttestationExchange,
+  parseAttestationRequest,
+  verifyAttestation,
+  readAttestationResponse,
+  checkAttestation,
+  secretStoreHash,
+  attestationResultYaml,
+  checkResultYaml,
+  type AttestationFlags,
+  type AttestationExchange,
+  type ExchangeEntry,
+  type AttestationRequestInfo,
+  type CreateAttestationRequestOptions,
+  type CreatedAttestationRequest,
+  type AttestationDeterministicInputs,
+  type AttestationMeasurementOptions,
+  type VerifyAttestationOptions,
+  type AttestationResult,
+  type AdditionalData,
+  type CheckAttestationOptions,
+  type CheckAttestationResult,
+  type HostKeyCheckPolicy,
+} from './attest/index.js';
 export {
   requestReport,
   requestReportText,

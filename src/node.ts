@@ -11,7 +11,8 @@
  */
 import { type HostKeyVerificationOptions, type VerifiedHostKey, type VerifyHostKeyDocumentsOptions, verifyHostKeyDocuments as verifyPortable } from './certs/verify.js';
 import { nodeBackend } from './crypto/node.js';
-import { createAddSecretRequest as createRoot } from './index-node.js';
+import { createAddSecretRequest as createRoot, createAttestationRequest as createAttestationRoot } from './index-node.js';
+import type { CreateAttestationRequestOptions, CreatedAttestationRequest } from './attest/create.js';
 import { fetchCrlOverHttp } from './node/fetch-crl.js';
 import { nodePlanOptions } from './node/plan.js';
 import { platformRootCertificates } from './node/root-store.js';
@@ -76,4 +77,10 @@ export function planAssociations(plan: AssociationPlan, options: PlanOptions = {
 /** Builds many requests (node:crypto backend unless `backend` is given). See the portable one. */
 export function createAddSecretRequests(batch: readonly BatchItem[], options: BatchOptions = {}): Promise<BatchResult> {
   return createAddSecretRequestsWith(verifyHostKeyDocuments, batch, { backend: nodeBackend, ...options });
+}
+
+/** Builds an attestation request (node:crypto unless `backend` is given; Node verification defaults). See the portable one. */
+export function createAttestationRequest(options: CreateAttestationRequestOptions): Promise<CreatedAttestationRequest> {
+  const verify = options?.verify;
+  return createAttestationRoot({ ...options, ...(verify ? { verify: withNodeDefaults(verify) } : {}) });
 }

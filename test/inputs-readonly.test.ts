@@ -187,7 +187,21 @@ function prepare(): Promise<Record<string, Uint8Array>> {
 async function makeRequests(h: Holder) {
   const p = await prepare();
   const held = (k: string) => h.hold(`request (${k})`, p[k] as Uint8Array);
-  return { assoc: held('assoc'), meta: held('meta'), signedEc: held('signedEc'), signedRsa2048: held('signedRsa2048'), signedRsa3072: held('signedRsa3072') };
+  return {
+    assoc: held('assoc'), meta: held('meta'), signedEc: held('signedEc'), signedRsa2048: held('signedRsa2048'), signedRsa3072: held('signedRsa3072'),
+    attestation: h.hold('attestation response', await attestationResponse()),
+  };
+}
+
+/** Attestation (#14): the deterministic inputs of a request, and a response to it for the sample header (ARPK = 32 x 0x17). */
+const attestDet = (i: { iv: Uint8Array; customerKey80: Uint8Array; protectionKey: Uint8Array; cuid: Uint8Array; hmac256: Uint8Array }) =>
+  ({ iv: i.iv, customerPrivateKey: i.customerKey80, protectionKey: i.protectionKey, nonce: i.cuid, measurementKey: i.hmac256 });
+async function attestationResponse(): Promise<Uint8Array> {
+  const i = { iv: new Uint8Array(12).fill(0x55), customerKey80: leftPadTo(hostScalar(2), 80), protectionKey: new Uint8Array(32).fill(0x17), cuid: new Uint8Array(16).fill(0x42), hmac256: new Uint8Array(64).fill(0x33) };
+  const { request } = await portableEntry.createAttestationRequest({ hostKeys: [sample('HKD-sample-1.crt')], verify: false, flags: { imagePhkh: true }, deterministic: attestDet(i) });
+  const additionalData = new Uint8Array(32).fill(0x61);
+  const measurement = portableEntry.attestationMeasurement({ seHeader: sample('sample.hdr'), cuid: i.cuid, nonce: i.cuid, additionalData, measurementKey: i.hmac256 });
+  return portableEntry.encodeAttestationExchange({ request, measurement, additionalData, cuid: i.cuid });
 }
 type Requests = Awaited<ReturnType<typeof makeRequests>>;
 
@@ -217,6 +231,26 @@ type Call = (fn: Fn, c: Ctx) => unknown;
 
 /** Every byte-taking entry point, by export name: calls whose deterministic results are compared. */
 const CALLS: Record<string, Record<string, Call>> = {
+  // attestation (#14)
+  createAttestationRequest: {
+    'deterministic, two host keys, every flag': (f, { i }) =>
+      f({ hostKeys: [i.hkd1, i.hkd2], verify: false, flags: { imagePhkh: true, attestPhkh: true, secretStoreHash: true, firmwareState: true }, deterministic: attestDet(i) }),
+  },
+  attestationMeasurement: {
+    'header bytes, user data, nonce': (f, { i }) => f({ seHeader: i.hdr, cuid: i.cuid, userData: i.plain, nonce: i.cuid, additionalData: i.aes256, measurementKey: i.hmac256 }),
+  },
+  parseAttestationExchange: { response: (f, { r }) => f(r.attestation) },
+  encodeAttestationExchange: { 'parsed response': (f, { r }) => f(portableEntry.parseAttestationExchange(r.attestation)) },
+  parseAttestationRequest: { 'the request of the response': (f, { r }) => f(portableEntry.parseAttestationExchange(r.attestation).request) },
+  verifyAttestation: { 'response, ARPK, header bytes': (f, { i, r, backend }) => f({ exchange: r.attestation, protectionKey: i.protectionKey, seHeader: i.hdr, backend }) },
+  readAttestationResponse: { response: (f, { r }) => f(r.attestation) },
+  checkAttestation: {
+    'response with host keys and secrets': (f, { i, r }) =>
+      f(r.attestation, { hostKeyDocuments: [i.hkd1, i.hkd2], hostKeyCheck: ['boot-key-hash'], userData: i.plain, secrets: [r.assoc], secretStoreLocked: true }),
+  },
+  secretStoreHash: { 'two requests': (f, { r }) => f([r.assoc, r.meta], true) },
+  attestationResultYaml: { 'read response': (f, { r }) => f(portableEntry.readAttestationResponse(r.attestation)) },
+  checkResultYaml: { 'check result': (f, { i, r }) => f(portableEntry.checkAttestation(r.attestation, { hostKeyDocuments: [i.hkd1] }), { hostKeyDocuments: ['hkd1'] }) },
   createAddSecretRequest: {
     'association, every byte option, 80-byte customer key': (f, { i }) =>
       f({
@@ -319,7 +353,7 @@ const CALLS: Record<string, Record<string, Call>> = {
   },
   hasRequestMagic: { 'a request and a header': (f, { r, i }) => [f(r.assoc), f(i.hdr)] },
   parseCuidFile: { '16 raw bytes and YAML': async (f, { i }) => [await f(i.cuid), await f(i.cuidYaml)] },
-  parseAddSecretRequest: { 'each request': (f, { r }) => Object.values(r).map((q) => f(q)) },
+  parseAddSecretRequest: { 'each request': (f, { r }) => Object.entries(r).filter(([k]) => k !== 'attestation').map(([, q]) => f(q)) },
   diffAddSecretRequests: { 'two requests and one with itself': (f, { r }) => [f(r.assoc, r.meta), f(r.signedEc, r.signedEc)] },
   tocPolicyLine: { 'a request': (f, { r }) => f(r.meta) },
   policyUserData: { 'path as bytes and as text': (f, { i }) => [f(i.policy, i.policyPath), f(i.policy, 'toc.pol')] },
@@ -500,6 +534,7 @@ const NO_BYTES = new Set([
   'CertificateError',
   'ChainOfTrustError',
   'FileError',
+  'AttestationError',
   'isSeSecretsError',
   'isVerifiedHostKey',
   // names, numbers, plans

@@ -35,6 +35,23 @@ export async function createAddSecretRequests(
   return (await import('../node.js')).createAddSecretRequests(...args);
 }
 export type { HostKey } from '../request/host-key.js';
+// Attestation (`attest`, issue 14).
+export { checkAttestation, type HostKeyCheckPolicy } from '../attest/check.js';
+export type { AttestationResult } from '../attest/verify.js';
+/** The Node entry's `createAttestationRequest` (Node verification defaults), loaded when first used. */
+export async function createAttestationRequest(
+  ...args: Parameters<typeof import('../node.js').createAttestationRequest>
+): ReturnType<typeof import('../node.js').createAttestationRequest> {
+  return (await import('../node.js')).createAttestationRequest(...args);
+}
+/** `verifyAttestation` with node:crypto. */
+export async function verifyAttestation(
+  options: Parameters<typeof import('../attest/verify.js').verifyAttestation>[0],
+): ReturnType<typeof import('../attest/verify.js').verifyAttestation> {
+  return (await import('../attest/verify.js')).verifyAttestation({ backend: nodeBackend, ...options });
+}
+export { attestationResultYaml, checkResultYaml } from '../attest/yaml.js';
+export { attestationExchangeReport, attestationReportText, attestationRequestReport } from '../attest/report.js';
 export { hasRequestMagic, REQUEST_MAGIC } from '../request/asrcb.js';
 
 // ---- the secrets the CLI builds (issue 4's shapes) -----------------------------------

@@ -84,6 +84,8 @@ async function dispatch(parsed: Extract<ParseResult, { kind: 'run' }>, log: Logg
       return (await import('./commands/extract-header.js')).runExtractHeader(parsed.path, log);
     case 'verify-hkd':
       return (await import('./commands/verify-hkd.js')).runVerifyHkd(parsed.path, log);
+    case 'attest':
+      return (await import('./commands/attest.js')).runAttest(parsed.path, log);
     case 'completion':
       return (await import('./commands/completion.js')).runCompletion(parsed.path, log);
     case 'version':

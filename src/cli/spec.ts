@@ -263,6 +263,79 @@ const completion: CommandSpec = {
   options: [verbose, quiet],
 };
 
+// ---- attest: pvattest 2.43's create / verify / check (issue 14) ----------------------
+const attestCreate: CommandSpec = {
+  name: 'create', summary: 'Create an attestation request (like pvattest create).',
+  description: 'Builds an attestation request for the host keys (-k), verified against the IBM Z chain of trust (--cert, --crl, --root-ca) unless --no-verify. Writes the exchange file (-o) for pvattest perform on the guest, and the attestation request protection key (--arpk, mode 0600): keep it on this trusted machine, never publish it, and destroy it after attest verify.',
+  usage: 'se-secrets attest create [OPTIONS] --host-key-document <FILE> --output <FILE> --arpk <FILE> <--no-verify|--cert <FILE>>',
+  helpWhenEmpty: true,
+  options: [
+    ...certificateOptions,
+    { key: 'output', long: 'output', short: 'o', kind: 'single', value: 'FILE', help: 'Write the request (exchange format) to FILE.' },
+    { key: 'arpk', long: 'arpk', short: 'a', kind: 'single', value: 'FILE', help: 'Write the protection key (32 bytes, unencrypted, mode 0600) to FILE. Do not publish it.' },
+    {
+      key: 'addData', long: 'add-data', kind: 'list', value: 'FLAGS', choices: ['phkh-img', 'phkh-att', 'secret-store-hash', 'firmware-state'],
+      help: 'Additional data the Ultravisor is to measure and return (repeatable, comma list): phkh-img, phkh-att, secret-store-hash, firmware-state.',
+    },
+    verbose, quiet,
+  ],
+  required: ['hostKeyDocuments', 'output', 'arpk'],
+  oneOf: certificateConstraints.oneOf,
+  requires: certificateConstraints.requires,
+};
+const attestVerify: CommandSpec = {
+  name: 'verify', summary: 'Verify an attestation response (like pvattest verify).',
+  description: 'Checks the measurement in the response (-i) that pvattest perform wrote on the guest, with the protection key (--arpk) and the SE header of the attested image (--hdr), and prints the guest\'s configuration unique ID (CUID). Exit status: 0 verified, 1 error, 2 the measurement differs (not the guest expected). -o writes the result as YAML; its cuid entry is what create --cuid reads.',
+  usage: 'se-secrets attest verify [OPTIONS] --input <FILE> --hdr <FILE> --arpk <FILE>',
+  helpWhenEmpty: true,
+  options: [
+    { key: 'input', long: 'input', short: 'i', kind: 'single', value: 'FILE', help: 'The attestation response.' },
+    { key: 'output', long: 'output', short: 'o', kind: 'single', value: 'FILE', help: 'Write the verification result (YAML) to FILE.' },
+    { key: 'hdr', long: 'hdr', kind: 'single', value: 'FILE', help: 'The SE image or extracted SE header of the attested guest.' },
+    { key: 'arpk', long: 'arpk', short: 'a', kind: 'single', value: 'FILE', help: 'The protection key attest create wrote. Destroy it after verification.' },
+    { key: 'format', long: 'format', kind: 'single', value: 'FORMAT', choices: ['yaml'], help: 'Output format (only yaml).' },
+    { key: 'userData', long: 'user-data', short: 'u', kind: 'single', value: 'FILE', help: 'Write the verified user data to FILE (a warning when there is none).' },
+    verbose, quiet,
+  ],
+  required: ['input', 'hdr', 'arpk'],
+};
+const attestCheck: CommandSpec = {
+  name: 'check', summary: 'Check an attestation response against policies (like pvattest check).',
+  description: 'Checks a verified attestation response (run attest verify first: check does not verify the measurement) against policies and writes the result (YAML) to OUT. Exit status: 0 every policy holds, 1 error, 2 a policy fails.',
+  usage: 'se-secrets attest check [OPTIONS] <IN|--input <FILE>> <OUT|--output <FILE>>',
+  helpWhenEmpty: true,
+  positionals: [
+    { key: 'inputPos', name: 'IN', help: 'The attestation response.' },
+    { key: 'outputPos', name: 'OUT', help: 'Where to write the check result.' },
+  ],
+  options: [
+    { key: 'input', long: 'input', short: 'i', kind: 'single', value: 'FILE', help: 'The attestation response.' },
+    { key: 'output', long: 'output', short: 'o', kind: 'single', value: 'FILE', help: 'Where to write the check result.' },
+    { key: 'format', long: 'format', kind: 'single', value: 'FORMAT', choices: ['yaml'], help: 'Output format (only yaml).' },
+    { key: 'hostKeyDocuments', long: 'host-key-document', short: 'k', kind: 'list', value: 'FILE', help: 'A host-key document whose hash the response must hold (repeatable, comma list).' },
+    {
+      key: 'hostKeyCheck', long: 'host-key-check', kind: 'list', value: 'HOST_KEY_CHECKS', choices: ['att-key-hash', 'boot-key-hash'],
+      help: 'Also fail when the response lacks the attestation (att-key-hash) or image (boot-key-hash) host-key hash. Needs -k.',
+    },
+    { key: 'userData', long: 'user-data', short: 'u', kind: 'single', value: 'FILE', help: 'The user data the response must hold.' },
+    { key: 'secret', long: 'secret', kind: 'list', value: 'FILE', help: 'An add-secret request the guest accepted, in the order it was added (repeatable, comma list). Needs --secret-store-locked.' },
+    { key: 'secretStoreLocked', long: 'secret-store-locked', kind: 'single', value: 'BOOL', choices: ['true', 'false'], help: "Check the secret-store hash, with the store's lock state." },
+    verbose, quiet,
+  ],
+  conflicts: [['input', 'inputPos'], ['output', 'outputPos']],
+  oneOf: [['input', 'inputPos'], ['output', 'outputPos']],
+  requires: [['hostKeyCheck', 'hostKeyDocuments'], ['secret', 'secretStoreLocked']],
+};
+const attest: CommandSpec = {
+  name: 'attest', summary: 'Attest an SE guest: create, verify and check (like pvattest).',
+  description: 'The trusted-workstation side of pvattest 2.43: create an attestation request, verify the response pvattest perform wrote on the guest, check it against policies. The guest side (perform) needs the Ultravisor: run pvattest perform there.',
+  usage: 'se-secrets attest <COMMAND>',
+  helpWhenEmpty: true,
+  subcommandRequired: true,
+  options: [verbose, quiet],
+  subcommands: [attestCreate, attestVerify, attestCheck],
+};
+
 const guestOnly = (name: string, summary: string, aliases?: string[]): CommandSpec => ({
   name, summary, hidden: true, passthrough: true, options: [], ...(aliases ? { aliases } : {}),
 });
@@ -282,6 +355,7 @@ export const ROOT: CommandSpec = {
   ],
   subcommands: [
     create, verify, inspect, extractHeader, verifyHkd, plan, decrypt, diff, completion,
+    attest,
     { name: 'version', summary: 'Print version information.', hidden: true, options: [] },
     guestOnly('add', 'pvsecret add'),
     guestOnly('list', 'pvsecret list'),

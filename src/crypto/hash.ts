@@ -4,6 +4,7 @@
  * @module
  */
 import { hkdf } from '@noble/hashes/hkdf.js';
+import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 as nobleSha256, sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
 import { concatBytes } from '../internal/bytes.js';
 
@@ -13,6 +14,11 @@ export function sha256(data: Uint8Array): Uint8Array {
 
 export function sha512(data: Uint8Array): Uint8Array {
   return nobleSha512(data);
+}
+
+/** HMAC-SHA-512 (RFC 2104 / FIPS 198-1): 64 bytes. */
+export function hmacSha512(key: Uint8Array, data: Uint8Array): Uint8Array {
+  return hmac(nobleSha512, key, data);
 }
 
 /** HKDF-SHA-512 (RFC 5869: extract, then expand) to `length` bytes. */

@@ -14,7 +14,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRequest } from '../helpers/independent.js';
 import { hostScalar, sample } from '../helpers/samples.js';
-import { HAVE_UPSTREAM, UPSTREAM_INPUTS as I, UPSTREAM_SKIP_REASON, upstream } from '../helpers/upstream.js';
+import { HAVE_UPSTREAM, UPSTREAM_DIR, UPSTREAM_INPUTS as I, UPSTREAM_SKIP_REASON, upstream } from '../helpers/upstream.js';
 import { loadManifest, optionsOf, VECTOR_DIR } from '../helpers/vectors.js';
 import { BROWSER_SKIP_REASON, BUNDLE, launchChromium, type NetworkLog, offlineContext, prerequisiteTest, ROOT, suiteTitle } from './chromium.js';
 import { installWireHelpers, toWire, type Wire } from './wire.js';
@@ -165,6 +165,34 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(suiteTitle('the browser bundl
         }
       });
     }
+
+    it('attestation (#14): rebuilds pvattest/arcb.bin byte for byte, a measurement known answer, an exchange round trip', async () => {
+      const kat = JSON.parse(readFileSync(join(UPSTREAM_DIR, 'pvattest/kat.json'), 'utf8'));
+      const h = (x: string) => new Uint8Array(Buffer.from(x, 'hex'));
+      const wire = toWire({
+        create: {
+          hostKeys: [upstream('keys/host.pem.crt')],
+          verify: false,
+          flags: { imagePhkh: true, attestPhkh: true },
+          deterministic: { iv: h(kat.arcb.iv), customerPrivateKey: upstream('keys/private_cust.bin'), protectionKey: h(kat.arcb.arpk), nonce: h(kat.arcb.nonce), measurementKey: h(kat.arcb.measurementKey) },
+        },
+        measure: {
+          seHeader: { pld: h(kat.tags.pld), ald: h(kat.tags.ald), tld: h(kat.tags.tld), tag: h(kat.tags.tag) },
+          cuid: h(kat.cuid), userData: h(kat.userData), nonce: h(kat.nonce), additionalData: h(kat.additionalData), measurementKey: h(kat.measurementKey),
+        },
+        exchange: upstream('pvattest/exchange/full_resp.bin'),
+      });
+      const got = await page.evaluate(async (w: Wire) => {
+        const g = globalThis as unknown as { lib: Record<string, (...a: unknown[]) => unknown>; fromWire: (x: Wire) => Record<string, unknown>; toHex: (b: Uint8Array) => string };
+        const o = g.fromWire(w);
+        const created = (await g.lib.createAttestationRequest!(o.create)) as { request: Uint8Array };
+        const exchange = g.lib.encodeAttestationExchange!(g.lib.parseAttestationExchange!(o.exchange)) as Uint8Array;
+        return { arcb: g.toHex(created.request), hmac: g.toHex(g.lib.attestationMeasurement!(o.measure) as Uint8Array), exchange: g.toHex(exchange) };
+      }, wire);
+      expect(got.arcb).toBe(hexOf(upstream('pvattest/arcb.bin')));
+      expect(got.hmac).toBe(kat.cases.measurement_all.hmac);
+      expect(got.exchange).toBe(hexOf(upstream('pvattest/exchange/full_resp.bin')));
+    });
 
     it('reads exp/secure_guest.hdr, and finds it by the page scan in a Blob read a slice at a time', async () => {
       const hdr = upstream('exp/secure_guest.hdr');

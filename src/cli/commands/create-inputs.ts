@@ -160,7 +160,7 @@ export interface HostKeyInputs {
  * The host-key documents (first certificate of each file) and, unless `--no-verify`,
  * the certificates, CRLs and root CA to verify them with.
  */
-export async function readHostKeys(a: CreateArgs, log: Logger): Promise<HostKeyInputs> {
+export async function readHostKeys(a: Pick<CreateArgs, 'hostKeyDocuments' | 'noVerify' | 'certs' | 'crls' | 'offline' | 'rootCa' | 'verifyTime'>, log: Logger): Promise<HostKeyInputs> {
   if (a.noVerify) {
     log.warn('host-key document verification is disabled (--no-verify): the secret may NOT be protected. Verify the host-key documents yourself, or use --cert.');
   }

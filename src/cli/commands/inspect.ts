@@ -8,8 +8,9 @@ import { open, stat } from 'node:fs/promises';
 import { type ParsedCommand, getFlag, getString } from '../args.js';
 import { CliError } from '../errors.js';
 import { fsReason, readInput } from '../files.js';
-import { FileError, REQUEST_MAGIC, hasRequestMagic, headerReport, headerReportText, isSeSecretsError, parseAddSecretRequest, readSeHeader, requestReport, requestReportText } from '../lib.js';
+import { FileError, hasRequestMagic, headerReport, headerReportText, isSeSecretsError, parseAddSecretRequest, readSeHeader, requestReport, requestReportText } from '../lib.js';
 import type { Logger } from '../log.js';
+import { attestationExchangeReport, attestationReportText, attestationRequestReport } from '../lib.js';
 
 async function head(path: string, n: number): Promise<{ bytes: Uint8Array; size: number }> {
   try {
@@ -28,13 +29,25 @@ async function head(path: string, n: number): Promise<{ bytes: Uint8Array; size:
   }
 }
 
+/** An attestation exchange file ("pvattest") or bare attestation request (zero magic, version 0x100, rql = size). */
+async function inspectAttestation(file: string, head: Uint8Array, size: number): Promise<Record<string, unknown> | undefined> {
+  const latin1 = new TextDecoder('latin1').decode(head.subarray(0, 8));
+  const bareRequest = head.length === 16 && head.subarray(0, 8).every((b) => b === 0) && new DataView(head.buffer, head.byteOffset).getUint32(8) === 0x100 && new DataView(head.buffer, head.byteOffset).getUint32(12) === size;
+  if (latin1 !== 'pvattest' && !bareRequest) return undefined;
+  const bytes = await readInput(file, 'attestation request');
+  return latin1 === 'pvattest' ? attestationExchangeReport(bytes, file) : attestationRequestReport(bytes, file);
+}
+
 export async function runInspect(path: readonly ParsedCommand[], log: Logger): Promise<void> {
   const c = path[1] as ParsedCommand;
   const file = getString(c, 'file') as string;
   const json = getFlag(c, 'json');
-  const { bytes, size } = await head(file, REQUEST_MAGIC.length);
+  const { bytes, size } = await head(file, 16);
   let out: string;
-  if (hasRequestMagic(bytes)) {
+  const attestation = await inspectAttestation(file, bytes, size);
+  if (attestation) {
+    out = json ? `${JSON.stringify(attestation, null, 2)}\n` : attestationReportText(attestation);
+  } else if (hasRequestMagic(bytes)) {
     const info = parseAddSecretRequest(await readInput(file, 'add-secret request'));
     const j = requestReport(info, file, size);
     out = json ? `${JSON.stringify(j, null, 2)}\n` : requestReportText(j);

@@ -1,0 +1,158 @@
+/**
+ * End to end: `se-secrets attest create`, a simulated Ultravisor (test/attest-uv.ts,
+ * node:crypto only) answering for the sealed sample SE header, `attest verify` and
+ * `attest check`, then `create --cuid result.yaml` binding a secret to that guest.
+ */
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { verifyAttestation } from '../src/attest/index.js';
+import { isSeSecretsError } from '../src/errors.js';
+import { performAttestation } from './attest-uv.js';
+import { cli, listDir, openRequest, sample, tempDir } from './cli/helpers.js';
+
+const CUID = Buffer.from('0123456789abcdef0011223344556677', 'hex');
+const USER = Buffer.from('guest nonce 42\n');
+const hostKeyPem = () => readFileSync(sample('HKD-sample-1.key'));
+
+describe('attest create / perform (simulated) / verify / check', () => {
+  it('verifies the answer, prints the CUID, writes result.yaml that create --cuid reads', async () => {
+    const d = tempDir();
+    const req = join(d, 'attreq.bin');
+    const arpk = join(d, 'arpk.key');
+    const c = await cli(['attest', 'create', '-k', sample('HKD-sample-1.crt'), '--no-verify', '-o', req, '--arpk', arpk, '--add-data', 'phkh-img,phkh-att']);
+    expect(c.err).toContain('verification is disabled');
+    expect(c.code).toBe(0);
+    expect(c.out).toBe('');
+    expect(statSync(arpk).mode & 0o777).toBe(0o600);
+    expect(statSync(arpk).size).toBe(32);
+
+    const resp = join(d, 'attresp.bin');
+    writeFileSync(resp, performAttestation(readFileSync(req), readFileSync(sample('sample.hdr')), hostKeyPem(), { cuid: CUID, userData: USER }));
+    const result = join(d, 'result.yaml');
+    const user = join(d, 'user.bin');
+    const v = await cli(['attest', 'verify', '-i', resp, '--hdr', sample('sample.hdr'), '--arpk', arpk, '--format', 'yaml', '-o', result, '-u', user]);
+    expect(v.err).toContain('Attestation measurement verified');
+    expect(v.err).toContain(`0x${CUID.toString('hex')}`);
+    expect(v.code).toBe(0);
+    const yaml = readFileSync(result, 'utf8');
+    expect(yaml.split('\n')[0]).toBe(`cuid: '0x${CUID.toString('hex')}'`);
+    expect(yaml).toMatch(/^add_fields:\n {2}image_phkh: 0x[0-9a-f]{64}\n {2}attestation_phkh: 0x[0-9a-f]{64}$/m);
+    // 15 bytes of user data read back as a YAML integer (< 2^128): serde_yaml quotes it; 32-byte hashes it does not.
+    expect(yaml).toContain(`user_data: '0x${USER.toString('hex')}'\n`);
+    expect(readFileSync(user).equals(USER)).toBe(true);
+
+    // The CUID flows into an add-secret request.
+    const out = join(d, 'secret.bin');
+    const cr = await cli(['create', '-k', sample('HKD-sample-1.crt'), '--hdr', sample('sample.hdr'), '-o', out, '--no-verify', '--cuid', result, 'meta']);
+    expect(cr.code).toBe(0);
+    expect(openRequest(readFileSync(out)).cuid.equals(CUID)).toBe(true);
+
+    // check: the sample host key ran both steps; the other sample host did not.
+    const ok = await cli(['attest', 'check', resp, join(d, 'check.yaml'), '-k', sample('HKD-sample-1.crt'), '--host-key-check', 'att-key-hash,boot-key-hash', '-u', user]);
+    expect(ok.code).toBe(0);
+    expect(readFileSync(join(d, 'check.yaml'), 'utf8')).toBe(
+      `successful: true\nimage_host_key:\n  check_enforced: true\n  hash: ${sample('HKD-sample-1.crt')}\nattest_host_key:\n  check_enforced: true\n  hash: ${sample('HKD-sample-1.crt')}\nuser_data: '0x${USER.toString('hex')}'\n`,
+    );
+    const bad = await cli(['attest', 'check', '-i', resp, '-o', join(d, 'check2.yaml'), '-k', sample('HKD-sample-2.crt')]);
+    expect(bad.code).toBe(2);
+    expect(readFileSync(join(d, 'check2.yaml'), 'utf8')).toMatch(/^successful: false\nissues:\n- no given host-key document matches/);
+  });
+
+  it('refuses a response with any one byte flipped; attest verify exits 2 on a measurement mismatch', async () => {
+    const d = tempDir();
+    const req = join(d, 'attreq.bin');
+    const arpk = join(d, 'arpk.key');
+    expect((await cli(['attest', 'create', '-k', sample('HKD-sample-1.crt'), '--no-verify', '-o', req, '-a', arpk, '--add-data', 'secret-store-hash'])).code).toBe(0);
+    const secretReq = join(d, 'assoc.bin');
+    expect((await cli(['create', '-k', sample('HKD-sample-1.crt'), '--hdr', sample('sample.hdr'), '-o', secretReq, '--no-verify', 'association', 'x', '--stdout'])).code).toBe(0);
+    const hdr = readFileSync(sample('sample.hdr'));
+    const resp = performAttestation(readFileSync(req), hdr, hostKeyPem(), { cuid: CUID, userData: USER, secrets: [readFileSync(secretReq)], locked: true });
+    const protectionKey = new Uint8Array(readFileSync(arpk));
+    const good = await verifyAttestation({ exchange: resp, protectionKey, seHeader: hdr });
+    expect(good.additional?.secretStoreHash).toHaveLength(64);
+    let refused = 0;
+    for (let i = 0; i < resp.length; i++) {
+      const t = Buffer.from(resp);
+      t[i] = (t[i] as number) ^ 0x01;
+      try {
+        await verifyAttestation({ exchange: t, protectionKey, seHeader: hdr });
+      } catch (e) {
+        if (isSeSecretsError(e)) refused++;
+        else throw e;
+      }
+    }
+    expect(refused).toBe(resp.length);
+
+    // The secret store: these requests, locked; not unlocked, not in another order.
+    const respFile = join(d, 'attresp.bin');
+    writeFileSync(respFile, resp);
+    const chk = (...extra: string[]) => cli(['attest', 'check', respFile, join(d, 'c.yaml'), ...extra]);
+    expect((await chk('--secret', secretReq, '--secret-store-locked', 'true')).code).toBe(0);
+    expect(readFileSync(join(d, 'c.yaml'), 'utf8')).toBe(`successful: true\nsecret_store:\n  add_secret_requests:\n  - ${secretReq}\n  locked: true\n`);
+    expect((await chk('--secret', secretReq, '--secret-store-locked', 'false')).code).toBe(2);
+    expect((await chk('--secret-store-locked', 'true')).code).toBe(2);
+    expect((await chk('--secret', secretReq)).code).toBe(1); // usage: needs --secret-store-locked
+
+    // verify: a changed measurement exits 2, a wrong key 1; nothing is written either way.
+    const t = Buffer.from(resp);
+    t[resp.length - 1] = (t[resp.length - 1] as number) ^ 0x80; // the CUID
+    writeFileSync(join(d, 'bad.bin'), t);
+    const before = listDir(d);
+    const v = await cli(['attest', 'verify', '-i', join(d, 'bad.bin'), '--hdr', sample('sample.hdr'), '--arpk', arpk, '-o', join(d, 'r.yaml')]);
+    expect(v.code).toBe(2);
+    expect(v.err).toContain('measurement');
+    writeFileSync(join(d, 'wrong.key'), Buffer.alloc(32, 1));
+    const w = await cli(['attest', 'verify', '-i', respFile, '--hdr', sample('sample.hdr'), '--arpk', join(d, 'wrong.key'), '-o', join(d, 'r.yaml')]);
+    expect(w.code).toBe(1);
+    expect(w.err).toContain('protection key');
+    expect(listDir(d)).toEqual([...before, 'wrong.key'].sort());
+    expect(existsSync(join(d, 'r.yaml'))).toBe(false);
+  });
+
+  it('inspect recognises exchange files and bare attestation requests', async () => {
+    const d = tempDir();
+    const req = join(d, 'attreq.bin');
+    expect((await cli(['attest', 'create', '-k', sample('HKD-sample-1.crt'), '--no-verify', '-o', req, '-a', join(d, 'k')])).code).toBe(0);
+    const r = await cli(['inspect', req]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('attestation request (exchange file)');
+    const resp = join(d, 'resp.bin');
+    writeFileSync(resp, performAttestation(readFileSync(req), readFileSync(sample('sample.hdr')), hostKeyPem(), { cuid: CUID }));
+    const j = JSON.parse((await cli(['inspect', '--json', resp])).out);
+    expect(j.kind).toBe('attestation-response');
+    expect(j.cuid).toBe(`0x${CUID.toString('hex')}`);
+    const bare = join(d, 'arcb.bin');
+    const x = readFileSync(req);
+    writeFileSync(bare, x.subarray(x.readUInt32BE(0x1c), x.readUInt32BE(0x1c) + x.readUInt32BE(0x18)));
+    const b = JSON.parse((await cli(['inspect', '--json', bare])).out);
+    expect(b.kind).toBe('attestation-request');
+    expect(b.keySlots).toHaveLength(1);
+  });
+});
+
+describe('docs/attestation.md', () => {
+  it('its se-secrets attest commands run as shown (the sample PKI standing in for IBM\'s, the simulated Ultravisor for pvattest perform)', async () => {
+    const doc = readFileSync(join(import.meta.dirname, '..', 'docs', 'attestation.md'), 'utf8');
+    const lines = [...doc.matchAll(/^\$ (se-secrets attest .*)$/gm)].map((m) => (m[1] as string).split(' ').slice(1));
+    expect(lines.map((l) => l[1])).toEqual(['create', 'verify', 'check']);
+    const d = tempDir();
+    const copy = (from: string, to: string) => writeFileSync(join(d, to), readFileSync(sample(from)));
+    copy('HKD-sample-1.crt', 'HKD.crt');
+    copy('ibm-z-host-key-signing.crt', 'ibm-z-host-key-signing.crt');
+    copy('intermediate-ca.crt', 'DigiCertCA.crt');
+    copy('ibm-z-host-key.crl', 'ibm-z-host-key.crl');
+    copy('sample.hdr', 'guest.hdr');
+    const pki = ['--crl', sample('intermediate-ca.crl'), '--crl', sample('root-ca.crl'), '--root-ca', sample('root-ca.crt'), '--offline'];
+    const [create, verify, check] = lines as [string[], string[], string[]];
+    const c = await cli([...create, ...pki], { cwd: d });
+    expect(c.code, c.err).toBe(0);
+    writeFileSync(join(d, 'attresp.bin'), performAttestation(readFileSync(join(d, 'attreq.bin')), readFileSync(join(d, 'guest.hdr')), hostKeyPem(), { cuid: CUID }));
+    const v = await cli(verify, { cwd: d });
+    expect(v.code, v.err).toBe(0);
+    expect(v.err).toContain(`Attestation measurement verified\nConfig UID:\n0x${CUID.toString('hex')}`);
+    expect(readFileSync(join(d, 'result.yaml'), 'utf8')).toMatch(/^cuid: '0x[0-9a-f]{32}'\n/);
+    const k = await cli(check, { cwd: d });
+    expect(k.code, k.err).toBe(0);
+  });
+});
