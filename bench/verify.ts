@@ -10,11 +10,12 @@
  */
 import 'reflect-metadata';
 import * as pkijs from 'pkijs';
-import { parseCertificateDer } from '../src/certs/x509.js';
 import { pem, samplePki } from '../test/fixtures/pki.js';
 import { type Check, fmt, measure, table } from './lib.js';
 
 const HOSTS = 8;
+/** pkijs is measured here as the baseline; the library itself no longer uses it. */
+const parseCertificateDer = (der: Uint8Array) => pkijs.Certificate.fromBER(der as Uint8Array<ArrayBuffer>);
 const notBefore = new Date('2024-01-01T00:00:00Z');
 const notAfter = new Date('2034-01-01T00:00:00Z');
 const now = new Date('2026-01-01T00:00:00Z');

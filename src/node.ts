@@ -9,13 +9,12 @@
  *
  * @module
  */
-import { type HostKeyVerificationOptions, type VerifiedHostKey, type VerifyHostKeyDocumentsOptions, verifyHostKeyDocuments as verifyPortable } from './certs/verify.js';
+import { type VerifiedHostKey, type VerifyHostKeyDocumentsOptions, verifyHostKeyDocuments as verifyPortable } from './certs/verify.js';
 import { nodeBackend } from './crypto/node.js';
 import { createAddSecretRequest as createRoot, createAttestationRequest as createAttestationRoot } from './index-node.js';
 import type { CreateAttestationRequestOptions, CreatedAttestationRequest } from './attest/create.js';
-import { fetchCrlOverHttp } from './node/fetch-crl.js';
 import { nodePlanOptions } from './node/plan.js';
-import { platformRootCertificates } from './node/root-store.js';
+import { withNodeDefaults } from './node/verify-defaults.js';
 import { type PlanOptions, type PlanResult, planAssociationsWith } from './plan/plan.js';
 import type { AssociationPlan } from './plan/validate.js';
 import { type BatchItem, type BatchOptions, type BatchResult, createAddSecretRequestsWith } from './request/batch.js';
@@ -29,16 +28,6 @@ export { readBatchFile, type BatchPlan } from './node/batch-file.js';
 export { readFileBytes, writeFileAtomic, writeFilesAtomic, ensureDirectory, SECRET_FILE_MODE, type OutputFile } from './node/files.js';
 export { createHttpCrlFetcher, fetchCrlOverHttp, type HttpCrlFetcherOptions } from './node/fetch-crl.js';
 export { platformRootCertificates } from './node/root-store.js';
-
-/** Verification options with the Node defaults filled in: platform roots, HTTP CRL download. */
-function withNodeDefaults<T extends HostKeyVerificationOptions>(options: T): T {
-  if (typeof options !== 'object' || options === null) return options;
-  return {
-    ...options,
-    ...(options.rootCa === undefined && options.trustedRoots === undefined ? { trustedRoots: platformRootCertificates() } : {}),
-    ...(options.fetchCrl === undefined ? { fetchCrl: fetchCrlOverHttp } : {}),
-  };
-}
 
 /**
  * Verifies host-key documents (see the portable `verifyHostKeyDocuments`). Under Node,

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCertInfo } from '../src/certs/cert-info.js';
-import { decodePem } from '../src/certs/pem.js';
+import { decodePem } from '../src/internal/pem.js';
 
 const der = decodePem(readFileSync(join(import.meta.dirname, '..', 'samples', 'HKD-sample-1.crt')))![0]!.der;
 // the sample's notBefore is UTCTime 250101000000Z (tag 0x17, length 13)

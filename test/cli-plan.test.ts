@@ -44,13 +44,23 @@ describe('se-secrets plan', () => {
     const cwd = workspace();
     const r = await runCli('plan', ['plan.yaml', '-o', 'out'], { cwd });
     expect(r.stderr).toBe(
-      'warning: host-key verification is disabled (noVerify: true); the secrets may not be protected\n' +
+      `warning: ${'queues[1] (17.001e): pvapconfig matches queues by mode, MKVP and serial number, not by APQN, so this entry may land on 16.001e and that entry on 17.001e; give each entry its card serialnr to pin it to its adapter'}\n` +
+        'warning: host-key verification is disabled (noVerify: true); the secrets may not be protected\n' +
         "Successfully planned 2 AP queue(s) for guest seguest: 2 association request(s) in 'out'\n",
     );
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     const out = join(cwd, 'out');
-    expect(readdirSync(out).sort()).toEqual(['guest-setup.sh', 'manifest.json', 'pvapconfig.yaml', 'request-16.001e.bin', 'request-17.001e.bin']);
+    expect(readdirSync(out).sort()).toEqual([
+      'guest-setup.sh',
+      'host-setup.sh',
+      'manifest.json',
+      'pvapconfig.yaml',
+      'request-16.001e.bin',
+      'request-17.001e.bin',
+      'se-guest-setup.service',
+      'seguest-hostdev.xml',
+    ]);
     expect(mode(join(out, 'guest-setup.sh')) & 0o111).toBe(0o111);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     for (const q of manifest.queues) {
@@ -92,7 +102,9 @@ describe('se-secrets plan', () => {
     expect(same.stderr).toMatch(/^se-secrets: error: --output-secrets must name another directory than --output/);
     expect(same.stderr).toContain("\nFor more information, try 'se-secrets plan --help'.\n");
     expect(existsSync(join(cwd, 'out'))).toBe(false);
-    expect((await runCli('plan', ['plan.yaml'], { cwd })).stderr).toMatch(/^se-secrets: error: the following required arguments were not provided: --output <DIR>/);
+    expect((await runCli('plan', ['plan.yaml'], { cwd })).stderr).toMatch(
+      /^se-secrets: error: the following required arguments were not provided: --output <DIR>/,
+    );
     expect((await runCli('plan', ['-o', 'out'], { cwd })).code).toBe(1);
     const unknown = await runCli('plan', ['plan.yaml', '-o', 'out', '--force'], { cwd });
     expect(unknown.code).toBe(1);

@@ -44,7 +44,7 @@ interface Guest {
 }
 
 /** A guest with AP queues 16.001e, 17.001e (EP11) and 18.0005 (Accel), all unbound, and one unrelated secret stored. */
-function guest(result: PlanResult, o: { illicit?: string; hostKey?: 1 | 2 } = {}): Guest {
+function guest(result: PlanResult, o: { illicit?: string; hostKey?: 1 | 2; extra?: readonly (readonly [string, 'EP11' | 'Accel'])[] } = {}): Guest {
   // the host this guest runs on
   const dir = mkdtempSync(join(tmpdir(), 'se-guest-'));
   const bin = join(dir, 'bin');
@@ -54,17 +54,14 @@ function guest(result: PlanResult, o: { illicit?: string; hostKey?: 1 | 2 } = {}
     chmodSync(join(bin, tool), 0o755);
   }
   const sys = join(dir, 'sys');
-  for (const [q, mode] of [
-    ['16.001e', 'EP11'],
-    ['17.001e', 'EP11'],
-    ['18.0005', 'Accel'],
-  ] as const) {
+  for (const [q, mode] of [['16.001e', 'EP11'], ['17.001e', 'EP11'], ['18.0005', 'Accel'], ...(o.extra ?? [])] as const) {
     const qd = join(sys, 'bus/ap/devices', `card${q.slice(0, 2)}`, q);
     mkdirSync(qd, { recursive: true });
     writeFileSync(join(qd, 'se_bind'), 'unbound\n');
     writeFileSync(join(qd, 'se_associate'), 'unassociated\n');
     writeFileSync(join(qd, 'fake_mode'), `${mode}\n`);
     if (mode === 'EP11') writeFileSync(join(qd, 'fake_mkvp'), `${MKVP}\n`);
+    if (mode === 'EP11') writeFileSync(join(qd, 'mkvps'), `WK CUR: valid 0x${MKVP}${'00'.repeat(16)}\nWK NEW: empty -\n`);
     if (o.illicit === q) writeFileSync(join(qd, 'fake_illicit'), '1\n');
   }
   const storeFile = join(dir, 'uv-store');
@@ -189,5 +186,75 @@ describe('guest-setup.sh in a (simulated) SE guest', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('Strict flag given and only 2 out of 3 AP config entries have been applied.\n');
     expect(r.stdout).not.toContain('ok: queue');
+  });
+
+  it('illicit queues the plan does not know: reported with the remedy (exit 1); --offline-illicit takes exactly those offline', async () => {
+    const result = await planAssociations(PLAN, { baseDir: SAMPLES });
+    const extra = [['19.0007', 'Accel'] as const, ['1a.0007', 'Accel'] as const];
+    const g = guest(result, { extra, illicit: '19.0007' });
+    writeFileSync(join(g.env.SYSFS_ROOT as string, 'bus/ap/devices/card1a/1a.0007/fake_illicit'), '1\n');
+    const r = runScript(g);
+    expect(r.status).toBe(1);
+    for (const q of ['19.0007', '1a.0007']) {
+      expect(r.stderr).toContain(
+        `guest-setup: queue ${q} is illicit and not in the plan; illicit queues hang the AP work of the guest: take it offline (chzcrypt -d ${q}, or run ./guest-setup.sh --offline-illicit) or remove it from the guest's mediated device on the KVM host\n`,
+      );
+    }
+    expect(r.stderr).toContain('guest-setup: illicit queues not in the plan: 19.0007 1a.0007 (see above)\n');
+    expect(r.stdout).toContain('ok: queue 16.001e is usable\nok: queue 17.001e is usable\nok: queue 18.0005 is usable\n');
+
+    const h = guest(result, { extra, illicit: '19.0007' });
+    const off = runScript(h, '--offline-illicit');
+    expect(off.stderr).toBe('Successfully added the secret\nSuccessfully added the secret\n');
+    expect(off.status).toBe(0);
+    expect(off.stdout).toContain('+ chzcrypt -d 19.0007\n');
+    expect(h.log().filter((l) => l.startsWith('chzcrypt -d'))).toEqual(['chzcrypt -d 19.0007']); // per queue, never the adapter
+    expect(h.attr('19.0007', 'online')).toBe('0');
+    expect(off.stdout).toMatch(/\n19\.0007 +CEX8A Accelerator offline /);
+  });
+
+  it('--pvapconfig: two EP11 domains of one adapter with the same MKVP stop the script before pvapconfig runs', async () => {
+    const g = guest(await planAssociations(PLAN, { baseDir: SAMPLES }), { extra: [['16.0020', 'EP11']] });
+    const r = runScript(g, '--pvapconfig');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      'guest-setup: queues 16.001e and 16.0020 are EP11 domains of one adapter with the same MKVP: pvapconfig refuses to run (give each domain its own master key, or run ./guest-setup.sh without --pvapconfig to bind with chzcrypt)\n',
+    );
+    expect(g.log().filter((l) => l.startsWith('pvapconfig'))).toEqual([]);
+    // the stand-in's pvapconfig itself refuses the same setup, as check_mk_restriction does
+    const direct = spawnSync('pvapconfig', ['--config', join(g.out, 'pvapconfig.yaml')], { env: g.env, encoding: 'utf8' });
+    expect(direct.status).toBe(1);
+    expect(direct.stderr).toBe('APQN 16.001e and APQN 16.0020 have same MPVK\n');
+  });
+});
+
+describe('guest-setup.sh with every pvsecret list format (s390-tools 2.29 to 2.43)', () => {
+  const cases = [
+    { version: '2.29', yaml: true },
+    { version: '2.29', yaml: false },
+    { version: '2.37', yaml: false },
+    { version: '2.43', yaml: true },
+  ] as const;
+  it.each(cases)('pvsecret $version, YAML list $yaml: every planned queue usable; a re-run adds nothing twice', async ({ version, yaml }) => {
+    const g = guest(await planAssociations(PLAN, { baseDir: SAMPLES }));
+    g.env.FAKE_PVSECRET_VERSION = version;
+    if (!yaml) g.env.FAKE_PVSECRET_NO_YAML = '1';
+    const list = spawnSync('pvsecret', ['list'], { env: g.env, encoding: 'utf8' }).stdout;
+    expect(list).toBe(`Total number of secrets: 1\n\n0 ${version === '2.29' ? 'Unknown 6:\n  ' : 'Unknown(6):\n 0x'}${idOf('some aes key')}\n`);
+    writeFileSync(g.env.FAKE_LOG as string, '');
+    const r = runScript(g);
+    expect(r.stderr).toBe('Successfully added the secret\nSuccessfully added the secret\n');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('+ chzcrypt --se-associate 1 16.001e\n+ chzcrypt --se-bind 17.001e\n+ chzcrypt --se-associate 2 17.001e\n');
+    expect(r.stdout).toContain('ok: queue 16.001e is usable\nok: queue 17.001e is usable\nok: queue 18.0005 is usable\n');
+    // the YAML list first; the human one only when that fails
+    const lists = new Set(g.log().filter((l) => l.startsWith('pvsecret list')));
+    expect(lists).toEqual(new Set(yaml ? ['pvsecret list --format yaml'] : ['pvsecret list --format yaml', 'pvsecret list']));
+    const again = runScript(g);
+    expect(again.stderr).toBe('');
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain(`secret seguest-17.001e (0x${idOf('seguest-17.001e')}) is already in the secret store; not adding it again\n`);
+    expect(again.stdout).toContain('queue 16.001e is already associated with secret index 1\n');
+    expect(g.store()).toHaveLength(3); // this pvsecret would have stored a duplicate id
   });
 });

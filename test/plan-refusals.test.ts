@@ -84,7 +84,9 @@ describe('plan rules: refused with ERR_PLAN and a message naming the rule', () =
   it('names pvapconfig would read differently: outer whitespace, control characters', () => {
     expect(refusal(withQueues({ apqn: '16.001e', mode: 'EP11', mkvp: MKVP, name: ' hsm' }))?.message).toMatch(/must not start or end with whitespace/);
     expect(refusal(withQueues({ apqn: '16.001e', mode: 'EP11', mkvp: MKVP, name: 'a\nb' }))?.message).toMatch(/control characters/);
-    expect(refusal({ ...base, guest: 'g\u0007' })?.message).toBe('plan: guest: must not contain control characters');
+    expect(refusal({ ...base, guest: 'g\u0007' })?.message).toBe(
+      'plan: guest: must not contain control characters or line separators (found U+0007; YAML readers such as libyaml break lines at U+0085, U+2028 and U+2029)',
+    );
   });
 
   it('a malformed APQN', () => {
@@ -196,7 +198,7 @@ describe('plan inputs: host keys that are not verified, not usable, or not in th
     );
     // the host the header was built for alone is fine
     const ok = await planAssociations({ ...base, hdr: 'one-host.hdr', hostKeyDocuments: ['HKD-sample-1.crt'] }, { baseDir: SAMPLES, readFile });
-    expect(ok.files).toHaveLength(5);
+    expect(ok.files).toHaveLength(8);
   });
 
   it('verification on this branch: the chain options reach the verifier; its failure stops the plan', async () => {
@@ -244,7 +246,9 @@ describe('plan inputs: host keys that are not verified, not usable, or not in th
     };
     const r = await planAssociationsWith(accept, plan, { baseDir: SAMPLES, readFile, backend: nodeBackend });
     expect(r.manifest.hostKeysVerified).toBe(true);
-    expect(r.warnings).toEqual([]);
+    expect(r.warnings).toEqual([
+      'queues[1] (17.001e): pvapconfig matches queues by mode, MKVP and serial number, not by APQN, so this entry may land on 16.001e and that entry on 17.001e; give each entry its card serialnr to pin it to its adapter',
+    ]);
     const onlyFirst: VerifyHostKeyDocumentsFn = async (o) => (await verifyHostKeyDocuments(o)).slice(0, 1);
     expect(await codeOf(planAssociationsWith(onlyFirst, plan, { baseDir: SAMPLES, readFile, backend: nodeBackend }))).toBe('ERR_VERIFY_REQUIRED');
   });
@@ -263,5 +267,57 @@ describe('plan inputs: host keys that are not verified, not usable, or not in th
   it('the portable core needs a reader', async () => {
     const { planAssociations: portable } = await import('../src/plan/plan.js');
     expect(await codeOf(portable(base))).toBe('ERR_INVALID_OPTION');
+  });
+});
+
+describe("pvapconfig's own rules, caught at plan time", () => {
+  it('two EP11 domains of one adapter with the same MKVP: refused; with pvapconfig: false only a warning (64-digit MKVPs compare by their first 32)', () => {
+    const clash = withQueues({ apqn: '16.001e', mode: 'EP11', mkvp: MKVP }, { apqn: '16.0020', mode: 'EP11', mkvp: `0x${MKVP}${'ab'.repeat(16)}` });
+    expect(refusal(clash)).toEqual({
+      code: 'ERR_PLAN',
+      message:
+        'plan: queues[1]: 16.0020 and 16.001e (queues[0]) are EP11 domains of adapter 16 with the same MKVP; pvapconfig refuses to run when two EP11 domains of one adapter share a master key (give each domain its own EP11 master key, or set pvapconfig: false to bind with chzcrypt only)',
+    });
+    const optedOut = validatePlan({ ...clash, pvapconfig: 'false' });
+    expect(optedOut.pvapconfig).toBe(false);
+    expect(optedOut.warnings[0]).toBe(
+      'queues[1]: 16.0020 and 16.001e (queues[0]) are EP11 domains of adapter 16 with the same MKVP; pvapconfig refuses to run when two EP11 domains of one adapter share a master key; pvapconfig: false, so the guest binds with chzcrypt only',
+    );
+    expect(refusal(withQueues({ apqn: '16.001e', mode: 'EP11', mkvp: MKVP }, { apqn: '16.0020', mode: 'EP11', mkvp: 'ff'.repeat(16) }))).toBeUndefined();
+  });
+
+  it('pvapconfig: false writes no pvapconfig.yaml and a guest script without --pvapconfig', async () => {
+    const r = await planAssociations({ ...base, pvapconfig: false }, { baseDir: SAMPLES });
+    expect(r.files.map((f) => f.path)).not.toContain('pvapconfig.yaml');
+    expect(r.manifest.pvapconfig).toBe(false);
+    const script = new TextDecoder().decode(r.files.find((f) => f.path === 'guest-setup.sh')?.bytes);
+    expect(script).toContain('--pvapconfig) echo "guest-setup: this plan does not use pvapconfig (pvapconfig: false)" >&2; exit 2 ;;');
+    expect(refusal({ ...base, pvapconfig: 'no' })?.message).toBe('plan: pvapconfig: expected true or false');
+  });
+
+  it('mingen below CEX8 warns (it acts as a maximum); entries that can match the same queue warn', () => {
+    const p = validatePlan(withQueues({ apqn: '18.0005', mode: 'Accel', mingen: 'CEX7' }, { apqn: '19.0005', mode: 'Accel' }));
+    expect(p.warnings).toEqual([
+      'queues[0] (18.0005): mingen CEX7 acts as a maximum in pvapconfig (an entry does not match a card newer than its mingen), so a CEX8 card will not match this entry',
+      'queues[1] (19.0005): pvapconfig matches queues by mode, not by APQN, so this entry may land on 18.0005 and that entry on 19.0005',
+      'host-key verification is disabled (noVerify: true); the secrets may not be protected',
+    ]);
+    // serial numbers pin EP11 entries to their cards: no overlap
+    const pinned = validatePlan(
+      withQueues(
+        { apqn: '16.001e', mode: 'EP11', mkvp: MKVP, serialnr: 'AAAAAAAAAAAAAAAA' },
+        { apqn: '17.001e', mode: 'EP11', mkvp: MKVP, serialnr: 'BBBBBBBBBBBBBBBB' },
+      ),
+    );
+    expect(pinned.warnings).toEqual(['host-key verification is disabled (noVerify: true); the secrets may not be protected']);
+  });
+
+  it('controlDomains and mdevUuid must be well-formed', () => {
+    expect(validatePlan({ ...base, controlDomains: ['1e', '0x1F', '00ff'] }).host.controlDomains).toEqual([0x1e, 0x1f, 0xff]);
+    expect(refusal({ ...base, controlDomains: ['100'] })?.message).toBe(
+      'plan: controlDomains[0]: "100" is not a domain number in hex (e.g. 1e, 0x1e or 001e; at most ff)',
+    );
+    expect(refusal({ ...base, controlDomains: [] })?.message).toBe('plan: controlDomains: expected a list of domain numbers in hex');
+    expect(refusal({ ...base, mdevUuid: 'not-a-uuid' })?.message).toBe('plan: mdevUuid: "not-a-uuid" is not a UUID (8-4-4-4-12 hex digits)');
   });
 });

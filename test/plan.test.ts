@@ -77,9 +77,21 @@ function checkPvapconfig(yamlText: string): Record<string, string>[] {
 describe('planAssociations: the white paper setup (EP11 queues 16.001e and 17.001e)', () => {
   it('produces one request per EP11 queue, pvapconfig.yaml, guest-setup.sh and manifest.json', async () => {
     const r = await planAssociations(WHITE_PAPER_PLAN, { baseDir: SAMPLES, now: new Date('2026-01-02T03:04:05Z') });
-    expect(r.files.map((f) => f.path)).toEqual(['request-16.001e.bin', 'request-17.001e.bin', 'pvapconfig.yaml', 'guest-setup.sh', 'manifest.json']);
+    expect(r.files.map((f) => f.path)).toEqual([
+      'request-16.001e.bin',
+      'request-17.001e.bin',
+      'pvapconfig.yaml',
+      'guest-setup.sh',
+      'se-guest-setup.service',
+      'host-setup.sh',
+      'seguest-hostdev.xml',
+      'manifest.json',
+    ]);
     expect(r.files.some((f) => f.secret)).toBe(false);
-    expect(r.warnings).toEqual(['host-key verification is disabled (noVerify: true); the secrets may not be protected']);
+    expect(r.warnings).toEqual([
+      'queues[1] (17.001e): pvapconfig matches queues by mode, MKVP and serial number, not by APQN, so this entry may land on 16.001e and that entry on 17.001e; give each entry its card serialnr to pin it to its adapter',
+      'host-key verification is disabled (noVerify: true); the secrets may not be protected',
+    ]);
 
     const header = parseSeHeader(sample('sample-se.img'));
     const values: string[] = [];
@@ -185,7 +197,15 @@ describe('planAssociations: the white paper setup (EP11 queues 16.001e and 17.00
       ],
     };
     const r = await planAssociations(plan, { baseDir: SAMPLES });
-    expect(r.files.map((f) => f.path)).toEqual(['request-16.001e.bin', 'pvapconfig.yaml', 'guest-setup.sh', 'manifest.json']);
+    expect(r.files.map((f) => f.path)).toEqual([
+      'request-16.001e.bin',
+      'pvapconfig.yaml',
+      'guest-setup.sh',
+      'se-guest-setup.service',
+      'host-setup.sh',
+      'seguest-hostdev.xml',
+      'manifest.json',
+    ]);
     expect(checkPvapconfig(text(r, 'pvapconfig.yaml'))).toEqual([
       {
         name: 'hsm domain 30',

@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readSingle, readTlv } from '../src/certs/der.js';
+import { readSingle, readTlv } from '../src/internal/der.js';
 import { isIbmSigningKeySubject, signingKeyCrlIssuerNames } from '../src/certs/ibm-names.js';
 import { readCertificates, readCrlFile, readHostKeyDocument, readRootCa } from '../src/certs/inputs.js';
 import { canonicalText, decodeName, formatName, namesEqual } from '../src/certs/names.js';

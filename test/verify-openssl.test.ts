@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCertificates, readCrlsLeniently, readCrlFile, readRootCa } from '../src/certs/inputs.js';
 import { isIbmSigningKeySubject } from '../src/certs/ibm-names.js';
-import { encodePem } from '../src/certs/pem.js';
+import { encodePem } from '../src/internal/pem.js';
 import { verifyHostKeyDocuments } from './helpers/api.js';
 import { FIXTURE_NOW, buildTestPki, type TestPki } from './fixtures/ibm-test-pki.js';
 import { OWN_SCENARIOS, REFERENCE_SCENARIOS, type Scenario } from './fixtures/hkd-scenarios.js';

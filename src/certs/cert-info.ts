@@ -1,13 +1,16 @@
 /**
- * A parsed certificate with the raw bytes verification compares and verifies: the
- * fields are read from the original DER (RFC 5280 §4.1) through the shared DER layer
- * (`src/internal/der.ts`: asn1js, plus the DER length rules), so nothing is re-encoded;
- * asn1js also decodes the times. The field structure is checked about as leniently as
- * OpenSSL's parser (which the reference relies on) checks it; lengths must be DER,
- * which OpenSSL does not insist on.
+ * The certificate of se-secrets: every path that reads a certificate (verification,
+ * `verify: false`, `parseCertificates`, the CLI, the page) gets this one type from this
+ * one parser (files are framed by `inputs.ts`). The fields are read from the original
+ * DER (RFC 5280 §4.1) through the shared DER layer (`src/internal/der.ts`: asn1js, plus
+ * the DER length rules), so nothing is re-encoded; asn1js also decodes the times. The
+ * field structure is checked about as leniently as OpenSSL's parser (which the
+ * reference relies on) checks it. The outer length is read as OpenSSL reads it (a
+ * non-minimal one is fine) and bytes after the certificate are ignored; inside, lengths
+ * must be DER, which OpenSSL does not insist on.
  *
- * pkijs's `Certificate` is not used: verification needs the exact bytes of almost every
- * field (tbsCertificate, both algorithm identifiers, names, SPKI, extension values), and
+ * pkijs is not used: verification needs the exact bytes of almost every field
+ * (tbsCertificate, both algorithm identifiers, names, SPKI, extension values), and
  * CRLs cannot go through pkijs (see `crl-info.ts`), so both are read from the same
  * asn1js tree in the same way.
  *
@@ -41,14 +44,10 @@ import {
   readTlv,
   type Tlv,
 } from '../internal/der.js';
+import { OID_AUTHORITY_KEY_IDENTIFIER, OID_BASIC_CONSTRAINTS, OID_CRL_DISTRIBUTION_POINTS, OID_KEY_USAGE, OID_SUBJECT_KEY_IDENTIFIER } from '../internal/oids.js';
 import {
   type AuthorityKeyId,
   type BasicConstraints,
-  OID_AUTHORITY_KEY_IDENTIFIER,
-  OID_BASIC_CONSTRAINTS,
-  OID_CRL_DISTRIBUTION_POINTS,
-  OID_KEY_USAGE,
-  OID_SUBJECT_KEY_IDENTIFIER,
   type RawExtension,
   decodeAuthorityKeyId,
   decodeBasicConstraints,
@@ -59,7 +58,7 @@ import {
   decodeSubjectKeyId,
 } from './extensions.js';
 import { type DistinguishedName, readName } from './names.js';
-import { type PublicKeyFacts, readPublicKey } from './public-key.js';
+import { type PublicKeyFacts, readPublicKey } from '../crypto/public-key.js';
 
 /** A certificate, decoded for verification. */
 export interface CertInfo {
@@ -171,10 +170,10 @@ function decodeKnown(exts: readonly RawExtension[]) {
   };
 }
 
-/** Parses one DER certificate (trailing bytes after it are ignored, as OpenSSL does). @throws CertificateError `ERR_CERT_PARSE` */
+/** Parses one DER certificate (its outer length and trailing bytes after it read as OpenSSL's `d2i_X509` reads them). @throws CertificateError `ERR_CERT_PARSE` */
 export function parseCertInfo(input: Uint8Array, source: string): CertInfo {
   try {
-    const top = readTlv(input);
+    const top = readTlv(input, { berOuterLength: true });
     const der = top.raw;
     const [tbsTlv, algTlv, sigTlv, extra] = children(expectUniversal(top, TAG_SEQUENCE, 'certificate'));
     if (!tbsTlv || !algTlv || !sigTlv || extra || !isUniversal(sigTlv, 3)) throw new DerError('der: certificate needs three fields');

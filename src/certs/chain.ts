@@ -26,9 +26,10 @@ import { equalBytes } from '../internal/bytes.js';
 import type { CertInfo } from './cert-info.js';
 import { type ChainCrlFailure, checkChainElementRevocation } from './chain-crl.js';
 import type { CrlInfo } from './crl-info.js';
-import { HANDLED_CRITICAL_CERT_EXTENSIONS, KU_CRL_SIGN, KU_KEY_CERT_SIGN, OID_AUTHORITY_KEY_IDENTIFIER, OID_SUBJECT_KEY_IDENTIFIER } from './extensions.js';
+import { OID_AUTHORITY_KEY_IDENTIFIER, OID_BASIC_CONSTRAINTS, OID_SUBJECT_KEY_IDENTIFIER } from '../internal/oids.js';
+import { HANDLED_CRITICAL_CERT_EXTENSIONS, KU_CRL_SIGN, KU_KEY_CERT_SIGN } from './extensions.js';
 import { entryCount, formatName, namesEqual } from './names.js';
-import { MIN_SECURITY_BITS, describeKey } from './public-key.js';
+import { MIN_SECURITY_BITS, describeKey } from '../crypto/public-key.js';
 import { isSelfSigned, keyUsageAllows, likelyIssued, sameDer, timeWindow } from './relations.js';
 
 /** At most this many intermediate CAs (`X509_VERIFY_PARAM_set_depth(2)`). */
@@ -130,7 +131,7 @@ function checkProfile(chain: readonly CertInfo[]): void {
     if (i === 0 ? ca !== 0 && ca !== 1 : ca !== 1) fail(chain, i, 'invalid-ca');
     if (c.publicKey.explicitCurve) fail(chain, i, 'not-rfc5280-conformant', 'EC key with explicit curve parameters');
     const isCa = c.basicConstraints?.ca === true;
-    const bcExt = c.extensions.find((e) => e.oid === '2.5.29.19');
+    const bcExt = c.extensions.find((e) => e.oid === OID_BASIC_CONSTRAINTS);
     const rule = (bad: boolean, what: string) => bad && fail(chain, i, 'not-rfc5280-conformant', what);
     if (c.basicConstraints?.pathLen !== undefined) {
       rule(!isCa, 'path length on a non-CA certificate');

@@ -25,15 +25,12 @@ import { CertificateError } from '../errors.js';
 import { readAlgorithmIdentifier, type SignatureAlgorithm } from '../crypto/x509-signature.js';
 import { readExtensionList, readExtensions, readTime } from './cert-info.js';
 import { DerError, TAG_GENERALIZED_TIME, TAG_INTEGER, TAG_SEQUENCE, TAG_UTC_TIME, type Tlv, bitStringBytes, children, expectUniversal, integerValue, isContext, isUniversal, readTlv } from '../internal/der.js';
+import { OID_AUTHORITY_KEY_IDENTIFIER, OID_CRL_REASON, OID_DELTA_CRL_INDICATOR, OID_ISSUING_DISTRIBUTION_POINT } from '../internal/oids.js';
 import {
   type AuthorityKeyId,
   HANDLED_CRITICAL_CRL_ENTRY_EXTENSIONS,
   HANDLED_CRITICAL_CRL_EXTENSIONS,
   type IssuingDistributionPoint,
-  OID_AUTHORITY_KEY_IDENTIFIER,
-  OID_CRL_REASON,
-  OID_DELTA_CRL_INDICATOR,
-  OID_ISSUING_DISTRIBUTION_POINT,
   type RawExtension,
   decodeAuthorityKeyId,
   decodeCrlReason,
@@ -93,10 +90,10 @@ function readEntry(e: Tlv): { entry: RevokedEntry; unhandledCritical: boolean } 
   return { entry: reason === undefined ? { serial } : { serial, reason }, unhandledCritical };
 }
 
-/** Parses one DER CRL (trailing bytes after it are ignored). @throws CertificateError `ERR_CRL_PARSE` */
+/** Parses one DER CRL (outer length and trailing bytes as for certificates, see `parseCertInfo`). @throws CertificateError `ERR_CRL_PARSE` */
 export function parseCrlInfo(input: Uint8Array, source: string): CrlInfo {
   try {
-    const top = readTlv(input);
+    const top = readTlv(input, { berOuterLength: true });
     const der = top.raw;
     const [tbsTlv, algTlv, sigTlv, extra] = children(expectUniversal(top, TAG_SEQUENCE, 'CRL'));
     if (!tbsTlv || !algTlv || !sigTlv || extra || !isUniversal(sigTlv, 3)) throw new DerError('der: CRL needs three fields');

@@ -22,46 +22,47 @@ import {
   readTlv,
   type Tlv,
 } from '../internal/der.js';
+import {
+  OID_AS_IDENTIFIERS,
+  OID_AUTHORITY_KEY_IDENTIFIER,
+  OID_BASIC_CONSTRAINTS,
+  OID_CERTIFICATE_ISSUER,
+  OID_CERTIFICATE_POLICIES,
+  OID_DELTA_CRL_INDICATOR,
+  OID_EXT_KEY_USAGE,
+  OID_INHIBIT_ANY_POLICY,
+  OID_IP_ADDR_BLOCKS,
+  OID_ISSUING_DISTRIBUTION_POINT,
+  OID_KEY_USAGE,
+  OID_NAME_CONSTRAINTS,
+  OID_NETSCAPE_CERT_TYPE,
+  OID_POLICY_CONSTRAINTS,
+  OID_POLICY_MAPPINGS,
+  OID_PROXY_CERT_INFO,
+  OID_SUBJECT_ALT_NAME,
+  OID_TLS_FEATURE,
+} from '../internal/oids.js';
 import { type DistinguishedName, readName } from './names.js';
-
-/** Extension OIDs (RFC 5280 §4.2.1, §5.2, §5.3). */
-export const OID_SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
-export const OID_KEY_USAGE = '2.5.29.15';
-export const OID_SUBJECT_ALT_NAME = '2.5.29.17';
-export const OID_BASIC_CONSTRAINTS = '2.5.29.19';
-export const OID_CRL_NUMBER = '2.5.29.20';
-export const OID_CRL_REASON = '2.5.29.21';
-export const OID_DELTA_CRL_INDICATOR = '2.5.29.27';
-export const OID_ISSUING_DISTRIBUTION_POINT = '2.5.29.28';
-export const OID_CERTIFICATE_ISSUER = '2.5.29.29';
-export const OID_NAME_CONSTRAINTS = '2.5.29.30';
-export const OID_CRL_DISTRIBUTION_POINTS = '2.5.29.31';
-export const OID_CERTIFICATE_POLICIES = '2.5.29.32';
-export const OID_POLICY_MAPPINGS = '2.5.29.33';
-export const OID_AUTHORITY_KEY_IDENTIFIER = '2.5.29.35';
-export const OID_POLICY_CONSTRAINTS = '2.5.29.36';
-export const OID_EXT_KEY_USAGE = '2.5.29.37';
-export const OID_INHIBIT_ANY_POLICY = '2.5.29.54';
 
 /**
  * Certificate extensions a verifier may accept as critical: those OpenSSL handles
  * (`X509_supported_extension`); any other critical extension fails the chain.
  */
 export const HANDLED_CRITICAL_CERT_EXTENSIONS: ReadonlySet<string> = new Set([
-  '2.16.840.1.113730.1.1', // Netscape certificate type
+  OID_NETSCAPE_CERT_TYPE,
   OID_KEY_USAGE,
   OID_SUBJECT_ALT_NAME,
   OID_BASIC_CONSTRAINTS,
   OID_CERTIFICATE_POLICIES,
   OID_EXT_KEY_USAGE,
-  '1.3.6.1.5.5.7.1.7', // IP address blocks (RFC 3779)
-  '1.3.6.1.5.5.7.1.8', // AS identifiers (RFC 3779)
+  OID_IP_ADDR_BLOCKS,
+  OID_AS_IDENTIFIERS,
   OID_POLICY_CONSTRAINTS,
-  '1.3.6.1.5.5.7.1.14', // proxy certificate info
+  OID_PROXY_CERT_INFO,
   OID_NAME_CONSTRAINTS,
   OID_POLICY_MAPPINGS,
   OID_INHIBIT_ANY_POLICY,
-  '1.3.6.1.5.5.7.1.24', // TLS feature
+  OID_TLS_FEATURE,
 ]);
 
 /** CRL extensions that may be critical (OpenSSL handles these; others make a CRL unusable). */

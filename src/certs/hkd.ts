@@ -18,16 +18,15 @@
  *
  * @module
  */
-import { CryptoError, CertificateError } from '../errors.js';
+import { CertificateError } from '../errors.js';
+import { MIN_SECURITY_BITS, describeKey } from '../crypto/public-key.js';
 import { verifySignature } from '../crypto/x509-signature.js';
-import { assertP521Point, hostKeyHash } from '../crypto/p521.js';
-import { copyBytes, equalBytes } from '../internal/bytes.js';
-import type { HostKey } from '../request/host-key.js';
+import { equalBytes } from '../internal/bytes.js';
 import type { CertInfo } from './cert-info.js';
 import type { CrlInfo } from './crl-info.js';
+import { type HostKey, hostKeyFromCertificate } from './host-key.js';
 import { ibmNormalizedName, signingKeyCrlIssuerNames } from './ibm-names.js';
 import { formatName, namesEqual } from './names.js';
-import { MIN_SECURITY_BITS, OID_EC_PUBLIC_KEY, OID_P521, describeKey } from './public-key.js';
 import { akidMatches, timeWindow } from './relations.js';
 
 /** What every host-key document is checked against. */
@@ -64,21 +63,6 @@ async function usableCrl(crl: CrlInfo, ctx: HkdContext): Promise<boolean> {
 
 function sameIssuerAsSigningKey(hkd: CertInfo, signingKey: CertInfo): boolean {
   return namesEqual(hkd.issuer, signingKey.subject) || namesEqual(ibmNormalizedName(hkd.issuer), ibmNormalizedName(signingKey.subject));
-}
-
-/** Step 7: the EC P-521 host key. */
-function p521HostKey(hkd: CertInfo, source: string): HostKey {
-  const k = hkd.publicKey;
-  if (k.algorithm !== OID_EC_PUBLIC_KEY || k.curve !== OID_P521) {
-    throw new CertificateError('ERR_HOST_KEY_NOT_P521', `host-key verification: ${source} has a host key of type ${describeKey(k)} (expected EC P-521)`);
-  }
-  try {
-    assertP521Point(k.key, `${source} public key`);
-  } catch (cause) {
-    if (!(cause instanceof CryptoError)) throw cause;
-    throw new CertificateError('ERR_HOST_KEY_NOT_P521', `host-key verification: ${source} key is not a valid uncompressed P-521 point`, { cause });
-  }
-  return { publicKey: copyBytes(k.key), hash: hostKeyHash(k.key), subject: formatName(hkd.subject) };
 }
 
 /**
@@ -118,5 +102,5 @@ export async function verifyHostKeyCertificate(ctx: HkdContext, hkd: CertInfo, s
   if (valid.some((crl) => crl.revoked.some((r) => r.serial === hkd.serial))) {
     throw err('ERR_HKD_REVOKED', source, `is revoked (serial ${hkd.serialHex})`);
   }
-  return p521HostKey(hkd, source);
+  return hostKeyFromCertificate(hkd, `host-key verification: ${source}`);
 }

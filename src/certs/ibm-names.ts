@@ -12,7 +12,8 @@
  *
  * @module
  */
-import { type NameAttribute, type NameLike, OID_C, OID_CN, OID_L, OID_O, OID_OU, OID_ST, attributeText, attributes, entryCount, firstAttribute } from './names.js';
+import { OID_C, OID_CN, OID_L, OID_O, OID_OU, OID_ST } from '../internal/oids.js';
+import { type NameAttribute, type NameLike, attributeText, attributes, entryCount, firstAttribute } from './names.js';
 
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
 

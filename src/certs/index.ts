@@ -3,9 +3,10 @@
  *
  * @module
  */
-export { decodePem, encodePem, looksLikePem, type PemBlock } from './pem.js';
-export { parseCertificates } from './x509.js';
-export { hostKeyFromCertificate, hostKeysFromDocuments, type HostKey } from '../request/host-key.js';
+export { decodePem, encodePem, looksLikePem, type PemBlock } from '../internal/pem.js';
+export { parseCertificates } from './inputs.js';
+export type { CertInfo as Certificate } from './cert-info.js';
+export { hostKeyFromCertificate, hostKeysFromDocuments, type HostKey } from './host-key.js';
 export {
   verifyHostKeyDocuments,
   type VerifyHostKeyDocumentsOptions,

@@ -11,14 +11,8 @@
  * @module
  */
 import { DerError, TAG_SEQUENCE, TAG_SET, type Tlv, children, expectUniversal, readOid, readSingle } from '../internal/der.js';
+import { OID_C, OID_CN, OID_EMAIL_ADDRESS, OID_L, OID_O, OID_OU, OID_SERIAL_NUMBER, OID_ST } from '../internal/oids.js';
 
-/** Attribute type OIDs (RFC 5280 §4.1.2.4, X.520). */
-export const OID_C = '2.5.4.6';
-export const OID_ST = '2.5.4.8';
-export const OID_L = '2.5.4.7';
-export const OID_O = '2.5.4.10';
-export const OID_OU = '2.5.4.11';
-export const OID_CN = '2.5.4.3';
 
 /** Universal string tags (X.680). */
 const TAG_UTF8 = 12;
@@ -167,8 +161,8 @@ const SHORT_NAMES: Record<string, string> = {
   [OID_O]: 'O',
   [OID_OU]: 'OU',
   [OID_CN]: 'CN',
-  '2.5.4.5': 'serialNumber',
-  '1.2.840.113549.1.9.1': 'emailAddress',
+  [OID_SERIAL_NUMBER]: 'serialNumber',
+  [OID_EMAIL_ADDRESS]: 'emailAddress',
 };
 
 /** A one-line form such as `C=US, O=…, CN=…` — for messages only, never for comparing. */

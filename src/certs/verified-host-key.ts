@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { HostKey } from '../request/host-key.js';
+import type { HostKey } from './host-key.js';
 
 /** A host key whose document was verified against the IBM Z signing key. */
 export interface VerifiedHostKey extends HostKey {

@@ -22,7 +22,7 @@ import type { CrlInfo } from './crl-info.js';
 import { type FetchCrl, downloadFirstCrl } from './crl-download.js';
 import { type HkdContext, verifyHostKeyCertificate } from './hkd.js';
 import { isIbmSigningKeySubject } from './ibm-names.js';
-import { readCertificates, readCrlFile, readCrlsLeniently, readHostKeyDocument, readRootCa } from './inputs.js';
+import { TRUSTED_CERT_LABELS, isParsedCertificate, readCertificates, readCrlFile, readCrlsLeniently, readHostKeyDocument, readRootCa } from './inputs.js';
 import { formatName } from './names.js';
 import { sameDer } from './relations.js';
 import { type VerifiedHostKey, markVerified } from './verified-host-key.js';
@@ -74,8 +74,11 @@ export type VerificationStep =
 
 /** Options of {@link verifyHostKeyDocuments}. */
 export interface VerifyHostKeyDocumentsOptions extends HostKeyVerificationOptions {
-  /** Host-key documents (PEM or DER; every certificate of each is verified). */
-  readonly hostKeyDocuments: readonly Uint8Array[];
+  /**
+   * Host-key documents: PEM or DER bytes (every certificate of each is verified), or
+   * certificates from `parseCertificates` (verified without being read again).
+   */
+  readonly hostKeyDocuments: readonly (Uint8Array | CertInfo)[];
 }
 
 const parsedRoots = new WeakMap<Uint8Array, CertInfo[]>();
@@ -94,7 +97,7 @@ function trustedRootCerts(list: readonly Uint8Array[]): CertInfo[] {
     let certs = parsedRoots.get(bytes);
     if (!certs) {
       try {
-        certs = readCertificates(bytes, 'trusted root', ['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
+        certs = readCertificates(bytes, 'trusted root', TRUSTED_CERT_LABELS);
       } catch {
         certs = []; // an unreadable entry of a platform store is skipped
       }
@@ -193,13 +196,16 @@ async function buildVerifier(options: HostKeyVerificationOptions): Promise<Verif
  */
 export async function verifyHostKeyDocuments(options: VerifyHostKeyDocumentsOptions): Promise<VerifiedHostKey[]> {
   if (typeof options !== 'object' || options === null) throw new InputError('ERR_INVALID_OPTION', 'options: expected an object');
-  const documents = bytesList(options.hostKeyDocuments, 'hostKeyDocuments', true);
+  const documents = options.hostKeyDocuments;
+  if (!Array.isArray(documents) || !documents.every((d) => d instanceof Uint8Array || isParsedCertificate(d))) {
+    throw new InputError('ERR_INVALID_OPTION', 'options.hostKeyDocuments: expected an array of Uint8Array or of certificates from parseCertificates');
+  }
   if (documents.length === 0) throw new InputError('ERR_INVALID_OPTION', 'options.hostKeyDocuments: expected at least one host-key document');
   const verifier = await buildVerifier(options);
   const out: VerifiedHostKey[] = [];
   for (const [i, bytes] of documents.entries()) {
     const name = `host-key document #${i + 1}`;
-    const certs = readHostKeyDocument(bytes, name);
+    const certs = bytes instanceof Uint8Array ? readHostKeyDocument(bytes, name) : [bytes];
     const keys: VerifiedHostKey[] = [];
     for (const [j, cert] of certs.entries()) {
       const source = certs.length > 1 ? `${name} (certificate ${j + 1} of ${certs.length})` : name;

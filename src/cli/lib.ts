@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { decodePem, looksLikePem } from '../certs/pem.js';
-import { parseCertificates } from '../certs/x509.js';
+import type { CertInfo as Certificate } from '../certs/cert-info.js';
+import { parseCertificates } from '../certs/inputs.js';
 import { nodeBackend } from '../crypto/node.js';
 import type { FetchCrl, VerificationStep } from '../certs/verify.js';
 import type { SeHeader } from '../header/se-header.js';
@@ -35,6 +35,7 @@ export async function createAddSecretRequests(
   return (await import('../node.js')).createAddSecretRequests(...args);
 }
 export type { HostKey } from '../request/host-key.js';
+export type { Certificate };
 // Attestation (`attest`, issue 14).
 export { checkAttestation, type HostKeyCheckPolicy } from '../attest/check.js';
 export type { AttestationResult } from '../attest/verify.js';
@@ -82,9 +83,9 @@ export interface VerificationInputs {
 export interface CreateInputs {
   readonly secret: CliSecret;
   readonly seHeader: SeHeader;
-  /** Verified by the library (`verify` set) or already read without verification (`verify: false`). */
-  readonly hostKeys: readonly (Uint8Array | HostKey)[];
-  readonly verify: false | VerificationInputs;
+  /** Host keys from {@link verifyHostKeyDocuments} (`verify` absent) or read without verification (`verify: false`). */
+  readonly hostKeys: readonly HostKey[];
+  readonly verify?: false;
   readonly flags: bigint;
   readonly cuid?: Uint8Array;
   readonly extensionSecret?: { value: Uint8Array } | { cck: Uint8Array };
@@ -93,7 +94,7 @@ export interface CreateInputs {
 }
 
 /** A host key with what `verify-hkd` prints. */
-export interface VerifiedHostKeyLike {
+export interface VerifiedHostKeyLike extends HostKey {
   readonly hash: Uint8Array;
   readonly subject?: string;
 }
@@ -114,12 +115,11 @@ export function createRequest(o: CreateInputs): Promise<Uint8Array> {
     ...(o.userSigningKey ? { userSigningKey: o.userSigningKey } : {}),
   };
   if (o.verify === false) return createAddSecretRequest({ ...common, verify: false, backend: nodeBackend });
-  const verify = { ...o.verify };
-  return import('../node.js').then((node) => node.createAddSecretRequest({ ...common, verify }));
+  return import('../node.js').then((node) => node.createAddSecretRequest(common));
 }
 
 /** Verifies host-key documents against the chain of trust. */
-export async function verifyHostKeyDocuments(o: VerificationInputs & { hostKeyDocuments: readonly Uint8Array[] }): Promise<readonly VerifiedHostKeyLike[]> {
+export async function verifyHostKeyDocuments(o: VerificationInputs & { hostKeyDocuments: readonly Certificate[] }): Promise<readonly VerifiedHostKeyLike[]> {
   const node = await import('../node.js');
   return node.verifyHostKeyDocuments({ ...o, hostKeyDocuments: [...o.hostKeyDocuments] });
 }
@@ -143,16 +143,19 @@ export function secretInfoYaml(secret: CliSecret): string {
 
 // ---- host-key documents --------------------------------------------------------------
 
-const CERT_LABELS = ['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE'];
-
 /**
- * The first certificate of a host-key document file (pvsecret uses the first and
- * warns about the others), as DER, with the number of certificates found.
+ * The first certificate of a host-key document file, read once by the library's one
+ * certificate reader (pvsecret uses the first and warns about the others), with the
+ * number of certificates found.
  *
  * @throws CertificateError `ERR_CERT_PARSE` naming `source`
  */
-export function firstCertificate(bytes: Uint8Array, source: string): { der: Uint8Array; count: number; hostKey: HostKey } {
+export function firstCertificate(bytes: Uint8Array, source: string): { certificate: Certificate; count: number } {
   const certs = parseCertificates(bytes, source);
-  const der = looksLikePem(bytes) ? (decodePem(bytes, CERT_LABELS)?.[0]?.der ?? bytes) : bytes;
-  return { der, count: certs.length, hostKey: hostKeyFromCertificate(certs[0] as Parameters<typeof hostKeyFromCertificate>[0], source) };
+  return { certificate: certs[0] as Certificate, count: certs.length };
+}
+
+/** The host key of a certificate, unverified (`--no-verify`). @throws CertificateError `ERR_HOST_KEY_NOT_P521` */
+export function unverifiedHostKey(certificate: Certificate, source: string): HostKey {
+  return hostKeyFromCertificate(certificate, source);
 }

@@ -10,13 +10,11 @@ import { P521_SCALAR_SIZE, type SigningKey, type VerificationKey } from './backe
 import { BER, TAG_SEQUENCE, children, expectUniversal, orUndefined, readSingle, unsignedInteger } from '../internal/der.js';
 import { assertP521Point, normalizeP521PrivateKey } from './p521.js';
 import { bitLength, describePrivateKey, parsePrivateKey, type PrivateKeyInfo, zeroizePrivateKey } from './private-key.js';
-import { looksLikePem } from '../certs/pem.js';
+import { looksLikePem } from '../internal/pem.js';
+import { OID_EC_PUBLIC_KEY, OID_P521, OID_RSA_ENCRYPTION } from '../internal/oids.js';
 import { CryptoError } from '../errors.js';
 import { base64Url } from './signature.js';
 
-const OID_RSA = '1.2.840.113549.1.1.1';
-const OID_EC = '1.2.840.10045.2.1';
-const OID_SECP521R1 = '1.3.132.0.35';
 
 /**
  * A signing key for a parsed private key: EC P-521 or RSA (any size; callers decide
@@ -49,7 +47,7 @@ export type CertificatePublicKey =
  * STRING contents (an EC point, or a DER RSAPublicKey).
  */
 export function certificatePublicKey(algorithmOid: string, curveOid: string | undefined, subjectPublicKey: Uint8Array): CertificatePublicKey {
-  if (algorithmOid === OID_RSA) {
+  if (algorithmOid === OID_RSA_ENCRYPTION) {
     // RSAPublicKey (RFC 8017 A.1.1), read as leniently as OpenSSL's d2i does.
     const rsa = orUndefined(() => {
       const [n, e, extra] = children(expectUniversal(readSingle(subjectPublicKey, BER), TAG_SEQUENCE, 'rsa public key'));
@@ -60,8 +58,8 @@ export function certificatePublicKey(algorithmOid: string, curveOid: string | un
     const modulusBits = bitLength(n);
     return { kind: 'rsa', modulusBits, key: { type: 'rsa', modulusBits, n, e } };
   }
-  if (algorithmOid === OID_EC) {
-    if (curveOid !== OID_SECP521R1) return curveOid === undefined ? { kind: 'ec' } : { kind: 'ec', curveOid };
+  if (algorithmOid === OID_EC_PUBLIC_KEY) {
+    if (curveOid !== OID_P521) return curveOid === undefined ? { kind: 'ec' } : { kind: 'ec', curveOid };
     try {
       assertP521Point(subjectPublicKey, 'certificate public key');
     } catch {

@@ -11,7 +11,27 @@
  * @module
  */
 import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { decodePem, looksLikePem } from '../certs/pem.js';
+import {
+  OID_DH,
+  OID_DSA,
+  OID_EC_PUBLIC_KEY,
+  OID_ED25519,
+  OID_ED448,
+  OID_RSASSA_PSS,
+  OID_RSA_ENCRYPTION,
+  OID_X25519,
+  OID_X448,
+  OID_P192,
+  OID_P224,
+  OID_P256,
+  OID_P384,
+  OID_P521,
+  OID_SECP256K1,
+  OID_BRAINPOOL_P256R1,
+  OID_BRAINPOOL_P384R1,
+  OID_BRAINPOOL_P512R1,
+} from '../internal/oids.js';
+import { type PemBlock, PemError, looksLikePem, pemBlocks } from '../internal/pem.js';
 import { CryptoError, InputError } from '../errors.js';
 import { copyBytes, leftPad } from '../internal/bytes.js';
 import {
@@ -34,35 +54,29 @@ import {
   unsignedInteger,
 } from '../internal/der.js';
 
-/** Algorithm OIDs (RFC 8017, RFC 5480, RFC 8410, RFC 3279). */
-const OID_RSA = '1.2.840.113549.1.1.1';
-const OID_EC = '1.2.840.10045.2.1';
-const OID_ED25519 = '1.3.101.112';
-const OID_ED448 = '1.3.101.113';
-
 /** The curves a retrievable EC secret or a user-signing key may use. */
 export type EcCurve = 'P-256' | 'P-384' | 'P-521';
 
 /** Named curves by OID, with OpenSSL's long names (used in messages). */
 const CURVES: Record<string, { name: string; curve?: EcCurve }> = {
-  '1.2.840.10045.3.1.7': { name: 'prime256v1', curve: 'P-256' },
-  '1.3.132.0.34': { name: 'secp384r1', curve: 'P-384' },
-  '1.3.132.0.35': { name: 'secp521r1', curve: 'P-521' },
-  '1.3.132.0.10': { name: 'secp256k1' },
-  '1.3.132.0.33': { name: 'secp224r1' },
-  '1.2.840.10045.3.1.1': { name: 'prime192v1' },
-  '1.3.36.3.3.2.8.1.1.7': { name: 'brainpoolP256r1' },
-  '1.3.36.3.3.2.8.1.1.11': { name: 'brainpoolP384r1' },
-  '1.3.36.3.3.2.8.1.1.13': { name: 'brainpoolP512r1' },
+  [OID_P256]: { name: 'prime256v1', curve: 'P-256' },
+  [OID_P384]: { name: 'secp384r1', curve: 'P-384' },
+  [OID_P521]: { name: 'secp521r1', curve: 'P-521' },
+  [OID_SECP256K1]: { name: 'secp256k1' },
+  [OID_P224]: { name: 'secp224r1' },
+  [OID_P192]: { name: 'prime192v1' },
+  [OID_BRAINPOOL_P256R1]: { name: 'brainpoolP256r1' },
+  [OID_BRAINPOOL_P384R1]: { name: 'brainpoolP384r1' },
+  [OID_BRAINPOOL_P512R1]: { name: 'brainpoolP512r1' },
 };
 
 /** Other key algorithms, named for messages. */
 const OTHER_ALGORITHMS: Record<string, string> = {
-  '1.2.840.113549.1.1.10': 'rsassa-pss',
-  '1.3.101.110': 'x25519',
-  '1.3.101.111': 'x448',
-  '1.2.840.10040.4.1': 'dsa',
-  '1.2.840.10046.2.1': 'dh',
+  [OID_RSASSA_PSS]: 'rsassa-pss',
+  [OID_X25519]: 'x25519',
+  [OID_X448]: 'x448',
+  [OID_DSA]: 'dsa',
+  [OID_DH]: 'dh',
 };
 
 /** Size in bytes of the scalar range of each curve (SEC 2). */
@@ -208,15 +222,15 @@ function fromPkcs8(what: string, der: Uint8Array): PrivateKeyInfo | undefined {
     const oid = readOid(alg[0], 'private key algorithm');
     const params = alg[1];
     // An EC key names its curve by OID; anything else means explicit parameters.
-    const curve = oid === OID_EC && isUniversal(params, TAG_OID) ? readOid(params, 'ec curve') : undefined;
+    const curve = oid === OID_EC_PUBLIC_KEY && isUniversal(params, TAG_OID) ? readOid(params, 'ec curve') : undefined;
     return { oid, curve, inner };
   });
   if (!parsed) return undefined;
   const { oid, curve, inner } = parsed;
   switch (oid) {
-    case OID_RSA:
+    case OID_RSA_ENCRYPTION:
       return fromPkcs1(inner) ?? bad(what, 'pkcs#8 does not hold a valid rsa private key');
-    case OID_EC: {
+    case OID_EC_PUBLIC_KEY: {
       if (curve === undefined) return { kind: 'other', name: 'ec key with explicit curve parameters' };
       return fromSec1(what, inner, curve) ?? bad(what, 'pkcs#8 does not hold a valid ec private key');
     }
@@ -236,6 +250,17 @@ function fromPkcs8(what: string, der: Uint8Array): PrivateKeyInfo | undefined {
 
 const PEM_LABELS = ['PRIVATE KEY', 'EC PRIVATE KEY', 'RSA PRIVATE KEY', 'DSA PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'ANY PRIVATE KEY'];
 
+/** The first private-key block, as `PEM_read_bio_PrivateKey` finds it (blocks after it are not read). */
+function firstPemKey(bytes: Uint8Array, what: string): PemBlock | undefined {
+  try {
+    for (const b of pemBlocks(bytes)) if (PEM_LABELS.includes(b.label)) return b;
+    return undefined;
+  } catch (e) {
+    if (e instanceof PemError) bad(what, e.message.replace(/^pem: /, 'malformed pem: '));
+    throw e;
+  }
+}
+
 /**
  * Reads a private key from PEM or DER bytes.
  *
@@ -246,10 +271,9 @@ const PEM_LABELS = ['PRIVATE KEY', 'EC PRIVATE KEY', 'RSA PRIVATE KEY', 'DSA PRI
 export function parsePrivateKey(bytes: Uint8Array, what = 'private key'): PrivateKeyInfo {
   if (!(bytes instanceof Uint8Array)) bad(what, `expected PEM or DER bytes (got ${typeof bytes})`);
   if (looksLikePem(bytes)) {
-    const blocks = decodePem(bytes, PEM_LABELS);
-    if (!blocks) bad(what, 'pem block is not valid base64');
-    const first = blocks[0];
+    const first = firstPemKey(bytes, what);
     if (!first) bad(what, 'no private key found in the pem input');
+    if (first.headers) bad(what, 'encrypted private keys are not supported (decrypt it first, e.g. with openssl pkey)');
     switch (first.label) {
       case 'ENCRYPTED PRIVATE KEY':
         return bad(what, 'encrypted private keys are not supported (decrypt it first, e.g. with openssl pkey)');

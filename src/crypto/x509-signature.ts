@@ -22,7 +22,30 @@ import {
   integerValue,
 } from '../internal/der.js';
 import { ecdsaDerToRaw } from './signature.js';
-import { OID_ED25519, OID_ED448, OID_EC_PUBLIC_KEY, OID_P256, OID_P384, OID_P521, OID_RSA_ENCRYPTION, type PublicKeyFacts } from '../certs/public-key.js';
+import {
+  OID_ECDSA_WITH_SHA1,
+  OID_ECDSA_WITH_SHA256,
+  OID_ECDSA_WITH_SHA384,
+  OID_ECDSA_WITH_SHA512,
+  OID_ED25519,
+  OID_ED448,
+  OID_EC_PUBLIC_KEY,
+  OID_MGF1,
+  OID_P256,
+  OID_P384,
+  OID_P521,
+  OID_RSA_ENCRYPTION,
+  OID_RSASSA_PSS,
+  OID_SHA1,
+  OID_SHA1_WITH_RSA,
+  OID_SHA256,
+  OID_SHA256_WITH_RSA,
+  OID_SHA384,
+  OID_SHA384_WITH_RSA,
+  OID_SHA512,
+  OID_SHA512_WITH_RSA,
+} from '../internal/oids.js';
+import type { PublicKeyFacts } from './public-key.js';
 
 /** Why a signature was not accepted. */
 export type SignatureFailure = 'mismatch' | 'unsupported-algorithm' | 'key-algorithm-mismatch' | 'malformed-signature' | 'bad-key';
@@ -43,25 +66,23 @@ type Scheme =
 
 /** Signature algorithm OIDs (RFC 8017 appendix A, RFC 5758 §3.2, RFC 8410 §3). */
 const SCHEMES: Record<string, Scheme> = {
-  '1.2.840.113549.1.1.5': { kind: 'pkcs1', hash: 'SHA-1' },
-  '1.2.840.113549.1.1.11': { kind: 'pkcs1', hash: 'SHA-256' },
-  '1.2.840.113549.1.1.12': { kind: 'pkcs1', hash: 'SHA-384' },
-  '1.2.840.113549.1.1.13': { kind: 'pkcs1', hash: 'SHA-512' },
-  '1.2.840.10045.4.1': { kind: 'ecdsa', hash: 'SHA-1' },
-  '1.2.840.10045.4.3.2': { kind: 'ecdsa', hash: 'SHA-256' },
-  '1.2.840.10045.4.3.3': { kind: 'ecdsa', hash: 'SHA-384' },
-  '1.2.840.10045.4.3.4': { kind: 'ecdsa', hash: 'SHA-512' },
+  [OID_SHA1_WITH_RSA]: { kind: 'pkcs1', hash: 'SHA-1' },
+  [OID_SHA256_WITH_RSA]: { kind: 'pkcs1', hash: 'SHA-256' },
+  [OID_SHA384_WITH_RSA]: { kind: 'pkcs1', hash: 'SHA-384' },
+  [OID_SHA512_WITH_RSA]: { kind: 'pkcs1', hash: 'SHA-512' },
+  [OID_ECDSA_WITH_SHA1]: { kind: 'ecdsa', hash: 'SHA-1' },
+  [OID_ECDSA_WITH_SHA256]: { kind: 'ecdsa', hash: 'SHA-256' },
+  [OID_ECDSA_WITH_SHA384]: { kind: 'ecdsa', hash: 'SHA-384' },
+  [OID_ECDSA_WITH_SHA512]: { kind: 'ecdsa', hash: 'SHA-512' },
   [OID_ED25519]: { kind: 'eddsa', name: 'Ed25519' },
   [OID_ED448]: { kind: 'eddsa', name: 'Ed448' },
 };
-const OID_RSASSA_PSS = '1.2.840.113549.1.1.10';
-const OID_MGF1 = '1.2.840.113549.1.1.8';
 /** Digest OIDs (RFC 3279 §2.2.1, RFC 5754 §2). */
 const HASHES: Record<string, Hash> = {
-  '1.3.14.3.2.26': 'SHA-1',
-  '2.16.840.1.101.3.4.2.1': 'SHA-256',
-  '2.16.840.1.101.3.4.2.2': 'SHA-384',
-  '2.16.840.1.101.3.4.2.3': 'SHA-512',
+  [OID_SHA1]: 'SHA-1',
+  [OID_SHA256]: 'SHA-256',
+  [OID_SHA384]: 'SHA-384',
+  [OID_SHA512]: 'SHA-512',
 };
 /** Digest strength in bits, as OpenSSL counts it for security levels (SHA-1: 63). */
 const HASH_BITS: Record<Hash, number> = { 'SHA-1': 63, 'SHA-256': 128, 'SHA-384': 192, 'SHA-512': 256 };

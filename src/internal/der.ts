@@ -81,6 +81,12 @@ const OVERRUN = 'der: an element runs past the end of the element holding it';
 export interface DerOptions {
   /** Accept BER length forms (indefinite, non-minimal). Default: DER only. */
   readonly ber?: boolean;
+  /**
+   * Accept BER length forms on the outer element only; what it holds stays DER. This
+   * is how a certificate or CRL is framed in a file: OpenSSL's `d2i` reads the outer
+   * length in BER and pvsecret accepts, for example, a non-minimal one.
+   */
+  readonly berOuterLength?: boolean;
 }
 
 /** BER length forms allowed: how OpenSSL's `d2i` reads private keys. */
@@ -103,10 +109,10 @@ export class Tlv {
   readonly ber: boolean;
 
   /** `src` is the array `node` was decoded from. @throws DerError */
-  constructor(src: Uint8Array, node: asn1js.BaseBlock, ber: boolean) {
+  constructor(src: Uint8Array, node: asn1js.BaseBlock, ber: boolean, berLength = ber) {
     const { idBlock, lenBlock } = node;
     if (idBlock.blockLength !== 1) throw new DerError('der: high tag numbers are not supported');
-    if (!ber) checkDerLength(lenBlock);
+    if (!berLength) checkDerLength(lenBlock);
     const view = node.valueBeforeDecodeView;
     const start = view.byteOffset - src.byteOffset;
     const header = idBlock.blockLength + lenBlock.blockLength;
@@ -145,7 +151,7 @@ function decode(bytes: Uint8Array, options: DerOptions): { tlv: Tlv; offset: num
   if (offset === -1 || result.error) {
     throw new DerError(`der: malformed encoding (${result.error || 'unreadable'})`);
   }
-  const tlv = new Tlv(bytes, result, options.ber === true);
+  const tlv = new Tlv(bytes, result, options.ber === true, options.ber === true || options.berOuterLength === true);
   // asn1js continues after what an element's contents really took (see `children`).
   if (offset !== tlv.raw.length) throw new DerError(`der: element contents do not match its length (expected ${tlv.raw.length} bytes, got ${offset})`);
   return { tlv, offset };

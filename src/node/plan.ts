@@ -9,10 +9,11 @@ import { dirname, join, relative, sep } from 'node:path';
 import { nodeBackend } from '../crypto/node.js';
 import { FileError, InputError } from '../errors.js';
 import { parseAssociationPlan } from '../plan/parse.js';
-import { type PlanOptions, type PlanResult, planAssociations } from '../plan/plan.js';
+import { type PlanOptions, type PlanResult, planAssociationsWith } from '../plan/plan.js';
 import { fsReason, INPUT_CAPS, readInputFile } from './input.js';
 import { ensureDirectory, MODE_DEFAULT, Outputs, type OutputsOptions } from './output.js';
 import { readSeHeader } from './read-se-header.js';
+import { nodeVerifyHostKeyDocuments } from './verify-defaults.js';
 
 /** Node defaults for {@link planAssociations}: file reader, header reader, node:crypto. */
 export const nodePlanOptions: Required<Pick<PlanOptions, 'readFile' | 'readSeHeader' | 'backend'>> = {
@@ -22,8 +23,9 @@ export const nodePlanOptions: Required<Pick<PlanOptions, 'readFile' | 'readSeHea
 };
 
 /**
- * Reads a plan file (YAML or JSON, at most 1 MiB) and plans it; paths in the plan are
- * relative to the plan file.
+ * Reads a plan file (YAML or JSON, at most 1 MiB) and plans it with the Node
+ * verification defaults (platform roots, CRL download unless `offline`); paths in the
+ * plan are relative to the plan file.
  *
  * @example
  * ```ts
@@ -33,7 +35,7 @@ export const nodePlanOptions: Required<Pick<PlanOptions, 'readFile' | 'readSeHea
  */
 export async function planAssociationsFromFile(path: string, options: Omit<PlanOptions, 'readFile' | 'baseDir'> = {}): Promise<PlanResult> {
   const plan = parseAssociationPlan(await readInputFile(path, { label: 'plan', maxSize: INPUT_CAPS.yaml }));
-  return planAssociations(plan, { ...nodePlanOptions, ...options, baseDir: dirname(path) });
+  return planAssociationsWith(nodeVerifyHostKeyDocuments, plan, { ...nodePlanOptions, ...options, baseDir: dirname(path) });
 }
 
 async function realDir(path: string): Promise<string> {

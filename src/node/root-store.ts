@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { decodePem } from '../certs/pem.js';
+import { decodePem } from '../internal/pem.js';
 
 /** System CA bundle files, in the order they are tried (Debian/Ubuntu, Fedora/RHEL, SUSE, Alpine/macOS). */
 export const SYSTEM_CA_FILES = [

@@ -4,7 +4,10 @@
  * @module
  */
 
-export { guestSetupScript, shellQuote } from './guest-script.js';
+export { type GuestScriptOptions, guestSetupScript, shellQuote } from './guest-script.js';
+export { GUEST_INSTALL_DIR, guestSetupUnit } from './guest-unit.js';
+export { type HostMatrix, MDEV_UUID_NAMESPACE, mdevUuidFor } from './host-matrix.js';
+export { hostdevXml, hostSetupScript } from './host-script.js';
 export { type ManifestFile, type ManifestQueue, PLAN_FILES, PLAN_MANIFEST_FORMAT, type PlanManifest } from './manifest.js';
 export { parseAssociationPlan } from './parse.js';
 export { type PlanFile, type PlanOptions, type PlanResult, planAssociations, resolvePlanPath } from './plan.js';

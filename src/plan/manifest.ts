@@ -15,6 +15,10 @@ import type { NormalizedPlan } from './validate.js';
 export const PLAN_FILES = {
   pvapconfig: 'pvapconfig.yaml',
   guestSetup: 'guest-setup.sh',
+  guestUnit: 'se-guest-setup.service',
+  hostSetup: 'host-setup.sh',
+  /** `<guest>-hostdev.xml`, with characters other than letters, digits, `.`, `_`, `+`, `-` replaced by `_`. */
+  hostdev: (guest: string) => `${guest.replace(/[^A-Za-z0-9._+-]/g, '_').replace(/^\./, '_')}-hostdev.xml`,
   manifest: 'manifest.json',
   request: (apqn: string) => `request-${apqn}.bin`,
   secret: (apqn: string) => `secret-${apqn}.bin`,
@@ -58,6 +62,16 @@ export interface PlanManifest {
   readonly hostKeys: readonly { readonly subject?: string; readonly hash: string }[];
   /** False when the plan said `noVerify: true`. */
   readonly hostKeysVerified: boolean;
+  /** False when the plan said `pvapconfig: false` (then there is no pvapconfig.yaml). */
+  readonly pvapconfig: boolean;
+  /** The KVM host's mediated device: its UUID, adapters, domains and control domains (hex), and the queues it adds beyond the plan. */
+  readonly host: {
+    readonly mdevUuid: string;
+    readonly adapters: readonly string[];
+    readonly domains: readonly string[];
+    readonly controlDomains: readonly string[];
+    readonly extraQueues: readonly string[];
+  };
   readonly queues: readonly ManifestQueue[];
   readonly files: readonly ManifestFile[];
 }
@@ -105,6 +119,14 @@ export function buildManifest(m: {
     seHeader: { file: m.plan.hdr, tag: toHex(m.header.tag), hostKeyHashes: m.header.hostKeyHashes.map(toHex) },
     hostKeys: m.hostKeys.map((k) => ({ ...(k.subject ? { subject: k.subject } : {}), hash: toHex(k.hash) })),
     hostKeysVerified: m.verified,
+    pvapconfig: m.plan.pvapconfig,
+    host: {
+      mdevUuid: m.plan.host.mdevUuid,
+      adapters: m.plan.host.adapters.map((a) => a.toString(16).padStart(2, '0')),
+      domains: m.plan.host.domains.map((d) => d.toString(16).padStart(4, '0')),
+      controlDomains: m.plan.host.controlDomains.map((d) => d.toString(16).padStart(4, '0')),
+      extraQueues: m.plan.host.extraQueues,
+    },
     queues,
     files: Object.entries(m.files).map(([f, b]) => fileEntry(f, b)),
   };

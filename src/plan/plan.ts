@@ -1,7 +1,8 @@
 /**
  * `planAssociations`: everything an SE guest needs to use its AP queues, planned on the
  * trusted workstation — one association request per EP11 queue, pvapconfig.yaml,
- * guest-setup.sh and a manifest.
+ * guest-setup.sh and its systemd unit for the guest, host-setup.sh and the libvirt
+ * hostdev element for the KVM host, and a manifest.
  *
  * The core works on bytes: files are read through an injected reader and returned as
  * `{ path, bytes, mode }` for the caller to write (the Node CLI writes them atomically).
@@ -26,6 +27,8 @@ import {
   type VerifyHostKeyDocumentsFn,
 } from '../request/verified-host-keys.js';
 import { guestSetupScript, type ScriptQueue } from './guest-script.js';
+import { guestSetupUnit } from './guest-unit.js';
+import { hostdevXml, hostSetupScript } from './host-script.js';
 import { buildManifest, PLAN_FILES, type PlanManifest } from './manifest.js';
 import { pvapconfigYaml } from './pvapconfig.js';
 import { type AssociationPlan, validatePlan } from './validate.js';
@@ -149,8 +152,14 @@ export async function planAssociationsWith(verifyFn: VerifyHostKeyDocumentsFn, p
     }
   }
 
-  const pvapconfig = enc.encode(pvapconfigYaml(p.guest, p.queues));
-  const script = enc.encode(guestSetupScript(p.guest, queues));
+  const hostdevFile = PLAN_FILES.hostdev(p.guest);
+  const outputs: PlanFile[] = [
+    ...(p.pvapconfig ? [{ path: PLAN_FILES.pvapconfig, bytes: enc.encode(pvapconfigYaml(p.guest, p.queues)) }] : []),
+    { path: PLAN_FILES.guestSetup, bytes: enc.encode(guestSetupScript(p.guest, queues, { pvapconfig: p.pvapconfig })), mode: 0o755 },
+    { path: PLAN_FILES.guestUnit, bytes: enc.encode(guestSetupUnit({ pvapconfig: p.pvapconfig })) },
+    { path: PLAN_FILES.hostSetup, bytes: enc.encode(hostSetupScript(p.host, hostdevFile)), mode: 0o755 },
+    { path: hostdevFile, bytes: enc.encode(hostdevXml(p.host.mdevUuid)) },
+  ];
   const manifest = buildManifest({
     plan: p,
     header,
@@ -158,16 +167,10 @@ export async function planAssociationsWith(verifyFn: VerifyHostKeyDocumentsFn, p
     verified: resolved.verified,
     requests: new Map(requests.map((r) => [r.path, r.bytes])),
     secretFiles: options.outputSecrets === true,
-    files: { [PLAN_FILES.pvapconfig]: pvapconfig, [PLAN_FILES.guestSetup]: script },
+    files: Object.fromEntries(outputs.map((f) => [f.path, f.bytes])),
     now: options.now ?? new Date(),
   });
-  const files: PlanFile[] = [
-    ...requests,
-    { path: PLAN_FILES.pvapconfig, bytes: pvapconfig },
-    { path: PLAN_FILES.guestSetup, bytes: script, mode: 0o755 },
-    { path: PLAN_FILES.manifest, bytes: enc.encode(`${JSON.stringify(manifest, null, 2)}\n`) },
-    ...secrets,
-  ];
+  const files: PlanFile[] = [...requests, ...outputs, { path: PLAN_FILES.manifest, bytes: enc.encode(`${JSON.stringify(manifest, null, 2)}\n`) }, ...secrets];
   return { files, manifest, warnings };
 }
 

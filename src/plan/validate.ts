@@ -12,6 +12,10 @@
  */
 import { InputError } from '../errors.js';
 import { secretId } from '../request/secret-id.js';
+import { type HostMatrix, hostMatrix, mdevUuidFor, parseUuid } from './host-matrix.js';
+import { checkPvapconfigRules } from './pvapconfig-rules.js';
+
+export type { HostMatrix } from './host-matrix.js';
 
 /** One AP queue of a plan, as written in the plan file. */
 export interface PlanQueue {
@@ -47,6 +51,15 @@ export interface AssociationPlan {
   readonly crls?: readonly string[];
   readonly rootCa?: string;
   readonly offline?: boolean | string;
+  /**
+   * `false`: the guest binds and associates with chzcrypt only — no pvapconfig.yaml, and
+   * pvapconfig's own rules (one MKVP per EP11 adapter) only warn. Default `true`.
+   */
+  readonly pvapconfig?: boolean | string;
+  /** KVM host: control domains of the mediated device, hex (`1e`, `0x1e`, `001e`); default: the planned domains. */
+  readonly controlDomains?: readonly string[];
+  /** KVM host: the mediated device's UUID; default: derived from the guest name. */
+  readonly mdevUuid?: string;
   readonly queues: readonly PlanQueue[];
 }
 
@@ -77,21 +90,44 @@ export interface NormalizedPlan {
   readonly hostKeyDocuments: readonly string[];
   readonly verify: false | { readonly certificates: readonly string[]; readonly crls: readonly string[]; readonly rootCa?: string; readonly offline: boolean };
   readonly queues: readonly NormalizedQueue[];
+  /** False when the plan said `pvapconfig: false`. */
+  readonly pvapconfig: boolean;
+  /** The KVM host's side: the AP matrix of the guest's mediated device. */
+  readonly host: HostMatrix;
   /** Things that are allowed but probably not meant. */
   readonly warnings: readonly string[];
 }
 
-const PLAN_KEYS = ['guest', 'hdr', 'hostKeyDocuments', 'noVerify', 'certificates', 'crls', 'rootCa', 'offline', 'queues'];
+const PLAN_KEYS = [
+  'guest',
+  'hdr',
+  'hostKeyDocuments',
+  'noVerify',
+  'certificates',
+  'crls',
+  'rootCa',
+  'offline',
+  'pvapconfig',
+  'controlDomains',
+  'mdevUuid',
+  'queues',
+];
 const QUEUE_KEYS = ['apqn', 'mode', 'mkvp', 'serialnr', 'mingen', 'name'];
 const APQN_RE = /^([0-9a-fA-F]{2})\.([0-9a-fA-F]{4})$/;
 /** AP queue indexes (domains) are 8 bits wide: 256 domains per adapter at most. */
 const MAX_DOMAIN = 0xff;
 const MKVP_RE = /^(?:0x)?([0-9a-f]{32}|[0-9a-f]{64})$/;
-const SERIALNR_RE = /^\S{16}$/;
+/** Card serial numbers are printable ASCII; pvapconfig wants 16 non-blank characters. */
+const SERIALNR_RE = /^[!-~]{16}$/;
 const EP11_MINGEN = ['CEX8'];
 const ACCEL_MINGEN = ['CEX4', 'CEX5', 'CEX6', 'CEX7', 'CEX8'];
+/**
+ * What a name must not hold: C0 and C1 control characters (U+0085 NEL among them) and
+ * the line and paragraph separators U+2028, U+2029 — libyaml (pvapconfig's YAML reader)
+ * breaks lines at U+0085, U+2028 and U+2029, so such a name would not read back as written.
+ */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
-const CONTROL_RE = /[\u0000-\u001f\u007f]/;
+const UNSAFE_NAME_RE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 function fail(message: string): never {
   throw new InputError('ERR_PLAN', `plan: ${message}`);
@@ -129,9 +165,16 @@ function bool(v: unknown, where: string): boolean | undefined {
   return fail(`${where}: expected true or false`);
 }
 
-/** A name that reads the same on the guest: no control characters, no outer blanks (pvapconfig trims). */
+const codePoint = (c: string) => `U+${(c.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** A name that reads the same on the guest: no control characters or line breaks, no outer blanks (pvapconfig trims). */
 function checkName(v: string, where: string): string {
-  if (CONTROL_RE.test(v)) fail(`${where}: must not contain control characters`);
+  const bad = UNSAFE_NAME_RE.exec(v)?.[0];
+  if (bad !== undefined) {
+    fail(
+      `${where}: must not contain control characters or line separators (found ${codePoint(bad)}; YAML readers such as libyaml break lines at U+0085, U+2028 and U+2029)`,
+    );
+  }
   if (v.trim() !== v) fail(`${where}: must not start or end with whitespace (pvapconfig trims names, and the secret id would no longer match)`);
   return v;
 }
@@ -185,7 +228,7 @@ function checkQueue(raw: unknown, i: number, guest: string, warnings: string[]):
   if (mkvpText === undefined) fail(`${where}.mkvp: required for EP11 queues (the master-key verification pattern of the EP11 domain, 32 hex digits)`);
   const mkvp = MKVP_RE.exec(mkvpText.toLowerCase())?.[1];
   if (!mkvp) fail(`${where}.mkvp: ${q(mkvpText)} is not 32 or 64 hex digits (optionally with 0x)`);
-  if (serialnr !== undefined && !SERIALNR_RE.test(serialnr)) fail(`${where}.serialnr: ${q(serialnr)} is not 16 non-blank characters`);
+  if (serialnr !== undefined && !SERIALNR_RE.test(serialnr)) fail(`${where}.serialnr: ${q(serialnr)} is not 16 non-blank ASCII characters`);
   return { ...parsed, mode, name, mkvp, ...(serialnr ? { serialnr } : {}), ...(mingen ? { mingen } : {}), secretId: secretId(name) };
 }
 
@@ -203,6 +246,30 @@ function checkTogether(queues: readonly NormalizedQueue[]): void {
       }
     }
   }
+}
+
+const hex2 = (n: number) => n.toString(16).padStart(2, '0');
+const hex4 = (n: number) => n.toString(16).padStart(4, '0');
+const DOMAIN_RE = /^(?:0x)?([0-9a-f]{1,4})$/;
+
+/** The KVM host's matrix: control domains and the mediated device's UUID. */
+function checkHost(plan: AssociationPlan, guest: string, queues: readonly NormalizedQueue[]): HostMatrix {
+  let controlDomains: number[] | undefined;
+  if (plan.controlDomains !== undefined) {
+    const list = plan.controlDomains;
+    if (!Array.isArray(list) || list.length === 0) fail('controlDomains: expected a list of domain numbers in hex');
+    controlDomains = list.map((x, i) => {
+      const text = str(x, `controlDomains[${i}]`);
+      const m = DOMAIN_RE.exec(text.toLowerCase());
+      const n = m ? Number.parseInt(m[1] as string, 16) : Number.NaN;
+      if (!(n <= MAX_DOMAIN)) fail(`controlDomains[${i}]: ${q(text)} is not a domain number in hex (e.g. 1e, 0x1e or 001e; at most ff)`);
+      return n;
+    });
+  }
+  const uuidText = optStr(plan.mdevUuid, 'mdevUuid');
+  const mdevUuid = uuidText === undefined ? mdevUuidFor(guest) : parseUuid(uuidText);
+  if (mdevUuid === undefined) fail(`mdevUuid: ${q(uuidText as string)} is not a UUID (8-4-4-4-12 hex digits)`);
+  return hostMatrix(queues, controlDomains, mdevUuid);
 }
 
 /**
@@ -243,6 +310,14 @@ export function validatePlan(plan: AssociationPlan): NormalizedPlan {
   const warnings: string[] = [];
   const queues = plan.queues.map((raw, i) => checkQueue(raw, i, guest, warnings));
   checkTogether(queues);
+  const pvapconfig = bool(plan.pvapconfig, 'pvapconfig') !== false;
+  warnings.push(...checkPvapconfigRules(queues, pvapconfig));
+  const host = checkHost(plan, guest, queues);
+  if (host.extraQueues.length > 0) {
+    warnings.push(
+      `the AP matrix of adapters ${host.adapters.map(hex2).join(', ')} × domains ${host.domains.map(hex4).join(', ')} also gives the guest ${host.extraQueues.join(', ')}, which the plan does not list (the KVM host assigns whole adapters and domains)`,
+    );
+  }
   if (verify === false) warnings.push('host-key verification is disabled (noVerify: true); the secrets may not be protected');
-  return { guest, hdr, hostKeyDocuments, verify, queues, warnings };
+  return { guest, hdr, hostKeyDocuments, verify, queues, pvapconfig, host, warnings };
 }

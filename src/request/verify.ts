@@ -11,7 +11,8 @@
  * @module
  */
 
-import { parseCertificates, publicKeyAlgorithm, subjectPublicKeyBytes } from '../certs/x509.js';
+import type { CertInfo } from '../certs/cert-info.js';
+import { readHostKeyDocument } from '../certs/inputs.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { type CertificatePublicKey, certificatePublicKey } from '../crypto/keys.js';
 import { portableBackend } from '../crypto/portable.js';
@@ -102,10 +103,9 @@ function certificateKey(certificate: Uint8Array): CertificatePublicKey {
   if (!(certificate instanceof Uint8Array)) {
     throw new InputError('ERR_INVALID_OPTION', `options.userCertificate: expected pem or der bytes (got ${typeof certificate})`);
   }
-  const [cert] = parseCertificates(certificate, 'user certificate');
-  if (!cert) throw new InputError('ERR_INVALID_OPTION', 'user certificate: no certificate found');
-  const { algorithm, curve } = publicKeyAlgorithm(cert);
-  return certificatePublicKey(algorithm, curve, subjectPublicKeyBytes(cert));
+  // pvsecret uses the first certificate of the file (`read_sgn_key`)
+  const { algorithm, curve, key } = (readHostKeyDocument(certificate, 'user certificate')[0] as CertInfo).publicKey;
+  return certificatePublicKey(algorithm, curve, key);
 }
 
 /**

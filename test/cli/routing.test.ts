@@ -38,7 +38,16 @@ describe.concurrent('one command line', () => {
     const plan = await cli(['-q', 'plan', 'plan.yaml', '-o', 'out'], { cwd: d });
     expect(plan.err).toBe('');
     expect(plan.code).toBe(0);
-    expect(listDir(join(d, 'out'))).toEqual(['guest-setup.sh', 'manifest.json', 'pvapconfig.yaml', 'request-16.001e.bin', 'request-17.001e.bin']);
+    expect(listDir(join(d, 'out'))).toEqual([
+      'guest-setup.sh',
+      'host-setup.sh',
+      'manifest.json',
+      'pvapconfig.yaml',
+      'request-16.001e.bin',
+      'request-17.001e.bin',
+      'se-guest-setup.service',
+      'seguest-hostdev.xml',
+    ]);
     const dec = await cli(['decrypt', join(d, 'out', 'request-16.001e.bin'), '--host-key-private', sample('HKD-sample-2.key')]);
     expect(dec.code).toBe(0);
     expect(dec.out).toMatch(/Association/);
@@ -95,7 +104,18 @@ describe.concurrent('create: host-key match', () => {
   it('warns when a host key is not in the SE header; --strict-host-match refuses and writes nothing', async ({ expect }) => {
     const d = tempDir();
     writeFileSync(join(d, 'one.hdr'), await sealSeHeader(nodeBackend, { hostKeys: [hostPoint('HKD-sample-1.crt')] }));
-    const base = ['create', '-k', sample('HKD-sample-1.crt'), '-k', sample('HKD-sample-2.crt'), '--hdr', join(d, 'one.hdr'), '--no-verify', '-o', join(d, 'req')];
+    const base = [
+      'create',
+      '-k',
+      sample('HKD-sample-1.crt'),
+      '-k',
+      sample('HKD-sample-2.crt'),
+      '--hdr',
+      join(d, 'one.hdr'),
+      '--no-verify',
+      '-o',
+      join(d, 'req'),
+    ];
     const warn = await cli([...base, 'meta']);
     expect(warn.code).toBe(0);
     const hash = hostKeyHashOf(readFileSync(sample('HKD-sample-2.crt'), 'utf8')).toString('hex');

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodePem } from '../../src/certs/pem.js';
+import { decodePem } from '../../src/internal/pem.js';
 import { pointToWire } from '../../src/crypto/p521.js';
 import { hostKeysFromDocuments } from '../../src/request/host-key.js';
 import { createAddSecretRequest } from '../helpers/api.js';

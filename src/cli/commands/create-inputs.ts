@@ -8,16 +8,18 @@ import { getFlag, getList, getString, type ParsedCommand } from '../args.js';
 import { UsageError } from '../errors.js';
 import { INPUT_CAPS, inputSize, readExact, readInput } from '../files.js';
 import {
+  type Certificate,
   type CliSecret,
   FLAG_DISABLE_DUMP,
   type HostKey,
   type RetrievableKind,
   type SeHeader,
-  type VerificationInputs,
   firstCertificate,
   isSeSecretsError,
   nodeBackend,
   readSeHeader,
+  unverifiedHostKey,
+  verifyHostKeyDocuments,
 } from '../lib.js';
 import type { Logger } from '../log.js';
 import { cuidFromFile, parseCuidHex, parsePcf } from '../values.js';
@@ -152,37 +154,39 @@ export async function readExtensionSecret(a: CreateArgs): Promise<{ value: Uint8
 
 export interface HostKeyInputs {
   readonly files: readonly string[];
-  readonly hostKeys: readonly (Uint8Array | HostKey)[];
-  readonly verify: false | VerificationInputs;
+  readonly hostKeys: readonly HostKey[];
+  readonly verify?: false;
 }
 
 /**
- * The host-key documents (first certificate of each file) and, unless `--no-verify`,
- * the certificates, CRLs and root CA to verify them with.
+ * The host keys of the host-key documents (first certificate of each file, each file
+ * read once): verified against the certificates, CRLs and root CA, or with
+ * `--no-verify` only read.
  */
 export async function readHostKeys(a: Pick<CreateArgs, 'hostKeyDocuments' | 'noVerify' | 'certs' | 'crls' | 'offline' | 'rootCa' | 'verifyTime'>, log: Logger): Promise<HostKeyInputs> {
   if (a.noVerify) {
     log.warn('host-key document verification is disabled (--no-verify): the secret may NOT be protected. Verify the host-key documents yourself, or use --cert.');
   }
-  const unverified: HostKey[] = [];
-  const documents: Uint8Array[] = [];
+  const documents: Certificate[] = [];
+  const sources: string[] = [];
   for (const file of a.hostKeyDocuments) {
     const source = `host-key document '${file}'`;
     const first = firstCertificate(await readInput(file, 'host-key document'), source);
     if (first.count > 1) log.warn(`${source} holds ${first.count} certificates; only the first one is used`);
-    unverified.push(first.hostKey);
-    documents.push(first.der);
+    documents.push(first.certificate);
+    sources.push(source);
   }
-  if (a.noVerify) return { files: a.hostKeyDocuments, hostKeys: unverified, verify: false };
+  if (a.noVerify) return { files: a.hostKeyDocuments, hostKeys: documents.map((c, i) => unverifiedHostKey(c, sources[i] as string)), verify: false };
   const readAll = async (files: readonly string[], label: string) => Promise.all(files.map((f) => readInput(f, label)));
-  const verify: VerificationInputs = {
+  const hostKeys = await verifyHostKeyDocuments({
+    hostKeyDocuments: documents,
     certificates: await readAll(a.certs, 'certificate'),
     crls: await readAll(a.crls, 'CRL'),
     ...(a.rootCa !== undefined ? { rootCa: await readInput(a.rootCa, 'root CA certificate') } : {}),
     offline: a.offline,
     ...reportingOptions(log, a.verifyTime),
-  };
-  return { files: a.hostKeyDocuments, hostKeys: documents, verify };
+  });
+  return { files: a.hostKeyDocuments, hostKeys };
 }
 
 /** Warns when `--use-name` cuts the name (the ID keeps at most 31 bytes; pvsecret cuts silently). */

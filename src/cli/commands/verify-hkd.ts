@@ -7,7 +7,7 @@
  */
 import { type ParsedCommand, getFlag, getList, getString } from '../args.js';
 import { readInput } from '../files.js';
-import { firstCertificate, type VerifiedHostKeyLike, verifyHostKeyDocuments } from '../lib.js';
+import { type Certificate, firstCertificate, unverifiedHostKey, type VerifiedHostKeyLike, verifyHostKeyDocuments } from '../lib.js';
 import type { Logger } from '../log.js';
 import { parseVerifyTime, reportingOptions } from '../verification.js';
 
@@ -20,17 +20,19 @@ export async function runVerifyHkd(path: readonly ParsedCommand[], log: Logger):
   const time = getString(c, 'verifyTime');
   const now = time === undefined ? undefined : parseVerifyTime(time, ['verify-hkd']);
   if (noVerify) log.warn('host-key document verification is disabled (--no-verify): the documents are only read, not verified');
-  const docs: Uint8Array[] = [];
-  const unverified: VerifiedHostKeyLike[] = [];
+  const docs: Certificate[] = [];
+  const sources: string[] = [];
   for (const file of files) {
     const source = `host-key document '${file}'`;
     const first = firstCertificate(await readInput(file, 'host-key document'), source);
     if (first.count > 1) log.warn(`${source} holds ${first.count} certificates; only the first one is used`);
-    docs.push(first.der);
-    unverified.push(first.hostKey);
+    docs.push(first.certificate);
+    sources.push(source);
   }
-  let keys: readonly VerifiedHostKeyLike[] = unverified;
-  if (!noVerify) {
+  let keys: readonly VerifiedHostKeyLike[];
+  if (noVerify) {
+    keys = docs.map((d, i) => unverifiedHostKey(d, sources[i] as string));
+  } else {
     const readAll = (fs: string[], label: string) => Promise.all(fs.map((f) => readInput(f, label)));
     const rootCa = getString(c, 'rootCa');
     keys = await verifyHostKeyDocuments({
@@ -45,7 +47,7 @@ export async function runVerifyHkd(path: readonly ParsedCommand[], log: Logger):
   const lines: string[] = [];
   keys.forEach((k, i) => {
     lines.push(files[i] ?? `host-key document #${i + 1}`);
-    lines.push(`  subject:       ${k.subject ?? unverified[i]?.subject ?? '(unknown)'}`);
+    lines.push(`  subject:       ${k.subject ?? '(unknown)'}`);
     lines.push(`  host-key hash: 0x${hex(k.hash)}`);
   });
   await log.streams.out(`${lines.join('\n')}\n`);

@@ -6,31 +6,37 @@
  * @module
  */
 import { DerError, TAG_INTEGER, TAG_SEQUENCE, type Tlv, bitStringBytes, children, expectUniversal, isUniversal, readOid, readSingle } from '../internal/der.js';
+import {
+  OID_BRAINPOOL_P256R1,
+  OID_BRAINPOOL_P384R1,
+  OID_BRAINPOOL_P512R1,
+  OID_EC_PUBLIC_KEY,
+  OID_ED25519,
+  OID_ED448,
+  OID_P192,
+  OID_P224,
+  OID_P256,
+  OID_P384,
+  OID_P521,
+  OID_RSA_ENCRYPTION,
+  OID_SECP256K1,
+} from '../internal/oids.js';
 
-/** Key algorithm OIDs (RFC 3279, RFC 5480, RFC 8410). */
-export const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
-export const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
-export const OID_ED25519 = '1.3.101.112';
-export const OID_ED448 = '1.3.101.113';
-/** Named curves (SEC 2, RFC 5480 §2.1.1.1). */
-export const OID_P256 = '1.2.840.10045.3.1.7';
-export const OID_P384 = '1.3.132.0.34';
-export const OID_P521 = '1.3.132.0.35';
 
 /** The minimum key and digest strength of security level 2 (SP 800-57 Part 1, table 2). */
 export const MIN_SECURITY_BITS = 112;
 
 /** Strength of EC curves by OID (half the order size, as OpenSSL rounds it). */
 const CURVE_BITS: Record<string, number> = {
-  '1.2.840.10045.3.1.1': 80, // P-192
-  '1.3.132.0.33': 112, // P-224
+  [OID_P192]: 80,
+  [OID_P224]: 112,
   [OID_P256]: 128,
-  '1.3.132.0.10': 128, // secp256k1
+  [OID_SECP256K1]: 128,
   [OID_P384]: 192,
   [OID_P521]: 256,
-  '1.3.36.3.3.2.8.1.1.7': 128, // brainpoolP256r1
-  '1.3.36.3.3.2.8.1.1.11': 192, // brainpoolP384r1
-  '1.3.36.3.3.2.8.1.1.13': 256, // brainpoolP512r1
+  [OID_BRAINPOOL_P256R1]: 128,
+  [OID_BRAINPOOL_P384R1]: 192,
+  [OID_BRAINPOOL_P512R1]: 256,
 };
 
 /** A decoded public key's facts. */
