@@ -70,6 +70,8 @@ export type ErrorCode =
   | 'ERR_ATTESTATION_ADDITIONAL'
   // files (Node-only modules)
   | 'ERR_FILE'
+  | 'ERR_INPUT_TOO_LARGE'
+  | 'ERR_OUTPUT_CLASH'
   | 'ERR_PLAN'
   | 'ERR_BATCH';
 

@@ -206,7 +206,7 @@ describe('se-secrets create --batch', () => {
     );
     const late = await run([entry, { ...entry, output: 'out/y.bin', hdr: 'missing.img' }]);
     expect(late.code).toBe(1);
-    expect(late.stderr).toMatch(/missing\.img: cannot open \(ENOENT\)/);
+    expect(late.stderr).toMatch(/cannot read SE header '.*missing\.img': no such file or directory/);
     expect(existsSync(join(cwd, 'out'))).toBe(false);
     const usage = await runCli('create-batch', ['--batch', 'b.yaml', 'meta'], { cwd });
     expect(usage.code).toBe(1);
@@ -278,7 +278,7 @@ describe('writeFilesAtomic', () => {
       { path: join(dir, 'no-such-dir', 'c'), bytes: new Uint8Array([4]) },
     ]).catch((x) => x);
     expect(e.code).toBe('ERR_FILE');
-    expect(e.message).toBe(`${join(dir, 'no-such-dir', 'c')}: cannot write (ENOENT)`);
+    expect(e.message).toBe(`cannot write '${join(dir, 'no-such-dir', 'c')}': no such file or directory`);
     expect(readdirSync(dir).sort()).toEqual(['a', 's']);
   });
 });

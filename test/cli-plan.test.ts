@@ -125,7 +125,7 @@ describe('se-secrets plan', () => {
     const cwd = workspace({ hostKeyDocuments: ['HKD-missing.crt'] });
     const r = await runCli('plan', ['plan.yaml', '-o', 'out'], { cwd });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^se-secrets: error: hostKeyDocuments HKD-missing\.crt: .*HKD-missing\.crt: cannot read \(ENOENT\)\n/);
+    expect(r.stderr).toMatch(/^se-secrets: error: hostKeyDocuments HKD-missing\.crt: cannot read '.*HKD-missing\.crt': no such file or directory\n/);
   });
 });
 
@@ -220,7 +220,7 @@ describe('se-secrets diff', () => {
     expect((await runCli('diff', ['-q', 'a.bin', 'c.bin'], { cwd: dir })).stdout).toBe('');
     const missing = await runCli('diff', ['a.bin', 'nope.bin'], { cwd: dir });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe('se-secrets: error: nope.bin: cannot read (ENOENT)\n');
+    expect(missing.stderr).toBe("se-secrets: error: cannot read 'nope.bin': no such file or directory\n");
     const one = await runCli('diff', ['a.bin'], { cwd: dir });
     expect(one.code).toBe(2);
     expect(one.stderr).toMatch(/^se-secrets: error: the following required arguments were not provided: <B>\n/);

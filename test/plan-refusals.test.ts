@@ -258,7 +258,7 @@ describe('plan inputs: host keys that are not verified, not usable, or not in th
     expect(await codeOf(planAssociations({ ...base, hostKeyDocuments: ['root-ca.crt'] }, { baseDir: SAMPLES }))).toBe('ERR_HOST_KEY_NOT_P521');
     const missing = await planAssociations({ ...base, hostKeyDocuments: ['nope.crt'] }, { baseDir: SAMPLES }).catch((e) => e);
     expect(missing.code).toBe('ERR_FILE');
-    expect(missing.message).toBe(`hostKeyDocuments nope.crt: ${join(SAMPLES, 'nope.crt')}: cannot read (ENOENT)`);
+    expect(missing.message).toBe(`hostKeyDocuments nope.crt: cannot read '${join(SAMPLES, 'nope.crt')}': no such file or directory`);
     const badHdr = await planAssociations({ ...base, hdr: 'HKD-sample-1.crt' }, { baseDir: SAMPLES }).catch((e) => e);
     expect(badHdr.code).toBe('ERR_HEADER_NOT_FOUND');
     expect(badHdr.message).toMatch(/^hdr HKD-sample-1\.crt: /);

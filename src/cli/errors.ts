@@ -22,8 +22,6 @@ export class UsageError extends Error {
 export type CliErrorCode =
   /** Refused to run on an IBM Secure Execution guest without `--force`. */
   | 'ERR_SE_GUEST'
-  /** Two outputs would land on the same file. */
-  | 'ERR_OUTPUT_CLASH'
   /** A value given on the command line or in a file is not acceptable. */
   | 'ERR_VALUE'
   /** A pvsecret subcommand that only works on an SE guest. */

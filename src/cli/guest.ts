@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { readFile } from 'node:fs/promises';
+import { readInputFile } from '../node/input.js';
 
 export const PROT_VIRT_GUEST_PATH = '/sys/firmware/uv/prot_virt_guest';
 export const PROT_VIRT_GUEST_ENV = 'SE_SECRETS_PROT_VIRT_GUEST_PATH';
@@ -18,7 +18,7 @@ export const PROT_VIRT_GUEST_ENV = 'SE_SECRETS_PROT_VIRT_GUEST_PATH';
 export async function isSecureExecutionGuest(): Promise<boolean> {
   const path = process.env[PROT_VIRT_GUEST_ENV] || PROT_VIRT_GUEST_PATH;
   try {
-    const bytes = await readFile(path);
+    const bytes = await readInputFile(path, { maxSize: 4096 });
     return bytes[0] === 0x31;
   } catch {
     return false;

@@ -39,12 +39,42 @@ export const processStreams: Streams = {
   ...(process.stderr.isTTY ? { tty: process.stderr } : {}),
 };
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we escape
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text with every control character but newline and tab shown as a `\x1b`-style
+ * escape (C0, DEL and C1: ESC, BEL, CR, backspace, CSI …). Text from certificates,
+ * CRLs, file names and files is data: it must not drive the terminal (OpenSSL prints
+ * the same bytes as `\1B`).
+ */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+const SAFE = Symbol('terminal-safe');
+
+/**
+ * The one output layer: `streams` with every text line and text chunk passed through
+ * {@link escapeControl}. Bytes on stdout (`-o -`) pass unchanged; `tty` is the progress
+ * bar's own channel. Wrapping twice is a no-op.
+ */
+export function terminalSafe(streams: Streams): Streams {
+  if ((streams as { [SAFE]?: true })[SAFE]) return streams;
+  return {
+    out: (chunk) => streams.out(typeof chunk === 'string' ? escapeControl(chunk) : chunk),
+    err: (line) => streams.err(escapeControl(line)),
+    ...(streams.tty ? { tty: streams.tty } : {}),
+    [SAFE]: true,
+  } as Streams;
+}
+
 export class Logger {
   readonly level: number;
   readonly streams: Streams;
   constructor(level: number, streams: Streams = processStreams) {
     this.level = Math.max(Level.Off, Math.min(Level.Trace, level));
-    this.streams = streams;
+    this.streams = terminalSafe(streams);
   }
   get verbose(): boolean {
     return this.level > Level.Warn;

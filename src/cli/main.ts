@@ -12,11 +12,11 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
+import type { CommandSpec } from './args.js';
 import { type ParseResult, parseArgs } from './args.js';
 import { CliError, UsageError } from './errors.js';
 import { renderHelp } from './help.js';
-import { Level, Logger, PROGRAM, type Streams, processStreams } from './log.js';
-import type { CommandSpec } from './args.js';
+import { escapeControl, Level, Logger, PROGRAM, processStreams, type Streams, terminalSafe } from './log.js';
 import { ROOT } from './spec.js';
 
 function version(): string {
@@ -103,7 +103,9 @@ function failureCode(words: readonly string[]): number {
 }
 
 /** Runs the CLI on `argv` (without node and the script); resolves to the exit code. */
-export async function main(argv: readonly string[], streams: Streams = processStreams): Promise<number> {
+export async function main(argv: readonly string[], given: Streams = processStreams): Promise<number> {
+  // Every line and text chunk leaves through the one escaping layer (src/cli/log.ts).
+  const streams = terminalSafe(given);
   let log = new Logger(Level.Warn, streams);
   let words: readonly string[] = [];
   try {
@@ -141,7 +143,7 @@ if (isEntry) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`${PROGRAM}: error: internal error: ${message(e)}\n`);
+      process.stderr.write(`${PROGRAM}: error: internal error: ${escapeControl(message(e))}\n`);
       process.exitCode = 1;
     },
   );

@@ -34,7 +34,7 @@ import type { BatchItem } from '../request/batch.js';
 import type { ExtensionSecretOption } from '../request/ext-secret.js';
 import { ASSOCIATION_SECRET_SIZE, type SecretSpec } from '../request/guest-secret.js';
 import type { HostKeyVerification } from '../request/verified-host-keys.js';
-import { readFileBytes } from './files.js';
+import { INPUT_CAPS, readInputFile } from './input.js';
 import { readSeHeader } from './read-se-header.js';
 
 /** A batch ready to build: the items, and where each result goes. */
@@ -107,7 +107,7 @@ class Reader {
   }
   file(p: string): Promise<Uint8Array> {
     const abs = this.path(p);
-    const f = this.files.get(abs) ?? readFileBytes(abs);
+    const f = this.files.get(abs) ?? readInputFile(abs);
     this.files.set(abs, f);
     return f;
   }
@@ -198,10 +198,10 @@ async function readEntry(r: Reader, e: Raw, where: string, strict: boolean): Pro
 /**
  * Reads a batch file and every file it names.
  *
- * @throws InputError `ERR_BATCH`; FileError `ERR_FILE`; HeaderError `ERR_HEADER_*`
+ * @throws InputError `ERR_BATCH`; FileError `ERR_FILE`, `ERR_INPUT_TOO_LARGE`; HeaderError `ERR_HEADER_*`
  */
 export async function readBatchFile(path: string, options: { strictHostMatch?: boolean } = {}): Promise<BatchPlan> {
-  const data = parseTextData(await readFileBytes(path), 'batch', 'ERR_BATCH');
+  const data = parseTextData(await readInputFile(path, { label: 'batch file', maxSize: INPUT_CAPS.yaml }), 'batch', 'ERR_BATCH');
   let entries: unknown[];
   let defaults: Raw = {};
   if (Array.isArray(data)) entries = data;

@@ -7,6 +7,7 @@ import { open } from 'node:fs/promises';
 import { FileError, SeSecretsError } from '../errors.js';
 import { type LocateOptions, locateSeHeader } from '../header/locate.js';
 import type { SeHeader } from '../header/se-header.js';
+import { fsReason, inputFileSize } from './input.js';
 
 /** Counts what a {@link readSeHeader} call read, for tests and benchmarks. */
 export interface ReadStats {
@@ -21,7 +22,7 @@ export interface ReadStats {
  * image metadata, the probed page starts and the header: never the whole file. The
  * reads and the memory they take do not depend on the file's size: at most 24 reads
  * (metadata, 0x15 page probes, the header's head, the header), none larger than the
- * 1 MiB header limit.
+ * 1 MiB header limit. Directories and devices are refused before opening.
  *
  * @example
  * ```ts
@@ -30,11 +31,12 @@ export interface ReadStats {
  * @throws FileError `ERR_FILE`; HeaderError `ERR_HEADER_*`
  */
 export async function readSeHeader(path: string, options: LocateOptions & { stats?: ReadStats } = {}): Promise<SeHeader> {
+  await inputFileSize(path, { label: 'SE header' });
   let fh: Awaited<ReturnType<typeof open>>;
   try {
     fh = await open(path, 'r');
   } catch (cause) {
-    throw new FileError('ERR_FILE', `${path}: cannot open (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
+    throw new FileError('ERR_FILE', `cannot read SE header '${path}': ${fsReason(cause)}`, { cause });
   }
   try {
     return await locateSeHeader(async (offset, length) => {
@@ -52,7 +54,7 @@ export async function readSeHeader(path: string, options: LocateOptions & { stat
       cause.message = `${path}: ${cause.message}`;
       throw cause;
     }
-    throw new FileError('ERR_FILE', `${path}: cannot read (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
+    throw new FileError('ERR_FILE', `cannot read SE header '${path}': ${fsReason(cause)}`, { cause });
   } finally {
     await fh.close();
   }

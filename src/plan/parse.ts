@@ -7,24 +7,25 @@
  *
  * @module
  */
-import { parseDocument } from 'yaml';
 import { InputError } from '../errors.js';
+import { MAX_YAML_SIZE, parseYaml } from '../internal/yaml-read.js';
 import type { AssociationPlan } from './validate.js';
 
 /**
  * Parses YAML or JSON text with every scalar kept as a string.
  *
  * @throws InputError with `code` when the text is not YAML (duplicate keys and unresolved or
- *   excessive aliases included)
+ *   excessive aliases included) or longer than `MAX_YAML_SIZE` (1 MiB)
  */
 export function parseTextData(text: string | Uint8Array, area: string, code: 'ERR_PLAN' | 'ERR_BATCH'): unknown {
+  if (text.length > MAX_YAML_SIZE)
+    throw new InputError(code, `${area}: too large (${text.length} ${typeof text === 'string' ? 'characters' : 'bytes'}; at most ${MAX_YAML_SIZE})`);
   const s = typeof text === 'string' ? text : new TextDecoder('utf-8', { fatal: false }).decode(text);
-  const doc = parseDocument(s, { schema: 'failsafe', uniqueKeys: true, prettyErrors: false });
-  const err = doc.errors[0];
-  if (err) {
-    const line = s.slice(0, err.pos[0]).split('\n').length;
-    throw new InputError(code, `${area}: not valid YAML or JSON at line ${line} (${err.code.toLowerCase().replace(/_/g, ' ')})`, { cause: err });
+  const parsed = parseYaml(s);
+  if ('problem' in parsed) {
+    throw new InputError(code, `${area}: not valid YAML or JSON at line ${parsed.problem.line} (${parsed.problem.reason})`);
   }
+  const { doc } = parsed;
   try {
     // Aliases resolve only here: an alias before its anchor, or more alias expansions than
     // `maxAliasCount` (a "billion laughs" document), throws the yaml package's own errors.

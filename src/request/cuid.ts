@@ -65,10 +65,12 @@ export async function parseCuidFile(bytes: Uint8Array, what = 'cuid file'): Prom
   if (bytes.length === CUID_SIZE) return copyBytes(bytes);
   // Loaded only here: most runs never parse YAML.
   const Y = await import('yaml');
-  const doc = Y.parseDocument(new TextDecoder().decode(bytes), { schema: 'failsafe', prettyErrors: false });
-  if (doc.errors.length) {
-    throw new InputError('ERR_CUID', `${what}: neither 16 raw bytes (got ${bytes.length}) nor YAML (${doc.errors[0]?.message.split('\n')[0]})`);
+  // The one bounded YAML setup (size cap, linear duplicate-key check).
+  const parsed = (await import('../internal/yaml-read.js')).parseYaml(new TextDecoder().decode(bytes));
+  if ('problem' in parsed) {
+    throw new InputError('ERR_CUID', `${what}: neither 16 raw bytes (got ${bytes.length}) nor YAML (line ${parsed.problem.line}: ${parsed.problem.reason})`);
   }
+  const { doc } = parsed;
   const root = doc.contents;
   const text = Y.isScalar(root) && typeof root.value === 'string' ? root.value : findCuid(Y, root, 0);
   if (text === undefined) throw new InputError('ERR_CUID', `${what}: no 'cuid' entry found (${HINT})`);

@@ -10,12 +10,11 @@
 import { dirname, resolve } from 'node:path';
 import { nodeBackend } from '../../crypto/node.js';
 import { readBatchFile } from '../../node/batch-file.js';
-import { ensureDirectory, type OutputFile, SECRET_FILE_MODE, writeFilesAtomic } from '../../node/files.js';
-import { progressBar } from '../progress.js';
+import { ensureDirectory, MODE_SECRET, type OutputFile, writeFilesAtomic } from '../../node/output.js';
 import { getFlag, getString, type ParsedCommand } from '../args.js';
-import { CliError } from '../errors.js';
-import { createAddSecretRequests, secretInfoYaml } from '../lib.js';
+import { createAddSecretRequests, FileError, secretInfoYaml } from '../lib.js';
 import type { Logger } from '../log.js';
+import { progressBar } from '../progress.js';
 import { parseVerifyTime, reportingOptions } from '../verification.js';
 import { secretInfoPath } from '../yaml-path.js';
 
@@ -56,20 +55,20 @@ export async function runCreateBatch(path: readonly ParsedCommand[], log: Logger
     const files: OutputFile[] = [];
     const yamls = new Map<string, string>();
     plan.outputs.forEach((o, i) => {
-      files.push({ path: o.request, bytes: result.requests[i] as Uint8Array });
-      if (o.secret && o.secretValue) files.push({ path: o.secret, bytes: o.secretValue, mode: SECRET_FILE_MODE });
+      files.push({ path: o.request, bytes: result.requests[i] as Uint8Array, label: 'add-secret request' });
+      if (o.secret && o.secretValue) files.push({ path: o.secret, bytes: o.secretValue, mode: MODE_SECRET, label: 'association secret' });
       // NAME.yaml beside the request, as `create association` writes it.
       const secret = items[i]?.secret;
       if (secret?.type === 'association') {
         const text = secretInfoYaml({ type: 'association', name: secret.name, value: new Uint8Array(0), ...(secret.useName ? { useName: true } : {}) });
         const where = secretInfoPath(secret.name, o.request);
-        if (yamls.get(where) === undefined) files.push({ path: where, bytes: new TextEncoder().encode(text) });
-        else if (yamls.get(where) !== text) throw new CliError('ERR_OUTPUT_CLASH', `batch: two entries write different secret information to '${where}'`);
+        if (yamls.get(where) === undefined) files.push({ path: where, bytes: new TextEncoder().encode(text), label: 'secret information' });
+        else if (yamls.get(where) !== text) throw new FileError('ERR_OUTPUT_CLASH', `batch: two entries write different secret information to '${where}'`);
         yamls.set(where, text);
       }
     });
     for (const d of new Set(files.map((f) => dirname(f.path)))) await ensureDirectory(d);
-    await writeFilesAtomic(files);
+    await writeFilesAtomic(files, { exitOnSignal: true });
     log.success(`Successfully generated ${result.requests.length} request(s)`);
     for (const f of files) log.info(`Wrote '${f.path}'`);
   } finally {

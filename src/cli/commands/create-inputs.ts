@@ -6,7 +6,7 @@
  */
 import { getFlag, getList, getString, type ParsedCommand } from '../args.js';
 import { UsageError } from '../errors.js';
-import { inputSize, readExact, readInput } from '../files.js';
+import { INPUT_CAPS, inputSize, readExact, readInput } from '../files.js';
 import {
   type Certificate,
   type CliSecret,
@@ -141,7 +141,7 @@ export async function readHeader(path: string, log: Logger): Promise<SeHeader> {
 
 /** `--cuid FILE` or `--cuid-hex`. */
 export async function readCuid(a: CreateArgs): Promise<Uint8Array | undefined> {
-  if (a.cuid !== undefined) return cuidFromFile(await readInput(a.cuid, 'CUID file'), a.cuid);
+  if (a.cuid !== undefined) return cuidFromFile(await readInput(a.cuid, 'CUID file', INPUT_CAPS.yaml), a.cuid);
   if (a.cuidHex !== undefined) return parseCuidHex(a.cuidHex);
   return undefined;
 }

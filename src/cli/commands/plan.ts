@@ -5,8 +5,7 @@
  * @module
  */
 import { join, resolve } from 'node:path';
-import { ensureDirectory, type OutputFile, writeFilesAtomic } from '../../node/files.js';
-import { planAssociationsFromFile } from '../../node/plan.js';
+import { planAssociationsFromFile, writePlanFiles } from '../../node/plan.js';
 import { getString, type ParsedCommand } from '../args.js';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -27,16 +26,9 @@ export async function runPlan(path: readonly ParsedCommand[], log: Logger): Prom
   if (now) log.info(`Verifying as of ${now.toISOString()} (--verify-time)`);
   const result = await planAssociationsFromFile(resolve(getString(c, 'plan') as string), { outputSecrets: secretsDir !== undefined, ...(now ? { now } : {}) });
   for (const w of result.warnings) log.warn(w);
-  await ensureDirectory(dir);
-  if (secretsDir) await ensureDirectory(secretsDir, 0o700);
-  const files: OutputFile[] = result.files.map((f) => ({
-    path: join(f.secret ? (secretsDir as string) : dir, f.path),
-    bytes: f.bytes,
-    ...(f.mode === undefined ? {} : { mode: f.mode }),
-  }));
   const shown = result.files.map((f) => join((f.secret ? outputSecrets : output) as string, f.path));
   try {
-    await writeFilesAtomic(files);
+    await writePlanFiles(result, { dir, ...(secretsDir === undefined ? {} : { secretsDir }) }, { exitOnSignal: true });
   } finally {
     for (const f of result.files) if (f.secret) f.bytes.fill(0);
   }
