@@ -211,7 +211,7 @@ describe('se-secrets create --batch', () => {
     expect((await run([{ ...entry, cuid: '0x1234' }])).stderr).toBe('se-secrets: error: batch: requests[0].cuid: the CUID must be 32 hex digits with leading zeros (got 4 characters)\n');
     expect((await run([{ ...entry, flags: ['no-dump'] }])).stderr).toBe('se-secrets: error: batch: requests[0].flags: unknown flag "no-dump" (known: disable-dump)\n');
     expect((await run([{ ...entry, secret: { type: 'retrievable', name: 'x' } }])).stderr).toMatch(/secret\.type: "retrievable" is not supported/);
-    expect((await run([{ ...entry, noVerify: undefined }])).stderr).toBe('se-secrets: error: batch: requests[0].certificates: required unless noVerify: true\n');
+    expect((await run([{ ...entry, noVerify: undefined }])).stderr).toBe('se-secrets: error: batch: requests[0].certificates: required unless noVerify: true (the IBM Z signing key and intermediate CA that verify the host-key documents)\n');
     expect((await run([{ ...entry, secret: { type: 'association', name: 'a', inputSecret: 'cck.bin', outputSecret: 's.bin' } }])).stderr).toMatch(
       /inputSecret and outputSecret exclude each other/,
     );

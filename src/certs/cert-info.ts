@@ -25,6 +25,7 @@
  * @module
  */
 import { CertificateError } from '../errors.js';
+import { toHex } from '../internal/bytes.js';
 import { readAlgorithmIdentifier, type SignatureAlgorithm } from '../crypto/x509-signature.js';
 import {
   DerError,
@@ -130,12 +131,6 @@ export function readExtensionList(seq: Tlv | undefined): RawExtension[] {
   });
 }
 
-function hex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
-}
-
 /** Decodes the extensions verification uses, noting undecodable and repeated ones. */
 function decodeKnown(exts: readonly RawExtension[]) {
   const invalid: string[] = [];
@@ -198,7 +193,7 @@ export function parseCertInfo(input: Uint8Array, source: string): CertInfo {
       tbs: tbsTlv.raw,
       version,
       serial: integerValue(serialTlv.content),
-      serialHex: hex(serialTlv.content),
+      serialHex: toHex(serialTlv.content),
       tbsSignatureAlgorithmDer: tbsAlg.raw,
       signatureAlgorithmDer: algTlv.raw,
       signatureAlgorithm: readAlgorithmIdentifier(algTlv),

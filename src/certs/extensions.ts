@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { toHex } from '../internal/bytes.js';
 import {
   DerError,
   TAG_BOOLEAN,
@@ -184,12 +185,6 @@ export interface DistributionPointNames {
   readonly crlIssuerNames?: readonly DistinguishedName[];
 }
 
-function hexOf(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
-}
-
 /** A DistributionPointName `[0]`/`[1]` choice → names. */
 function pointName(choice: Tlv | undefined): Pick<DistributionPointNames, 'fullNames' | 'uris' | 'relativeName'> {
   if (choice && isContext(choice, 0) && choice.constructed) {
@@ -199,7 +194,7 @@ function pointName(choice: Tlv | undefined): Pick<DistributionPointNames, 'fullN
       // uniformResourceIdentifier is `[6] IA5String`
       if (isContext(g, 6) && !g.constructed) uris.push(String.fromCharCode(...g.content));
     }
-    return { fullNames: names.map((g) => hexOf(g.raw)), uris, relativeName: false };
+    return { fullNames: names.map((g) => toHex(g.raw)), uris, relativeName: false };
   }
   return { uris: [], relativeName: choice !== undefined && isContext(choice, 1) };
 }

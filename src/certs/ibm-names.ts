@@ -54,8 +54,7 @@ export function isIbmSigningKeySubject(subject: NameLike): boolean {
   if (!firstValueIs(subject, OID_O, IBM_ORGANIZATION)) return false;
   if (!firstValueIs(subject, OID_CN, IBM_COMMON_NAME)) return false;
   const ou = firstAttribute(subject, OID_OU);
-  const text = ou && attributeText(ou);
-  return text !== undefined && text.endsWith(IBM_SIGNING_OU_SUFFIX);
+  return (ou && attributeText(ou))?.endsWith(IBM_SIGNING_OU_SUFFIX) === true;
 }
 
 /**

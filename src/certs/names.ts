@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { toHex } from '../internal/bytes.js';
 import { DerError, TAG_SEQUENCE, TAG_SET, type Tlv, children, expectUniversal, readOid, readSingle } from '../internal/der.js';
 import { OID_C, OID_CN, OID_EMAIL_ADDRESS, OID_L, OID_O, OID_OU, OID_SERIAL_NUMBER, OID_ST } from '../internal/oids.js';
 
@@ -131,16 +132,10 @@ function attributeKey(a: NameAttribute): string {
   if (CANON_TAGS.has(a.tag)) {
     const text = attributeText(a);
     // A value that does not convert makes OpenSSL's comparison fail; keep it distinct.
-    if (text === undefined) return `${a.type}\u0001!${a.tag}:${hexOf(a.value)}`;
+    if (text === undefined) return `${a.type}\u0001!${a.tag}:${toHex(a.value)}`;
     return `${a.type}\u0001${canonicalText(text)}`;
   }
-  return `${a.type}\u0001#${a.tag}:${hexOf(a.value)}`;
-}
-
-function hexOf(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
+  return `${a.type}\u0001#${a.tag}:${toHex(a.value)}`;
 }
 
 /** A string that is equal for two names exactly when OpenSSL considers them equal. */
@@ -169,6 +164,6 @@ const SHORT_NAMES: Record<string, string> = {
 export function formatName(name: NameLike): string {
   if (name.rdns.length === 0) return '(empty name)';
   return name.rdns
-    .map((rdn) => rdn.map((a) => `${SHORT_NAMES[a.type] ?? a.type}=${attributeText(a) ?? `#${hexOf(a.value)}`}`).join(' + '))
+    .map((rdn) => rdn.map((a) => `${SHORT_NAMES[a.type] ?? a.type}=${attributeText(a) ?? `#${toHex(a.value)}`}`).join(' + '))
     .join(', ');
 }

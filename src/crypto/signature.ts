@@ -15,6 +15,7 @@
  */
 
 import { TAG_SEQUENCE, children, expectUniversal, orUndefined, readSingle, unsignedInteger } from '../internal/der.js';
+import { ByteWriter } from '../internal/bytes.js';
 import { sha512 } from './hash.js';
 
 /** SHA-512 output size, the PSS hash length `hLen` (FIPS 180-4). */
@@ -105,11 +106,8 @@ function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
 /** MGF1 with SHA-512 (RFC 8017 §B.2.1). */
 function mgf1Sha512(seed: Uint8Array, length: number): Uint8Array {
   const out = new Uint8Array(length);
-  const block = new Uint8Array(seed.length + 4);
-  block.set(seed);
   for (let counter = 0, o = 0; o < length; counter++, o += SHA512_SIZE) {
-    new DataView(block.buffer).setUint32(seed.length, counter);
-    const h = sha512(block);
+    const h = sha512(new ByteWriter(seed.length + 4).put(seed).u32(counter).finish());
     out.set(h.subarray(0, Math.min(SHA512_SIZE, length - o)), o);
   }
   return out;

@@ -27,6 +27,7 @@
 import { dirname, resolve } from 'node:path';
 import { nodeBackend } from '../crypto/node.js';
 import { InputError } from '../errors.js';
+import { type Fields, SchemaReader, VERIFICATION_KEYS } from '../internal/schema.js';
 import type { SeHeader } from '../header/se-header.js';
 import { parseCuidText } from '../request/cuid.js';
 import { parseTextData } from '../plan/parse.js';
@@ -44,55 +45,17 @@ export interface BatchPlan {
   readonly outputs: readonly { readonly request: string; readonly secret?: string; readonly secretValue?: Uint8Array }[];
 }
 
-const ENTRY_KEYS = [
-  'output',
-  'hdr',
-  'hostKeyDocuments',
-  'noVerify',
-  'certificates',
-  'crls',
-  'rootCa',
-  'offline',
-  'secret',
-  'flags',
-  'cuid',
-  'extensionSecret',
-  'cck',
-  'strictHostMatch',
-];
+const ENTRY_KEYS = ['output', 'hdr', 'hostKeyDocuments', ...VERIFICATION_KEYS, 'secret', 'flags', 'cuid', 'extensionSecret', 'cck', 'strictHostMatch'];
 const SECRET_KEYS = ['type', 'name', 'inputSecret', 'outputSecret', 'useName'];
 
+const schema = new SchemaReader('ERR_BATCH', 'batch');
 function fail(message: string): never {
-  throw new InputError('ERR_BATCH', `batch: ${message}`);
+  return schema.fail(message);
 }
-
-type Raw = Record<string, unknown>;
-
-function mapping(v: unknown, where: string): Raw {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(`${where}: expected a mapping`);
-  return v as Raw;
-}
-
-function known(obj: Raw, keys: readonly string[], where: string): void {
-  for (const k of Object.keys(obj)) if (!keys.includes(k)) fail(`${where}: unknown key ${JSON.stringify(k)} (known: ${keys.join(', ')})`);
-}
-
-function str(v: unknown, where: string): string {
-  if (typeof v !== 'string' || v.length === 0) fail(`${where}: expected a non-empty string`);
-  return v;
-}
-
-function list(v: unknown, where: string): string[] {
-  const l = typeof v === 'string' ? [v] : v;
-  if (!Array.isArray(l)) fail(`${where}: expected a list`);
-  return l.map((x, i) => str(x, `${where}[${i}]`));
-}
-
-function bool(v: unknown, where: string): boolean {
-  if (v === undefined || v === null || v === false || v === 'false') return false;
-  if (v === true || v === 'true') return true;
-  return fail(`${where}: expected true or false`);
-}
+const mapping = (v: unknown, where: string) => schema.mapping(v, where);
+const str = (v: unknown, where: string) => schema.str(v, where);
+const list = (v: unknown, where: string) => schema.list(v, where);
+const bool = (v: unknown, where: string) => schema.bool(v, where) === true;
 
 /** Reads every file at most once. */
 class Reader {
@@ -124,11 +87,11 @@ class Reader {
   }
 }
 
-async function readEntry(r: Reader, e: Raw, where: string, strict: boolean): Promise<BatchPlan['outputs'][number] & { item: BatchItem }> {
-  known(e, ENTRY_KEYS, where);
+async function readEntry(r: Reader, e: Fields, where: string, strict: boolean): Promise<BatchPlan['outputs'][number] & { item: BatchItem }> {
+  schema.known(e, ENTRY_KEYS, where);
   const output = r.path(str(e.output, `${where}.output`));
   const s = mapping(e.secret, `${where}.secret`);
-  known(s, SECRET_KEYS, `${where}.secret`);
+  schema.known(s, SECRET_KEYS, `${where}.secret`);
   const type = str(s.type, `${where}.secret.type`);
   let secret: SecretSpec;
   let secretPath: string | undefined;
@@ -150,19 +113,13 @@ async function readEntry(r: Reader, e: Raw, where: string, strict: boolean): Pro
     return fail(`${where}.secret.type: ${JSON.stringify(type)} is not supported (expected meta or association)`);
   }
 
-  const noVerify = bool(e.noVerify, `${where}.noVerify`);
-  const chain = e.certificates !== undefined || e.crls !== undefined || e.rootCa !== undefined || e.offline !== undefined;
-  let verify: HostKeyVerification = false;
-  if (noVerify && chain) fail(`${where}: noVerify: true excludes certificates, crls, rootCa and offline`);
-  if (!noVerify) {
-    if (e.certificates === undefined) fail(`${where}.certificates: required unless noVerify: true`);
-    verify = {
-      certificates: await Promise.all(list(e.certificates, `${where}.certificates`).map((p) => r.file(p))),
-      crls: await Promise.all((e.crls === undefined ? [] : list(e.crls, `${where}.crls`)).map((p) => r.file(p))),
-      ...(e.rootCa === undefined ? {} : { rootCa: await r.file(str(e.rootCa, `${where}.rootCa`)) }),
-      offline: bool(e.offline, `${where}.offline`),
-    };
-  }
+  const paths = schema.verification(e, where);
+  const verify: HostKeyVerification = paths && {
+    certificates: await Promise.all(paths.certificates.map((p) => r.file(p))),
+    crls: await Promise.all(paths.crls.map((p) => r.file(p))),
+    ...(paths.rootCa === undefined ? {} : { rootCa: await r.file(paths.rootCa) }),
+    offline: paths.offline,
+  };
   const flags = e.flags === undefined ? [] : list(e.flags, `${where}.flags`);
   for (const f of flags) if (f !== 'disable-dump') fail(`${where}.flags: unknown flag ${JSON.stringify(f)} (known: disable-dump)`);
   let cuid: Uint8Array | undefined;
@@ -203,11 +160,11 @@ async function readEntry(r: Reader, e: Raw, where: string, strict: boolean): Pro
 export async function readBatchFile(path: string, options: { strictHostMatch?: boolean } = {}): Promise<BatchPlan> {
   const data = parseTextData(await readInputFile(path, { label: 'batch file', maxSize: INPUT_CAPS.yaml }), 'batch', 'ERR_BATCH');
   let entries: unknown[];
-  let defaults: Raw = {};
+  let defaults: Fields = {};
   if (Array.isArray(data)) entries = data;
   else {
     const top = mapping(data, 'top level');
-    known(top, ['defaults', 'requests'], 'top level');
+    schema.known(top, ['defaults', 'requests'], 'top level');
     if (top.defaults !== undefined) defaults = mapping(top.defaults, 'defaults');
     if (!Array.isArray(top.requests)) fail('requests: expected a list');
     entries = top.requests;

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { InputError } from '../errors.js';
+import { SchemaReader, VERIFICATION_KEYS } from '../internal/schema.js';
 import { secretId } from '../request/secret-id.js';
 import { type HostMatrix, hostMatrix, mdevUuidFor, parseUuid } from './host-matrix.js';
 import { checkPvapconfigRules } from './pvapconfig-rules.js';
@@ -98,20 +98,7 @@ export interface NormalizedPlan {
   readonly warnings: readonly string[];
 }
 
-const PLAN_KEYS = [
-  'guest',
-  'hdr',
-  'hostKeyDocuments',
-  'noVerify',
-  'certificates',
-  'crls',
-  'rootCa',
-  'offline',
-  'pvapconfig',
-  'controlDomains',
-  'mdevUuid',
-  'queues',
-];
+const PLAN_KEYS = ['guest', 'hdr', 'hostKeyDocuments', ...VERIFICATION_KEYS, 'pvapconfig', 'controlDomains', 'mdevUuid', 'queues'];
 const QUEUE_KEYS = ['apqn', 'mode', 'mkvp', 'serialnr', 'mingen', 'name'];
 const APQN_RE = /^([0-9a-fA-F]{2})\.([0-9a-fA-F]{4})$/;
 /** AP queue indexes (domains) are 8 bits wide: 256 domains per adapter at most. */
@@ -129,41 +116,14 @@ const ACCEL_MINGEN = ['CEX4', 'CEX5', 'CEX6', 'CEX7', 'CEX8'];
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
 const UNSAFE_NAME_RE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
+const schema = new SchemaReader('ERR_PLAN', 'plan');
 function fail(message: string): never {
-  throw new InputError('ERR_PLAN', `plan: ${message}`);
+  return schema.fail(message);
 }
+const str = (v: unknown, where: string) => schema.str(v, where);
+const optStr = (v: unknown, where: string) => schema.optStr(v, where);
 
 const q = (s: string) => JSON.stringify(s);
-
-function checkKeys(obj: object, known: readonly string[], where: string): void {
-  for (const k of Object.keys(obj)) {
-    if (!known.includes(k)) fail(`${where}unknown key ${q(k)} (known: ${known.join(', ')})`);
-  }
-}
-
-function str(v: unknown, where: string): string {
-  if (typeof v !== 'string' || v.length === 0) fail(`${where}: expected a non-empty string`);
-  return v;
-}
-
-function optStr(v: unknown, where: string): string | undefined {
-  return v === undefined || v === null ? undefined : str(v, where);
-}
-
-function strList(v: unknown, where: string, min: number): string[] {
-  const list = typeof v === 'string' ? [v] : v;
-  if (!Array.isArray(list)) fail(`${where}: expected a list of paths`);
-  if (list.length < min) fail(`${where}: expected at least ${min} entr${min === 1 ? 'y' : 'ies'}`);
-  return list.map((x, i) => str(x, `${where}[${i}]`));
-}
-
-/** YAML plan files are read without type guessing, so booleans arrive as text. */
-function bool(v: unknown, where: string): boolean | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (v === true || v === 'true') return true;
-  if (v === false || v === 'false') return false;
-  return fail(`${where}: expected true or false`);
-}
 
 const codePoint = (c: string) => `U+${(c.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`;
 
@@ -200,9 +160,8 @@ export function parseApqn(s: string): { apqn: string; adapter: number; domain: n
 
 function checkQueue(raw: unknown, i: number, guest: string, warnings: string[]): NormalizedQueue {
   const where = `queues[${i}]`;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`${where}: expected a mapping with apqn and mode`);
-  checkKeys(raw, QUEUE_KEYS, `${where}: `);
-  const r = raw as Record<string, unknown>;
+  const r = schema.mapping(raw, where, 'a mapping with apqn and mode');
+  schema.known(r, QUEUE_KEYS, where);
   const apqnText = str(r.apqn, `${where}.apqn`);
   const parsed = parseApqn(apqnText);
   if (!parsed) {
@@ -278,30 +237,12 @@ function checkHost(plan: AssociationPlan, guest: string, queues: readonly Normal
  * @throws InputError `ERR_PLAN` naming the key and the rule broken
  */
 export function validatePlan(plan: AssociationPlan): NormalizedPlan {
-  if (typeof plan !== 'object' || plan === null || Array.isArray(plan)) fail('expected a mapping with guest, hdr, hostKeyDocuments and queues');
-  checkKeys(plan, PLAN_KEYS, '');
+  const fields = schema.mapping(plan, '', 'a mapping with guest, hdr, hostKeyDocuments and queues');
+  schema.known(fields, PLAN_KEYS, '');
   const guest = checkName(str(plan.guest, 'guest'), 'guest');
   const hdr = str(plan.hdr, 'hdr');
-  const hostKeyDocuments = strList(plan.hostKeyDocuments, 'hostKeyDocuments', 1);
-
-  const noVerify = bool(plan.noVerify, 'noVerify');
-  const offline = bool(plan.offline, 'offline');
-  const chainGiven = plan.certificates !== undefined || plan.crls !== undefined || plan.rootCa !== undefined || offline !== undefined;
-  let verify: NormalizedPlan['verify'];
-  if (noVerify) {
-    if (chainGiven) fail('noVerify: true excludes certificates, crls, rootCa and offline');
-    verify = false;
-  } else {
-    if (plan.certificates === undefined)
-      fail('certificates: required unless noVerify: true (the IBM Z signing key and intermediate CA that verify the host-key documents)');
-    const rootCa = optStr(plan.rootCa, 'rootCa');
-    verify = {
-      certificates: strList(plan.certificates, 'certificates', 1),
-      crls: plan.crls === undefined ? [] : strList(plan.crls, 'crls', 0),
-      ...(rootCa ? { rootCa } : {}),
-      offline: offline === true,
-    };
-  }
+  const hostKeyDocuments = schema.list(plan.hostKeyDocuments, 'hostKeyDocuments', 1);
+  const verify: NormalizedPlan['verify'] = schema.verification(fields, '');
 
   if (!Array.isArray(plan.queues) || plan.queues.length === 0) fail(`queues: expected a list of 1 to ${MAX_PLAN_QUEUES} AP queues`);
   if (plan.queues.length > MAX_PLAN_QUEUES) {
@@ -310,7 +251,7 @@ export function validatePlan(plan: AssociationPlan): NormalizedPlan {
   const warnings: string[] = [];
   const queues = plan.queues.map((raw, i) => checkQueue(raw, i, guest, warnings));
   checkTogether(queues);
-  const pvapconfig = bool(plan.pvapconfig, 'pvapconfig') !== false;
+  const pvapconfig = schema.bool(plan.pvapconfig, 'pvapconfig') !== false;
   warnings.push(...checkPvapconfigRules(queues, pvapconfig));
   const host = checkHost(plan, guest, queues);
   if (host.extraQueues.length > 0) {

@@ -109,18 +109,13 @@ export interface AddSecretRequestInfo {
   readonly aadLength: number;
 }
 
-/** The fields written into the plaintext part of a request. */
-export interface RequestLayout {
-  readonly userDataType: number;
-  readonly iv: Uint8Array;
-  readonly flags: bigint;
-  readonly pld: Uint8Array;
-  readonly ald: Uint8Array;
-  readonly tld: Uint8Array;
-  readonly tag: Uint8Array;
-  readonly cuid: Uint8Array;
-  readonly userDataArea: Uint8Array;
-  readonly customerPublicKey: Uint8Array;
+/**
+ * The fields written into the plaintext part of a request: those of
+ * {@link AddSecretRequestInfo} that a writer chooses (version, lengths and counts follow
+ * from them), with the key slots and the secret header already encoded.
+ */
+export interface RequestLayout
+  extends Pick<AddSecretRequestInfo, 'userDataType' | 'iv' | 'flags' | 'pld' | 'ald' | 'tld' | 'tag' | 'cuid' | 'userDataArea' | 'customerPublicKey'> {
   readonly keySlots: readonly Uint8Array[];
   readonly secretHeader: Uint8Array;
   /** Size of the plaintext to encrypt: secret value + extension secret. */

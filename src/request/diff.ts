@@ -13,7 +13,8 @@
  */
 import { SeSecretsError } from '../errors.js';
 import { toHex } from '../internal/bytes.js';
-import { type AddSecretRequestInfo, parseAddSecretRequest, UserDataType } from './asrcb.js';
+import { type AddSecretRequestInfo, parseAddSecretRequest } from './asrcb.js';
+import { signedDataSize, userDataTypeName } from './user-data.js';
 import { secretTypeName } from './secret.js';
 
 /** One compared field. */
@@ -40,21 +41,6 @@ export interface AddSecretRequestDiff {
   /** True when nothing but random-by-design fields differ. */
   readonly equivalent: boolean;
 }
-
-/** Size of the data part of signed user data (the rest of the 512 bytes holds the signature). */
-function signedDataSize(userDataType: number): number | undefined {
-  switch (userDataType) {
-    case UserDataType.SignedEcP521:
-    case UserDataType.SignedRsa2048:
-      return 256;
-    case UserDataType.SignedRsa3072:
-      return 128;
-    default:
-      return undefined;
-  }
-}
-
-const USER_DATA_TYPE_NAMES = ['none', 'unsigned', 'EC P-521 signed', 'RSA-2048 signed', 'RSA-3072 signed'];
 
 function parseSide(bytes: Uint8Array, side: 'a' | 'b'): AddSecretRequestInfo {
   try {
@@ -94,7 +80,7 @@ export function diffAddSecretRequests(a: Uint8Array, b: Uint8Array): AddSecretRe
     const sb = show(vb);
     fields.push({ field, random, equal: sa === sb, a: sa, b: sb });
   };
-  const udName = (t: number) => `${t} (${USER_DATA_TYPE_NAMES[t] ?? 'unknown'})`;
+  const udName = (t: number) => `${t} (${userDataTypeName(t)})`;
 
   add('user-data type', false, udName(x.userDataType), udName(y.userDataType));
   add('version', false, `0x${x.version.toString(16)}`, `0x${y.version.toString(16)}`);

@@ -9,7 +9,7 @@
  * @module
  */
 import type { SeHeader } from '../header/se-header.js';
-import { ByteReader, toHex as hex } from '../internal/bytes.js';
+import { toHex as hex } from '../internal/bytes.js';
 import type { AddSecretRequestInfo } from './asrcb.js';
 import { secretTypeName } from './secret.js';
 
@@ -22,16 +22,14 @@ const SECRET_TYPES: Record<number, string> = {
   0x12: 'ec-secp384r1', 0x13: 'ec-secp521r1', 0x14: 'ed25519', 0x15: 'ed448', 0x16: 'update-cck',
 };
 
-/** User-data types: JSON name, text, bytes of data, fixed signature size. */
-const USER_DATA: Record<number, [string, string, number, number | null]> = {
-  0: ['none', 'none', 0, null],
-  1: ['unsigned', 'unsigned', 512, null],
-  2: ['ecdsa-p521', 'signed with EC P-521 (ECDSA)', 256, null],
-  3: ['rsa-2048', 'signed with RSA-2048 (PSS)', 256, 256],
-  4: ['rsa-3072', 'signed with RSA-3072 (PSS)', 128, 384],
+/** User-data types: JSON name and text (sizes come from the decoded request). */
+const USER_DATA: Record<number, [string, string]> = {
+  0: ['none', 'none'],
+  1: ['unsigned', 'unsigned'],
+  2: ['ecdsa-p521', 'signed with EC P-521 (ECDSA)'],
+  3: ['rsa-2048', 'signed with RSA-2048 (PSS)'],
+  4: ['rsa-3072', 'signed with RSA-3072 (PSS)'],
 };
-/** Where an EC signature's length sits in the user-data area (reference `UserData`). */
-const EC_SIGNATURE_SIZE_OFFSET = 0x190;
 
 /** Request flag bits by MSB-0 position (pvsecret `AddSecretFlags`). */
 const REQUEST_FLAGS: Record<number, string> = { 0: 'disable-dump' };
@@ -71,9 +69,7 @@ function idAscii(id: Uint8Array): string | null {
 
 /** The report of a parsed request (`inspect --json`); `file` and `fileSize` are shown as given. */
 export function requestReport(r: AddSecretRequestInfo, file: string, fileSize: number) {
-  const [udName, , udSize, udSig] = USER_DATA[r.userDataType] ?? ['unknown', 'unknown', 0, null];
-  const signatureSize =
-    r.userDataType === 2 ? new ByteReader(r.userDataArea, 'request user data', 'ERR_REQUEST_LENGTH', EC_SIGNATURE_SIZE_OFFSET).u16('signature length') : udSig;
+  const udName = USER_DATA[r.userDataType]?.[0] ?? 'unknown';
   return {
     format: 'add-secret-request' as const,
     file,
@@ -89,7 +85,7 @@ export function requestReport(r: AddSecretRequestInfo, file: string, fileSize: n
     },
     flags: flags(r.flags, REQUEST_FLAGS),
     cuid: r.cuid.some((b) => b !== 0) ? hex(r.cuid) : null,
-    userData: { type: r.userDataType, typeName: udName, dataSize: udSize, signatureSize },
+    userData: { type: r.userDataType, typeName: udName, dataSize: r.userData?.length ?? 0, signatureSize: r.signature?.length ?? null },
     keySlots: r.keySlots.map((k) => ({ hostKeyHash: hex(k.hostKeyHash) })),
     encryptedSize: r.sea,
     iv: hex(r.iv),

@@ -18,7 +18,7 @@
  */
 import { describePrivateKey, type PrivateKeyInfo, parsePrivateKey, zeroizePrivateKey } from '../crypto/private-key.js';
 import { InputError } from '../errors.js';
-import { copyBytes, leftPad } from '../internal/bytes.js';
+import { ByteWriter, copyBytes, leftPad } from '../internal/bytes.js';
 import { SecretType, type SecretTypeCode } from './secret.js';
 
 /** The `--type` values of `pvsecret create retrievable`. */
@@ -71,9 +71,11 @@ function plaintext(data: Uint8Array): EncodedRetrievable {
     throw new InputError('ERR_SECRET_SIZE', `retrievable plaintext: data is ${data.length} bytes (expected at most ${MAX_PLAINTEXT_SIZE})`);
   }
   const size = Math.ceil((data.length + 2) / PLAINTEXT_ALIGNMENT) * PLAINTEXT_ALIGNMENT;
-  const value = new Uint8Array(size);
-  new DataView(value.buffer).setUint16(0, data.length);
-  value.set(data, 2);
+  const value = new ByteWriter(size)
+    .u16(data.length)
+    .put(data)
+    .zeros(size - 2 - data.length)
+    .finish();
   return { type: SecretType.PlainText, value };
 }
 

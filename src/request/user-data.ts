@@ -27,7 +27,7 @@ import type { CryptoBackend, SigningKey } from '../crypto/backend.js';
 import { signingKeyFromPrivateKey } from '../crypto/keys.js';
 import { describePrivateKey, parsePrivateKey, zeroizePrivateKey } from '../crypto/private-key.js';
 import { CryptoError, InputError, RequestError } from '../errors.js';
-import { ByteReader, copyBytes, isAllZero } from '../internal/bytes.js';
+import { ByteReader, ByteWriter, copyBytes, isAllZero } from '../internal/bytes.js';
 
 /** The user-data type in the magic's last two bytes (`UserDataType`). */
 export const UserDataType = {
@@ -64,6 +64,12 @@ export function maxUserDataSize(type: UserDataTypeCode): number {
   return MAX_DATA[type] as number;
 }
 
+/** The size of the data slot of signed user data (types 2–4: 256, 256, 128); undefined for other types. */
+export function signedDataSize(type: number): number | undefined {
+  return type >= UserDataType.SignedEcP521 && type <= UserDataType.SignedRsa3072 ? MAX_DATA[type] : undefined;
+}
+
+/** The name pvsecret prints for a user-data type (`ECDSA signed`, …), for messages and reports. */
 export function userDataTypeName(type: number): string {
   return NAMES[type] ?? `unknown (${type})`;
 }
@@ -112,6 +118,20 @@ export function decodeUserDataArea(type: number, area: Uint8Array): DecodedUserD
     default:
       throw new RequestError('ERR_REQUEST_USER_DATA_TYPE', `request: unknown user-data type ${type}`);
   }
+}
+
+/**
+ * The signature region of ECDSA-signed user data (0x100–0x200 of the area): the DER
+ * signature zero-padded to 139 bytes, reserved18b, its length (u16) and reserved192 —
+ * the layout {@link decodeUserDataArea} reads.
+ */
+function encodeEcSignatureRegion(signature: Uint8Array): Uint8Array {
+  return new ByteWriter(USER_DATA_SIZE - EC_SIGNATURE_OFFSET)
+    .put(signature)
+    .zeros(EC_SIGNATURE_LENGTH_OFFSET - EC_SIGNATURE_OFFSET - signature.length)
+    .u16(signature.length)
+    .zeros(USER_DATA_SIZE - EC_SIGNATURE_LENGTH_OFFSET - 2)
+    .finish();
 }
 
 /** What goes into a request's user-data area, and the key that will sign it. */
@@ -196,8 +216,7 @@ export async function signRequest(
     if (signature.length > EC_SIGNATURE_MAX_SIZE) {
       throw new CryptoError('ERR_CRYPTO', `sign: ecdsa signature has ${signature.length} bytes (expected at most ${EC_SIGNATURE_MAX_SIZE})`);
     }
-    area.set(signature, EC_SIGNATURE_OFFSET);
-    new DataView(area.buffer, area.byteOffset).setUint16(EC_SIGNATURE_LENGTH_OFFSET, signature.length);
+    area.set(encodeEcSignatureRegion(signature), EC_SIGNATURE_OFFSET);
   } else {
     if (signature.length !== USER_DATA_SIZE - max) {
       throw new CryptoError('ERR_CRYPTO', `sign: rsa signature has ${signature.length} bytes (expected ${USER_DATA_SIZE - max})`);
