@@ -544,6 +544,7 @@ const NO_BYTES = new Set([
   'parseCuidText',
   'secretTypeName',
   'userDataTypeName',
+  'signedDataSize',
   'maxUserDataSize',
   'secretHeaderSize',
   'requestLength',
