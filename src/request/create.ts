@@ -3,12 +3,12 @@
  *
  * @module
  */
-import type { CryptoBackend } from '../crypto/backend.js';
+import type { SealingBackend } from '../crypto/backend.js';
 import { AES256_KEY_SIZE, GCM_IV_SIZE } from '../crypto/backend.js';
 import { p521KeyAgreement } from '../crypto/agreement.js';
 import type { P521Agreement } from '../crypto/backend.js';
 import { pointToWire } from '../crypto/p521.js';
-import { portableBackend } from '../crypto/portable.js';
+import { portableSealingBackend } from '../crypto/portable.js';
 import { InputError } from '../errors.js';
 import { parseSeHeader } from '../header/locate.js';
 import type { SeHeaderTags } from '../header/se-header.js';
@@ -18,7 +18,7 @@ import { type ExtensionSecretOption, extensionSecretBytes } from './ext-secret.j
 import { type EncodedSecret, type SecretSpec, encodeGuestSecret } from './guest-secret.js';
 import type { HostKey } from './host-key.js';
 import type { HostKeyVerificationOptions, VerifiedHostKey } from '../certs/verify.js';
-import { resolveHostKeys } from './resolve-host-keys.js';
+import { type HostKeyVerifier, resolveHostKeys } from './resolve-host-keys.js';
 import { sealKeySlot } from './keyslot.js';
 import { encodeSecretHeader } from './secret.js';
 import { resolveUserData, signRequest, zeroizeSigningKey } from './user-data.js';
@@ -57,6 +57,15 @@ export interface CreateAddSecretRequestOptions {
    * key comes from `verifyHostKeyDocuments`; otherwise that is `ERR_VERIFY_REQUIRED`.
    */
   readonly verify?: false | HostKeyVerificationOptions;
+  /**
+   * What `verify: { … }` runs: `verifyHostKeyDocuments`. Set by default under Node (the
+   * root's `node` condition, `se-secrets/node`) and in `se-secrets/browser`. The
+   * tree-shakable root for bundlers leaves it out, so that a bundle of
+   * `createAddSecretRequest` holds no certificate-chain code unless you import
+   * `verifyHostKeyDocuments`: there, give `verifier: verifyHostKeyDocuments` with
+   * `verify: { … }` (or pass its host keys), else `ERR_INVALID_OPTION`.
+   */
+  readonly verifier?: HostKeyVerifier;
   readonly flags?: RequestFlags;
   /** Configuration unique ID, 16 bytes; zero when absent. */
   readonly cuid?: Uint8Array;
@@ -75,7 +84,7 @@ export interface CreateAddSecretRequestOptions {
   /** For known-answer tests only. */
   readonly deterministic?: DeterministicInputs;
   /** The crypto backend; the package entry point chooses the fastest for the runtime. */
-  readonly backend?: CryptoBackend;
+  readonly backend?: SealingBackend;
 }
 
 function bytesOption(v: unknown, size: number, name: string, code: 'ERR_INVALID_OPTION' | 'ERR_CUID' = 'ERR_INVALID_OPTION'): Uint8Array {
@@ -137,7 +146,7 @@ export function flagsWord(flags: RequestFlags | undefined): bigint {
  */
 export async function createAddSecretRequest(options: CreateAddSecretRequestOptions): Promise<Uint8Array> {
   if (typeof options !== 'object' || options === null) throw new InputError('ERR_INVALID_OPTION', 'options: expected an object');
-  const backend = options.backend ?? portableBackend;
+  const backend = options.backend ?? portableSealingBackend;
   const tags = seHeaderTags(options.seHeader);
   const flags = flagsWord(options.flags);
   const cuid = options.cuid === undefined ? new Uint8Array(CUID_SIZE) : bytesOption(options.cuid, CUID_SIZE, 'options.cuid', 'ERR_CUID');
