@@ -19,7 +19,7 @@ import {
   type SigningKey,
   type VerificationKey,
 } from './backend.js';
-import { precomputedEcdhX } from './host-point-cache.js';
+import type { HostPointCache } from './host-point-cache.js';
 import { assertP521Point, nobleEcdh, noblePublicKey, nobleRandomPrivateKey, normalizeP521PrivateKey } from './p521.js';
 import { ecdsaDerToRaw, ecdsaRawToDer, pssMaxSaltLength, rsaPssSha512Verify } from './signature.js';
 
@@ -115,8 +115,8 @@ async function webEcdh(privateKey: Uint8Array, publicKey: Uint8Array): Promise<U
   return (await webAgree(privateKey, noblePublicKey(privateKey), [publicKey]))[0] as Uint8Array;
 }
 
-function nobleAgree(privateKey: Uint8Array, _publicKey: Uint8Array, peers: readonly Uint8Array[]): Uint8Array[] {
-  return peers.map((q) => precomputedEcdhX(privateKey, q) ?? nobleEcdh(privateKey, q));
+function nobleAgree(privateKey: Uint8Array, _publicKey: Uint8Array, peers: readonly Uint8Array[], tables?: HostPointCache): Uint8Array[] {
+  return peers.map((q) => tables?.ecdhX(privateKey, q) ?? nobleEcdh(privateKey, q));
 }
 
 /**
@@ -179,8 +179,11 @@ function probeWebEcdh(): Promise<boolean> {
   return webEcdhWorks;
 }
 
-/** Shared secrets of one (normalised) private key with its public point and each peer. */
-type Agree = (privateKey: Uint8Array, publicKey: Uint8Array, peers: readonly Uint8Array[]) => Promise<Uint8Array[]> | Uint8Array[];
+/**
+ * Shared secrets of one (normalised) private key with its public point and each peer;
+ * `tables` where the caller holds host-point tables (noble uses them; WebCrypto does not).
+ */
+type Agree = (privateKey: Uint8Array, publicKey: Uint8Array, peers: readonly Uint8Array[], tables?: HostPointCache) => Promise<Uint8Array[]> | Uint8Array[];
 
 function makeSealingBackend(name: string, agree: Agree): SealingBackend {
   return {
@@ -207,13 +210,13 @@ function makeSealingBackend(name: string, agree: Agree): SealingBackend {
         d.fill(0);
       }
     },
-    async p521KeyAgreement(privateKey, peers): Promise<P521Agreement> {
+    async p521KeyAgreement(privateKey, peers, tables): Promise<P521Agreement> {
       let d = privateKey === undefined ? undefined : normalizeP521PrivateKey(privateKey);
       try {
         for (const q of peers) assertP521Point(q);
         d ??= nobleRandomPrivateKey();
         const publicKey = noblePublicKey(d);
-        const shared = await agree(d, publicKey, peers);
+        const shared = await agree(d, publicKey, peers, tables);
         return redactSecrets({ privateKey: d, publicKey, shared }, ['privateKey', 'shared']);
       } catch (e) {
         d?.fill(0);
@@ -239,8 +242,8 @@ export const webCryptoBackend: CryptoBackend = /* @__PURE__ */ makeBackend(/* @_
  * The sealing half of {@link portableBackend}: the request builder's default, so that a
  * bundle of `createAddSecretRequest` holds no code to decrypt or to verify signatures.
  */
-export const portableSealingBackend: SealingBackend = /* @__PURE__ */ makeSealingBackend('portable', async (d, q, peers) =>
-  (await probeWebEcdh()) ? webAgree(d, q, peers) : nobleAgree(d, q, peers),
+export const portableSealingBackend: SealingBackend = /* @__PURE__ */ makeSealingBackend('portable', async (d, q, peers, tables) =>
+  (await probeWebEcdh()) ? webAgree(d, q, peers) : nobleAgree(d, q, peers, tables),
 );
 
 /**
