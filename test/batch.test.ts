@@ -3,7 +3,7 @@
  * all-or-nothing output; the `create --batch` command on real files; the progress bar;
  * atomic file writes.
  */
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ import { writeFilesAtomic } from '../src/node/files.js';
 import { type BatchItem, createAddSecretRequestsWith } from '../src/request/batch.js';
 import { verifyHostKeyDocuments } from '../src/certs/verify.js';
 import { hostKeysFromDocuments } from '../src/request/host-key.js';
+import { HostKeyResolver } from '../src/request/verified-host-keys.js';
+import { isParsedCertificate } from '../src/certs/inputs.js';
 import type { VerifyHostKeyDocumentsFn } from '../src/request/verified-host-keys.js';
 import { sealSeHeader } from './fixtures/se-image.js';
 import { createAddSecretRequests, parseSeHeader } from './helpers/api.js';
@@ -28,6 +30,8 @@ const hkd1 = sample('HKD-sample-1.crt');
 const hkd2 = sample('HKD-sample-2.crt');
 const hdr = parseSeHeader(sample('sample-se.img'));
 const sha256hex = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
+/** SHA-256 of the DER of the one certificate in a host-key document, as node:crypto reads it. */
+const derHash = (pem: Uint8Array) => sha256hex(new X509Certificate(pem).raw);
 const oneHostHeader = () => sealSeHeader(nodeBackend, { hostKeys: [new Uint8Array(hostPoint(hkd1))], seed: 'one host' });
 
 describe('createAddSecretRequests', () => {
@@ -35,7 +39,7 @@ describe('createAddSecretRequests', () => {
     const calls: { docs: string[]; crls: number }[] = [];
     // the real verifier, counted
     const counting: VerifyHostKeyDocumentsFn = async (o) => {
-      calls.push({ docs: o.hostKeyDocuments.map((d) => sha256hex(d)), crls: o.crls?.length ?? 0 });
+      calls.push({ docs: o.hostKeyDocuments.map((c) => sha256hex(c.der)), crls: o.crls?.length ?? 0 });
       return verifyHostKeyDocuments(o);
     };
     const crls = [sample('ibm-z-host-key.crl'), sample('intermediate-ca.crl'), sample('root-ca.crl')];
@@ -60,8 +64,8 @@ describe('createAddSecretRequests', () => {
       { backend: nodeBackend, onProgress: (d, t) => progress.push([d, t]) },
     );
     expect(calls).toEqual([
-      { docs: [sha256hex(hkd1), sha256hex(hkd2)], crls: 3 },
-      { docs: [sha256hex(hkd1)], crls: 4 },
+      { docs: [derHash(hkd1), derHash(hkd2)], crls: 3 },
+      { docs: [derHash(hkd1)], crls: 4 },
     ]);
     expect(progress).toEqual([
       [1, 5],
@@ -76,6 +80,50 @@ describe('createAddSecretRequests', () => {
       ['a', 'b', 'c', 'd', 'e'].map((n) => sha256hex(n)),
     );
     expect(openRequest(requests[2] as Uint8Array, hostScalar(2)).slotIndex).toBe(1);
+  });
+
+  it('reads each host-key document once: the verifier gets the certificates already read', async () => {
+    const given: unknown[] = [];
+    const counting: VerifyHostKeyDocumentsFn = async (o) => {
+      given.push(...o.hostKeyDocuments);
+      return verifyHostKeyDocuments(o);
+    };
+    const chain = {
+      certificates: [sample('ibm-z-host-key-signing.crt'), sample('intermediate-ca.crt')],
+      crls: [sample('ibm-z-host-key.crl'), sample('intermediate-ca.crl'), sample('root-ca.crl')],
+      rootCa: sample('root-ca.crt'),
+      offline: true,
+      now: new Date('2026-06-01T00:00:00Z'),
+    };
+    // six requests over two documents, verified and not; the documents as fresh copies each time
+    const uses: [Uint8Array[], BatchItem['verify']][] = [
+      [[hkd1], chain],
+      [[hkd1, hkd2], chain],
+      [[hkd2], chain],
+      [[hkd1], false],
+      [[hkd2], false],
+      [[hkd1, hkd2], chain],
+    ];
+    const resolver = new HostKeyResolver(counting);
+    for (const [docs, verify] of uses) resolver.add(docs.map((d) => d.slice()), verify);
+    const resolved = [];
+    for (const [docs, verify] of uses) resolved.push(await resolver.resolve(docs.map((d) => d.slice()), verify));
+    expect(resolver.documentsRead).toBe(2);
+    expect(resolver.verifications).toBe(1);
+    // the verifier was handed the reader's own certificates, which it does not read again
+    expect(given).toHaveLength(2);
+    expect(given.every(isParsedCertificate)).toBe(true);
+    expect(given.map((c) => sha256hex((c as { der: Uint8Array }).der))).toEqual([derHash(hkd1), derHash(hkd2)]);
+    // and the keys are right: node:crypto's view of each document's point
+    expect(resolved.map((r) => r.hostKeys.map((k) => Buffer.from(k.publicKey).equals(hostPoint(hkd1)) ? 1 : Buffer.from(k.publicKey).equals(hostPoint(hkd2)) ? 2 : 0))).toEqual([
+      [1],
+      [1, 2],
+      [2],
+      [1],
+      [2],
+      [1, 2],
+    ]);
+    expect(resolved.map((r) => r.verified)).toEqual([true, true, true, false, false, true]);
   });
 
   it('host-point tables belong to the batch: built in the cache it is given, none left behind in the process', async () => {

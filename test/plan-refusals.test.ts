@@ -13,6 +13,7 @@ import { planAssociationsWith } from '../src/plan/plan.js';
 import { type AssociationPlan, type PlanQueue, validatePlan } from '../src/plan/validate.js';
 import { hostKeysFromDocuments } from '../src/request/host-key.js';
 import type { VerifyHostKeyDocumentsFn } from '../src/request/verified-host-keys.js';
+import { parseCertificates } from '../src/certs/inputs.js';
 import { sealSeHeader } from './fixtures/se-image.js';
 import { planAssociations } from './helpers/api.js';
 import { codeOf, hostPoint, SAMPLES, sample } from './helpers/samples.js';
@@ -204,7 +205,7 @@ describe('plan inputs: host keys that are not verified, not usable, or not in th
   it('verification on this branch: the chain options reach the verifier; its failure stops the plan', async () => {
     const seen: unknown[] = [];
     const revoked: VerifyHostKeyDocumentsFn = async (o) => {
-      seen.push(o);
+      seen.push({ ...o, hostKeyDocuments: o.hostKeyDocuments.map((c) => c.der) });
       throw new CertificateError('ERR_HKD_REVOKED', 'host-key verification failed: host-key document is revoked');
     };
     const plan = {
@@ -219,7 +220,8 @@ describe('plan inputs: host keys that are not verified, not usable, or not in th
     expect(await codeOf(planAssociationsWith(revoked, plan, { baseDir: SAMPLES, readFile, now, backend: nodeBackend }))).toBe('ERR_HKD_REVOKED');
     expect(seen).toEqual([
       {
-        hostKeyDocuments: [sample('HKD-sample-1.crt'), sample('HKD-sample-2.crt')],
+        // the documents as read once by the one certificate reader
+        hostKeyDocuments: [...parseCertificates(sample('HKD-sample-1.crt')), ...parseCertificates(sample('HKD-sample-2.crt'))].map((c) => c.der),
         certificates: [sample('ibm-z-host-key-signing.crt'), sample('intermediate-ca.crt')],
         crls: [sample('ibm-z-host-key.crl')],
         rootCa: sample('root-ca.crt'),

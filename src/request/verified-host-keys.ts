@@ -7,6 +7,9 @@
  * same certificates, CRLs, root CA and `offline` setting — is verified once, for all the
  * documents used with it, and every request then gets the verified host keys.
  *
+ * Each distinct host-key document is read once: its certificates serve the unverified
+ * host keys and go to the verifier as they are (the verifier does not read them again).
+ *
  * This is the one place batches and plans call host-key verification and decide how
  * verified keys reach `createAddSecretRequest` (as `VerifiedHostKey` objects, which need
  * no `verify` option).
@@ -16,17 +19,22 @@
 import { sha256 } from '../crypto/hash.js';
 import { InputError } from '../errors.js';
 import { equalBytes, toHex } from '../internal/bytes.js';
+import type { CertInfo } from '../certs/cert-info.js';
+import { parseCertificates } from '../certs/inputs.js';
 import { type HostKeyVerificationOptions, verifyHostKeyDocuments } from '../certs/verify.js';
-import { type HostKey, hostKeysFromDocuments } from './host-key.js';
+import { type HostKey, hostKeyFromCertificate } from './host-key.js';
 
 export type { HostKeyVerificationOptions };
 
 /** `false` builds on unverified host keys (pvsecret `--no-verify`). */
 export type HostKeyVerification = false | HostKeyVerificationOptions;
 
-/** Verifies host-key documents against one chain; returns their (verified) host keys. */
+/**
+ * Verifies host-key documents against one chain; returns their (verified) host keys.
+ * The documents come as their certificates, already read by `parseCertificates`.
+ */
 export type VerifyHostKeyDocumentsFn = (
-  options: { readonly hostKeyDocuments: readonly Uint8Array[] } & HostKeyVerificationOptions,
+  options: { readonly hostKeyDocuments: readonly CertInfo[] } & HostKeyVerificationOptions,
 ) => Promise<readonly HostKey[]>;
 
 /** The verifier used by default: the portable {@link verifyHostKeyDocuments}. */
@@ -55,8 +63,16 @@ function chainKey(v: HostKeyVerificationOptions): string {
 
 interface Chain {
   readonly options: HostKeyVerificationOptions;
+  /** The documents verified with this chain, by hash. */
   readonly documents: Map<string, Uint8Array>;
   verified?: Promise<readonly HostKey[]>;
+}
+
+/** One host-key document as read: its certificates, and their host keys once asked for. */
+interface ReadDocument {
+  readonly source: string;
+  readonly certificates: readonly CertInfo[];
+  hostKeys?: readonly HostKey[];
 }
 
 /**
@@ -66,15 +82,40 @@ interface Chain {
  */
 export class HostKeyResolver {
   private readonly chains = new Map<string, Chain>();
+  private readonly read = new Map<string, ReadDocument>();
   private readonly verifyFn: VerifyHostKeyDocumentsFn;
   /** Number of verifier calls made so far (one per distinct chain). */
   verifications = 0;
+  /** Number of host-key documents read so far (one per distinct document). */
+  documentsRead = 0;
 
   constructor(verifyFn: VerifyHostKeyDocumentsFn = defaultVerifyHostKeyDocuments) {
     this.verifyFn = verifyFn;
   }
 
-  /** Announces the documents a request will use with this verification. */
+  /**
+   * A host-key document, read on first use (`source` names it in errors).
+   *
+   * @throws CertificateError `ERR_CERT_PARSE`
+   */
+  private document(bytes: Uint8Array, source: string): ReadDocument {
+    const h = hashOf(bytes);
+    let doc = this.read.get(h);
+    if (!doc) {
+      doc = { source, certificates: parseCertificates(bytes, source) };
+      this.documentsRead++;
+      this.read.set(h, doc);
+    }
+    return doc;
+  }
+
+  /** The host keys of a document read. @throws CertificateError `ERR_HOST_KEY_NOT_P521` */
+  private static hostKeysOf(doc: ReadDocument): readonly HostKey[] {
+    doc.hostKeys ??= doc.certificates.map((c) => hostKeyFromCertificate(c, doc.source));
+    return doc.hostKeys;
+  }
+
+  /** Announces the documents a request will use with this verification (reads nothing yet). */
   add(documents: readonly Uint8Array[], verify: HostKeyVerification): void {
     if (verify === false) return;
     const key = chainKey(verify);
@@ -93,21 +134,24 @@ export class HostKeyResolver {
   }
 
   /**
-   * The host keys of `documents`, in order (verified when `verify` is not false).
+   * The host keys of `documents`, in order (verified when `verify` is not false). Each
+   * distinct document is read once, here or for its chain's verification, whichever
+   * comes first.
    *
-   * @throws CertificateError from parsing or verification; InputError `ERR_VERIFY_REQUIRED`
+   * @throws CertificateError from reading or verification; InputError `ERR_VERIFY_REQUIRED`
    */
   async resolve(documents: readonly Uint8Array[], verify: HostKeyVerification): Promise<ResolvedHostKeys> {
-    const unverified = documents.map((d, i) => hostKeysFromDocuments([d]).map((k) => ({ ...k, subject: k.subject ?? `host-key document #${i + 1}` })));
-    if (verify === false) return { hostKeys: unverified.flat(), verified: false };
+    const read = documents.map((d, i) => HostKeyResolver.hostKeysOf(this.document(d, documents.length > 1 ? `host-key document #${i + 1}` : 'host-key document')));
+    if (verify === false) return { hostKeys: read.flat(), verified: false };
     this.add(documents, verify);
     const chain = this.chains.get(chainKey(verify)) as Chain;
     if (!chain.verified) {
       this.verifications++;
-      chain.verified = this.verifyFn({ ...chain.options, hostKeyDocuments: [...chain.documents.values()] });
+      const certificates = [...chain.documents.values()].flatMap((d, i) => this.document(d, `host-key document #${i + 1}`).certificates);
+      chain.verified = this.verifyFn({ ...chain.options, hostKeyDocuments: certificates });
     }
     const verified = await chain.verified;
-    const hostKeys = unverified.map((keys, i) => {
+    const hostKeys = read.map((keys, i) => {
       const found = verified.filter((v) => keys.some((k) => equalBytes(k.hash, v.hash)));
       if (found.length === 0) throw new InputError('ERR_VERIFY_REQUIRED', `host-key document #${i + 1}: not among the verified host keys`);
       return found;
