@@ -89,27 +89,41 @@ const shq = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 /** A word in single quotes for fish (only \\ and \' are escapes there). */
 const fishq = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 
-function bash(nodes: readonly Node[]): string {
+/**
+ * bash and zsh alike: walk the words before the cursor to the command path (`cmd`),
+ * then run that command's branch, which starts with the completion of an option value
+ * (`$prev` is the option) and then sets what the shell offers.
+ */
+function dispatch(nodes: readonly Node[], loop: string, word: string, completeValue: (kind: ValueKind, o: readonly OptionSpec[]) => string, branch: (n: Node) => string[]): string {
   const transitions = nodes.filter((n) => n.key).map((n) => `      "${n.parent}|${n.word}") cmd="${n.key}" ;;`);
   const cases = nodes.map((n) => {
-    const values = valueCases(n.options, (kind, o) =>
-      kind === 'choices' ? `COMPREPLY=($(compgen -W "${o[0]?.choices?.join(' ')}" -- "$cur"))` : kind === 'text' ? 'COMPREPLY=()' : `COMPREPLY=($(compgen -${kind === 'dir' ? 'd' : 'f'} -- "$cur"))`,
-    );
-    const words = [...n.subcommands.map((s) => s.name), ...n.options.flatMap(names)].join(' ');
-    return [`    "${n.key}")`, ...(values.length ? ['      case "$prev" in', ...values, '      esac'] : []), `      w="${words}" files=${n.takesFiles ? 1 : 0} ;;`].join('\n');
+    const values = valueCases(n.options, completeValue);
+    return [`    "${n.key}")`, ...(values.length ? ['      case "$prev" in', ...values, '      esac'] : []), ...branch(n)].join('\n');
   });
-  return `# bash completion for ${PROGRAM}, generated from its command tree
-# (eval "$(${PROGRAM} completion bash)", or save it as /etc/bash_completion.d/${PROGRAM})
-_se_secrets() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" cmd="" w="" files=0 i
-  for ((i = 1; i < COMP_CWORD; i++)); do
-    case "$cmd|\${COMP_WORDS[i]}" in
+  return `  for (${loop}); do
+    case "$cmd|${word}" in
 ${transitions.join('\n')}
     esac
   done
   case "$cmd" in
 ${cases.join('\n')}
-  esac
+  esac`;
+}
+
+function bash(nodes: readonly Node[]): string {
+  const body = dispatch(
+    nodes,
+    '(i = 1; i < COMP_CWORD; i++)',
+    `\${COMP_WORDS[i]}`,
+    (kind, o) =>
+      kind === 'choices' ? `COMPREPLY=($(compgen -W "${o[0]?.choices?.join(' ')}" -- "$cur"))` : kind === 'text' ? 'COMPREPLY=()' : `COMPREPLY=($(compgen -${kind === 'dir' ? 'd' : 'f'} -- "$cur"))`,
+    (n) => [`      w="${[...n.subcommands.map((s) => s.name), ...n.options.flatMap(names)].join(' ')}" files=${n.takesFiles ? 1 : 0} ;;`],
+  );
+  return `# bash completion for ${PROGRAM}, generated from its command tree
+# (eval "$(${PROGRAM} completion bash)", or save it as /etc/bash_completion.d/${PROGRAM})
+_se_secrets() {
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" cmd="" w="" files=0 i
+${body}
   COMPREPLY=($(compgen -W "$w" -- "$cur"))
   if [[ $cur != -* && $files == 1 ]]; then COMPREPLY+=($(compgen -f -- "$cur")); fi
   return 0
@@ -119,35 +133,24 @@ complete -F _se_secrets ${PROGRAM}
 }
 
 function zsh(nodes: readonly Node[]): string {
-  const transitions = nodes.filter((n) => n.key).map((n) => `      "${n.parent}|${n.word}") cmd="${n.key}" ;;`);
-  const cases = nodes.map((n) => {
-    const values = valueCases(n.options, (kind, o) =>
-      kind === 'choices' ? `compadd -- ${o[0]?.choices?.join(' ')}` : kind === 'text' ? `_message ${shq(o[0]?.value ?? '')}` : kind === 'dir' ? '_files -/' : '_files',
-    );
-    const subs = n.subcommands.map((s) => shq(`${s.name}:${brief(s.summary)}`));
-    const opts = n.options.flatMap((o) => names(o).map((x) => shq(`${x}:${brief(o.help)}`)));
-    return [
-      `    "${n.key}")`,
-      ...(values.length ? ['      case "$prev" in', ...values, '      esac'] : []),
-      `      subs=(${subs.join(' ')})`,
-      `      opts=(${opts.join(' ')})`,
+  const body = dispatch(
+    nodes,
+    '(i = 2; i < CURRENT; i++)',
+    `\${words[i]}`,
+    (kind, o) => (kind === 'choices' ? `compadd -- ${o[0]?.choices?.join(' ')}` : kind === 'text' ? `_message ${shq(o[0]?.value ?? '')}` : kind === 'dir' ? '_files -/' : '_files'),
+    (n) => [
+      `      subs=(${n.subcommands.map((s) => shq(`${s.name}:${brief(s.summary)}`)).join(' ')})`,
+      `      opts=(${n.options.flatMap((o) => names(o).map((x) => shq(`${x}:${brief(o.help)}`))).join(' ')})`,
       `      files=${n.takesFiles ? 1 : 0} ;;`,
-    ].join('\n');
-  });
+    ],
+  );
   return `#compdef ${PROGRAM}
 # zsh completion for ${PROGRAM}, generated from its command tree
 # (save it as _${PROGRAM} in a directory of $fpath, or: source <(${PROGRAM} completion zsh))
 _se_secrets() {
   local cmd="" prev="\${words[CURRENT-1]}" files=0 i
   local -a subs opts
-  for ((i = 2; i < CURRENT; i++)); do
-    case "$cmd|\${words[i]}" in
-${transitions.join('\n')}
-    esac
-  done
-  case "$cmd" in
-${cases.join('\n')}
-  esac
+${body}
   if [[ \${words[CURRENT]} == -* ]]; then
     _describe -t options option opts
   else
