@@ -10,6 +10,8 @@
  * blanks are ignored. Lines starting with `#` are commands run elsewhere (the guest) and
  * are not run; `ls -l` output is checked file by file (mode and size; owner and dates
  * depend on the machine); other programs must be listed in SHELL_COMMANDS (not run).
+ * The commands run with umask 022, as the shown modes assume (the test sets it, so a
+ * stricter umask of whoever runs the suite changes nothing).
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,7 +68,12 @@ function outputPattern(shown: string[]): RegExp {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'se-secrets-docs-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// The shown `ls -l` modes are those of umask 022 (this file runs in its own process).
+const umaskBefore = process.umask(0o022);
+afterAll(() => {
+  process.umask(umaskBefore);
+  rmSync(work, { recursive: true, force: true });
+});
 
 for (const doc of DOCS) {
   const all = blocks(readFileSync(join(ROOT, doc), 'utf8'));
