@@ -11,6 +11,8 @@ import { nodeBackend } from '../src/crypto/node.js';
 import { createAddSecretRequest } from './helpers/api.js';
 import { runCli } from './helpers/cli.js';
 import { openRequest } from './helpers/independent.js';
+import type { AssociationPlan } from '../src/plan/validate.js';
+import { planFileNames, samplePlan, WHITE_PAPER_QUEUES } from './helpers/plans.js';
 import { hostScalar, SAMPLES } from './helpers/samples.js';
 import { HAVE_UPSTREAM, UPSTREAM_DIR, UPSTREAM_SKIP_REASON } from './helpers/upstream.js';
 
@@ -24,17 +26,7 @@ function workspace(plan: Record<string, unknown> = {}): string {
     copyFileSync(join(SAMPLES, f), join(dir, f));
   writeFileSync(
     join(dir, 'plan.yaml'),
-    stringify({
-      guest: 'seguest',
-      hdr: 'sample-se.img',
-      hostKeyDocuments: ['HKD-sample-1.crt', 'HKD-sample-2.crt'],
-      noVerify: true,
-      queues: [
-        { apqn: '16.001e', mode: 'EP11', mkvp: '0x5a3ff2a8d3e1c4b79ad0e6f1c2b38475' },
-        { apqn: '17.001e', mode: 'EP11', mkvp: '0x5a3ff2a8d3e1c4b79ad0e6f1c2b38475' },
-      ],
-      ...plan,
-    }),
+    stringify(samplePlan(WHITE_PAPER_QUEUES, plan as Partial<AssociationPlan>)),
   );
   return dir;
 }
@@ -51,16 +43,7 @@ describe('se-secrets plan', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     const out = join(cwd, 'out');
-    expect(readdirSync(out).sort()).toEqual([
-      'guest-setup.sh',
-      'host-setup.sh',
-      'manifest.json',
-      'pvapconfig.yaml',
-      'request-16.001e.bin',
-      'request-17.001e.bin',
-      'se-guest-setup.service',
-      'seguest-hostdev.xml',
-    ]);
+    expect(readdirSync(out).sort()).toEqual(planFileNames().sort());
     expect(mode(join(out, 'guest-setup.sh')) & 0o111).toBe(0o111);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     for (const q of manifest.queues) {

@@ -16,23 +16,14 @@ import { PLAN_FILES, type PlanResult } from '../src/plan/index.js';
 import type { AssociationPlan } from '../src/plan/validate.js';
 import { type HostKey, hostKeysFromDocuments } from '../src/request/host-key.js';
 import { parseSeHeader, planAssociations } from './helpers/api.js';
+import { SAMPLE_MKVP, samplePlan, WHITE_PAPER_QUEUES } from './helpers/plans.js';
 import { SAMPLES, sample } from './helpers/samples.js';
 
 const FAKE = join(import.meta.dirname, 'fixtures', 'fake-guest.sh');
-const MKVP = '5a3ff2a8d3e1c4b79ad0e6f1c2b38475';
+const MKVP = SAMPLE_MKVP;
 const idOf = (name: string) => createHash('sha256').update(name).digest('hex');
 
-const PLAN: AssociationPlan = {
-  guest: 'seguest',
-  hdr: 'sample-se.img',
-  hostKeyDocuments: ['HKD-sample-1.crt', 'HKD-sample-2.crt'],
-  noVerify: true,
-  queues: [
-    { apqn: '16.001e', mode: 'EP11', mkvp: `0x${MKVP}` },
-    { apqn: '17.001e', mode: 'EP11', mkvp: `0x${MKVP}` },
-    { apqn: '18.0005', mode: 'Accel' },
-  ],
-};
+const PLAN: AssociationPlan = samplePlan([...WHITE_PAPER_QUEUES, { apqn: '18.0005', mode: 'Accel' }]);
 
 interface Guest {
   dir: string;

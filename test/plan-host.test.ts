@@ -11,21 +11,16 @@ import { describe, expect, it } from 'vitest';
 import { mdevUuidFor, PLAN_FILES, type PlanResult } from '../src/plan/index.js';
 import type { AssociationPlan } from '../src/plan/validate.js';
 import { planAssociations } from './helpers/api.js';
+import { SAMPLE_MKVP, samplePlan } from './helpers/plans.js';
 import { SAMPLES } from './helpers/samples.js';
 
 const FAKE = join(import.meta.dirname, 'fixtures', 'fake-host.sh');
 
 /** EP11 on 16.001e and 17.0005: the matrix 16,17 × 0005,001e also holds 16.0005 and 17.001e. */
-const PLAN: AssociationPlan = {
-  guest: 'seguest',
-  hdr: 'sample-se.img',
-  hostKeyDocuments: ['HKD-sample-1.crt', 'HKD-sample-2.crt'],
-  noVerify: true,
-  queues: [
-    { apqn: '16.001e', mode: 'EP11', mkvp: '0x5a3ff2a8d3e1c4b79ad0e6f1c2b38475' },
-    { apqn: '17.0005', mode: 'EP11', mkvp: '0x00112233445566778899aabbccddeeff' },
-  ],
-};
+const PLAN: AssociationPlan = samplePlan([
+  { apqn: '16.001e', mode: 'EP11', mkvp: `0x${SAMPLE_MKVP}` },
+  { apqn: '17.0005', mode: 'EP11', mkvp: '0x00112233445566778899aabbccddeeff' },
+]);
 const GRID = '16.0005 16.001e 17.0005 17.001e';
 
 function host(result: PlanResult, o: { chzdev?: boolean } = {}) {

@@ -16,19 +16,14 @@ import type { VerifyHostKeyDocumentsFn } from '../src/request/verified-host-keys
 import { parseCertificates } from '../src/certs/inputs.js';
 import { sealSeHeader } from './fixtures/se-image.js';
 import { planAssociations } from './helpers/api.js';
+import { SAMPLE_MKVP, samplePlan } from './helpers/plans.js';
 import { codeOf, hostPoint, SAMPLES, sample } from './helpers/samples.js';
 
-const MKVP = '5a3ff2a8d3e1c4b79ad0e6f1c2b38475';
-const base: AssociationPlan = {
-  guest: 'seguest',
-  hdr: 'sample-se.img',
-  hostKeyDocuments: ['HKD-sample-1.crt', 'HKD-sample-2.crt'],
-  noVerify: true,
-  queues: [
-    { apqn: '16.001e', mode: 'EP11', mkvp: MKVP },
-    { apqn: '17.001e', mode: 'EP11', mkvp: MKVP },
-  ],
-};
+const MKVP = SAMPLE_MKVP;
+const base: AssociationPlan = samplePlan([
+  { apqn: '16.001e', mode: 'EP11', mkvp: MKVP },
+  { apqn: '17.001e', mode: 'EP11', mkvp: MKVP },
+]);
 const withQueues = (...queues: PlanQueue[]): AssociationPlan => ({ ...base, queues });
 
 /** The error a plan is refused with (code and message). */

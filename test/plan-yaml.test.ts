@@ -12,20 +12,15 @@ import { describe, expect, it } from 'vitest';
 import { pvapconfigEntries } from '../src/plan/pvapconfig.js';
 import { type AssociationPlan, validatePlan } from '../src/plan/validate.js';
 import { planAssociations } from './helpers/api.js';
+import { SAMPLE_MKVP, samplePlan } from './helpers/plans.js';
 import { SAMPLES } from './helpers/samples.js';
 
-const MKVP = '5a3ff2a8d3e1c4b79ad0e6f1c2b38475';
-const base: AssociationPlan = {
-  guest: 'seguest',
-  hdr: 'sample-se.img',
-  hostKeyDocuments: ['HKD-sample-1.crt', 'HKD-sample-2.crt'],
-  noVerify: true,
-  queues: [
-    { apqn: '16.001e', mode: 'EP11', mkvp: MKVP, serialnr: '93AADFK719460083' },
-    { apqn: '17.001e', mode: 'EP11', mkvp: MKVP, name: `quote ' "double" # not a comment: {x} [y] & *z !tag %p @q \`r\``, serialnr: '93AADHZU42082261' },
-    { apqn: '18.0005', mode: 'Accel', name: 'null', mingen: 'cex8' },
-  ],
-};
+const MKVP = SAMPLE_MKVP;
+const base: AssociationPlan = samplePlan([
+  { apqn: '16.001e', mode: 'EP11', mkvp: MKVP, serialnr: '93AADFK719460083' },
+  { apqn: '17.001e', mode: 'EP11', mkvp: MKVP, name: `quote ' "double" # not a comment: {x} [y] & *z !tag %p @q \`r\``, serialnr: '93AADHZU42082261' },
+  { apqn: '18.0005', mode: 'Accel', name: 'null', mingen: 'cex8' },
+]);
 
 /** The files read by PyYAML's libyaml loader (CSafeLoader), as JSON. */
 function readWithLibyaml(files: Record<string, Uint8Array>): Record<string, unknown> {

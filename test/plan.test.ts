@@ -16,6 +16,7 @@ import { type PlanResult, planAssociations as planPortable } from '../src/plan/p
 import type { AssociationPlan } from '../src/plan/validate.js';
 import { parseSeHeader, planAssociations } from './helpers/api.js';
 import { openRequest } from './helpers/independent.js';
+import { planFileNames, SAMPLE_MKVP, samplePlan } from './helpers/plans.js';
 import { hostScalar, SAMPLES, sample } from './helpers/samples.js';
 
 const sha256hex = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
@@ -26,19 +27,10 @@ const fileOf = (r: PlanResult, f: string) => {
   return x;
 };
 
-const MKVP = '0x5a3ff2a8d3e1c4b79ad0e6f1c2b38475';
+const MKVP = `0x${SAMPLE_MKVP}`;
 
 /** The white paper's setup: two EP11 queues on adapters 0x16 and 0x17, domain 0x1e. */
-const WHITE_PAPER_PLAN: AssociationPlan = {
-  guest: 'seguest',
-  hdr: 'sample-se.img',
-  hostKeyDocuments: ['HKD-sample-1.crt', 'HKD-sample-2.crt'],
-  noVerify: true,
-  queues: [
-    { apqn: '16.001e', mode: 'EP11', mkvp: MKVP },
-    { apqn: '17.001e', mode: 'EP11', mkvp: MKVP },
-  ],
-};
+const WHITE_PAPER_PLAN: AssociationPlan = samplePlan();
 
 const readFile = async (p: string) => new Uint8Array(readFileSync(p));
 
@@ -77,16 +69,7 @@ function checkPvapconfig(yamlText: string): Record<string, string>[] {
 describe('planAssociations: the white paper setup (EP11 queues 16.001e and 17.001e)', () => {
   it('produces one request per EP11 queue, pvapconfig.yaml, guest-setup.sh and manifest.json', async () => {
     const r = await planAssociations(WHITE_PAPER_PLAN, { baseDir: SAMPLES, now: new Date('2026-01-02T03:04:05Z') });
-    expect(r.files.map((f) => f.path)).toEqual([
-      'request-16.001e.bin',
-      'request-17.001e.bin',
-      'pvapconfig.yaml',
-      'guest-setup.sh',
-      'se-guest-setup.service',
-      'host-setup.sh',
-      'seguest-hostdev.xml',
-      'manifest.json',
-    ]);
+    expect(r.files.map((f) => f.path)).toEqual(planFileNames(['16.001e', '17.001e']));
     expect(r.files.some((f) => f.secret)).toBe(false);
     expect(r.warnings).toEqual([
       'queues[1] (17.001e): pvapconfig matches queues by mode, MKVP and serial number, not by APQN, so this entry may land on 16.001e and that entry on 17.001e; give each entry its card serialnr to pin it to its adapter',
@@ -197,15 +180,7 @@ describe('planAssociations: the white paper setup (EP11 queues 16.001e and 17.00
       ],
     };
     const r = await planAssociations(plan, { baseDir: SAMPLES });
-    expect(r.files.map((f) => f.path)).toEqual([
-      'request-16.001e.bin',
-      'pvapconfig.yaml',
-      'guest-setup.sh',
-      'se-guest-setup.service',
-      'host-setup.sh',
-      'seguest-hostdev.xml',
-      'manifest.json',
-    ]);
+    expect(r.files.map((f) => f.path)).toEqual(planFileNames(['16.001e']));
     expect(checkPvapconfig(text(r, 'pvapconfig.yaml'))).toEqual([
       {
         name: 'hsm domain 30',
