@@ -110,6 +110,25 @@ describe('attest create / perform (simulated) / verify / check', () => {
     expect(existsSync(join(d, 'r.yaml'))).toBe(false);
   });
 
+  it('attest create --verify-time verifies the host-key documents as of that time, like create (the sample PKI is valid 2025 to 2045)', async () => {
+    const d = tempDir();
+    const pki = ['-C', sample('ibm-z-host-key-signing.crt'), '-C', sample('intermediate-ca.crt'), '--root-ca', sample('root-ca.crt'), '--offline',
+      '--crl', sample('ibm-z-host-key.crl'), '--crl', sample('intermediate-ca.crl'), '--crl', sample('root-ca.crl')];
+    const run = (time: string, out: string) => cli(['attest', 'create', '-v', '-k', sample('HKD-sample-1.crt'), ...pki, '--verify-time', time, '-o', join(d, out), '--arpk', join(d, `${out}.arpk`)]);
+    const ok = await run('2030-03-12T00:00:00Z', 'ok.bin');
+    expect(ok.code, ok.err).toBe(0);
+    expect(ok.err).toContain('Verifying as of 2030-03-12T00:00:00.000Z (--verify-time)\n');
+    const early = await run('2024-03-12', 'early.bin');
+    expect(early.code).toBe(1);
+    expect(early.err).toMatch(/^se-secrets: error: .*(not yet valid|not valid before|before)/im);
+    expect(listDir(d)).toEqual(['ok.bin', 'ok.bin.arpk']);
+    const bad = await run('yesterday', 'bad.bin');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/^se-secrets: error: invalid value 'yesterday' for '--verify-time <TIME>'/m);
+    const noCert = await cli(['attest', 'create', '-k', sample('HKD-sample-1.crt'), '--no-verify', '--verify-time', '2030-01-01', '-o', join(d, 'x'), '--arpk', join(d, 'y')]);
+    expect(noCert.err).toMatch(/the argument '--verify-time <TIME>' requires '--cert <FILE>'/);
+  });
+
   it('inspect recognises exchange files and bare attestation requests', async () => {
     const d = tempDir();
     const req = join(d, 'attreq.bin');

@@ -147,25 +147,44 @@ const create: CommandSpec = {
   conflicts: [['cck', 'extensionSecret'], ['cuid', 'cuidHex'], ['pcf', 'flags'], ['policy', 'userData']],
 };
 
+/**
+ * An input and an output each given as a positional or as `-i`/`-o` (pvsecret verify,
+ * pvattest check): one definition of the four arguments and their constraints.
+ */
+function inputOutput(input: { name: string; help: string }, output: { name: string; value: string; help: string; required: boolean }) {
+  return {
+    input: { key: 'input', long: 'input', short: 'i', kind: 'single', value: 'FILE', help: input.help } satisfies OptionSpec,
+    output: { key: 'output', long: 'output', short: 'o', kind: 'single', value: output.value, help: output.help } satisfies OptionSpec,
+    constraints: {
+      positionals: [
+        { key: 'inputPos', name: input.name, help: input.help },
+        { key: 'outputPos', name: output.name, help: output.help },
+      ],
+      conflicts: [['input', 'inputPos'], ['output', 'outputPos']] as [string, string][],
+      oneOf: output.required ? [['input', 'inputPos'], ['output', 'outputPos']] : [['input', 'inputPos']],
+    },
+  };
+}
+
+const verifyIo = inputOutput(
+  { name: 'INPUT', help: 'The request (- for stdin).' },
+  { name: 'OUTPUT', value: 'OUTPUT', help: 'Where to write the user data (default stdout).', required: false },
+);
+
 const verify: CommandSpec = {
   name: 'verify',
   summary: 'Check an add-secret request and print its user data (like pvsecret verify).',
   description: 'Checks that INPUT is a well-formed add-secret request and, if its user data is signed, verifies the signature with the public key of --user-cert (no chain of trust is checked). The user data, zero-padded to its capacity, is written to OUTPUT (default stdout).',
   usage: 'se-secrets verify [OPTIONS] <INPUT|--input <FILE>> [OUTPUT|--output <OUTPUT>]',
   helpWhenEmpty: true,
-  positionals: [
-    { key: 'inputPos', name: 'INPUT', help: 'The request (- for stdin).' },
-    { key: 'outputPos', name: 'OUTPUT', help: 'Where to write the user data (default stdout).' },
-  ],
+  ...verifyIo.constraints,
   options: [
-    { key: 'input', long: 'input', short: 'i', kind: 'single', value: 'FILE', help: 'The request (- for stdin).' },
+    verifyIo.input,
     { key: 'userCert', long: 'user-cert', kind: 'single', value: 'FILE', help: 'X.509 certificate with the public key of the user-signing key.' },
-    { key: 'output', long: 'output', short: 'o', kind: 'single', value: 'OUTPUT', help: 'Where to write the user data (default stdout).' },
+    verifyIo.output,
     verbose,
     quiet,
   ],
-  conflicts: [['input', 'inputPos'], ['output', 'outputPos']],
-  oneOf: [['input', 'inputPos']],
 };
 
 const inspect: CommandSpec = {
@@ -299,18 +318,19 @@ const attestVerify: CommandSpec = {
   ],
   required: ['input', 'hdr', 'arpk'],
 };
+const checkIo = inputOutput(
+  { name: 'IN', help: 'The attestation response.' },
+  { name: 'OUT', value: 'FILE', help: 'Where to write the check result.', required: true },
+);
 const attestCheck: CommandSpec = {
   name: 'check', summary: 'Check an attestation response against policies (like pvattest check).',
   description: 'Checks a verified attestation response (run attest verify first: check does not verify the measurement) against policies and writes the result (YAML) to OUT. Exit status: 0 every policy holds, 1 error, 2 a policy fails.',
   usage: 'se-secrets attest check [OPTIONS] <IN|--input <FILE>> <OUT|--output <FILE>>',
   helpWhenEmpty: true,
-  positionals: [
-    { key: 'inputPos', name: 'IN', help: 'The attestation response.' },
-    { key: 'outputPos', name: 'OUT', help: 'Where to write the check result.' },
-  ],
+  ...checkIo.constraints,
   options: [
-    { key: 'input', long: 'input', short: 'i', kind: 'single', value: 'FILE', help: 'The attestation response.' },
-    { key: 'output', long: 'output', short: 'o', kind: 'single', value: 'FILE', help: 'Where to write the check result.' },
+    checkIo.input,
+    checkIo.output,
     { key: 'format', long: 'format', kind: 'single', value: 'FORMAT', choices: ['yaml'], help: 'Output format (only yaml).' },
     { key: 'hostKeyDocuments', long: 'host-key-document', short: 'k', kind: 'list', value: 'FILE', help: 'A host-key document whose hash the response must hold (repeatable, comma list).' },
     {
@@ -322,8 +342,6 @@ const attestCheck: CommandSpec = {
     { key: 'secretStoreLocked', long: 'secret-store-locked', kind: 'single', value: 'BOOL', choices: ['true', 'false'], help: "Check the secret-store hash, with the store's lock state." },
     verbose, quiet,
   ],
-  conflicts: [['input', 'inputPos'], ['output', 'outputPos']],
-  oneOf: [['input', 'inputPos'], ['output', 'outputPos']],
   requires: [['hostKeyCheck', 'hostKeyDocuments'], ['secret', 'secretStoreLocked']],
 };
 const attest: CommandSpec = {

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type ParsedCommand, getFlag, getList, getString } from '../args.js';
+import { type ParsedCommand, getList, getString } from '../args.js';
 import { readExact, readInput } from '../files.js';
 import {
   type AttestationResult,
@@ -21,7 +21,7 @@ import {
 } from '../lib.js';
 import type { Logger } from '../log.js';
 import { MODE_SECRET, Outputs } from '../output.js';
-import { readHeader, readHostKeys } from './create-inputs.js';
+import { certificateArgs, readHeader, readHostKeys } from './create-inputs.js';
 
 /** pvattest's exit code for a failed attestation (measurement or policy). */
 export const EXIT_ATTESTATION_FAILED = 2;
@@ -41,17 +41,7 @@ async function write(log: Logger, files: (o: Outputs) => Promise<void>): Promise
 }
 
 async function runCreate(c: ParsedCommand, log: Logger): Promise<void> {
-  const hk = await readHostKeys(
-    {
-      hostKeyDocuments: getList(c, 'hostKeyDocuments'),
-      noVerify: getFlag(c, 'noVerify'),
-      certs: getList(c, 'certs'),
-      crls: getList(c, 'crls'),
-      offline: getFlag(c, 'offline'),
-      ...(getString(c, 'rootCa') !== undefined ? { rootCa: getString(c, 'rootCa') as string } : {}),
-    },
-    log,
-  );
+  const hk = await readHostKeys(certificateArgs(c, ['attest', 'create']), log);
   const flags = Object.fromEntries(getList(c, 'addData').map((f) => [ADD_DATA[f as keyof typeof ADD_DATA], true]));
   const created = await createAttestationRequest({ hostKeys: hk.hostKeys, verify: hk.verify, flags });
   try {

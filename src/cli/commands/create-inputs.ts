@@ -62,15 +62,26 @@ export interface CreateArgs {
   readonly type?: RetrievableKind;
 }
 
+/** The certificate options (`-k`, `--no-verify`, `-C`, `--crl`, `--offline`, `--root-ca`, `--verify-time`) of `command`. */
+export type CertificateArgs = Pick<CreateArgs, 'hostKeyDocuments' | 'noVerify' | 'certs' | 'crls' | 'offline' | 'rootCa' | 'verifyTime'>;
+
+/** Reads the certificate options, shared by `create` and `attest create`, from a parsed command. */
+export function certificateArgs(c: ParsedCommand, command: readonly string[]): CertificateArgs {
+  const time = getString(c, 'verifyTime');
+  const rootCa = getString(c, 'rootCa');
+  return {
+    ...(time !== undefined ? { verifyTime: parseVerifyTime(time, command) } : {}),
+    hostKeyDocuments: getList(c, 'hostKeyDocuments'), noVerify: getFlag(c, 'noVerify'), certs: getList(c, 'certs'),
+    crls: getList(c, 'crls'), offline: getFlag(c, 'offline'), ...(rootCa !== undefined ? { rootCa } : {}),
+  };
+}
+
 export function createArgs(path: readonly ParsedCommand[]): CreateArgs {
   const c = path[1] as ParsedCommand;
   const s = path[2] as ParsedCommand;
   const str = (p: ParsedCommand, k: string) => getString(p, k);
-  const time = str(c, 'verifyTime');
   return {
-    ...(time !== undefined ? { verifyTime: parseVerifyTime(time, ['create']) } : {}),
-    hostKeyDocuments: getList(c, 'hostKeyDocuments'), noVerify: getFlag(c, 'noVerify'), certs: getList(c, 'certs'),
-    crls: getList(c, 'crls'), offline: getFlag(c, 'offline'), rootCa: str(c, 'rootCa'), hdr: str(c, 'hdr') as string,
+    ...certificateArgs(c, ['create']), hdr: str(c, 'hdr') as string,
     force: getFlag(c, 'force'), strictHostMatch: getFlag(c, 'strictHostMatch'), output: str(c, 'output') as string, extensionSecret: str(c, 'extensionSecret'),
     cck: str(c, 'cck'), cuidHex: str(c, 'cuidHex'), cuid: str(c, 'cuid'), pcf: str(c, 'pcf'), flags: getList(c, 'flags'),
     userData: str(c, 'userData'), policy: str(c, 'policy'), tocPolicy: str(c, 'tocPolicy'), userSignKey: str(c, 'userSignKey'),
@@ -163,7 +174,7 @@ export interface HostKeyInputs {
  * read once): verified against the certificates, CRLs and root CA, or with
  * `--no-verify` only read.
  */
-export async function readHostKeys(a: Pick<CreateArgs, 'hostKeyDocuments' | 'noVerify' | 'certs' | 'crls' | 'offline' | 'rootCa' | 'verifyTime'>, log: Logger): Promise<HostKeyInputs> {
+export async function readHostKeys(a: CertificateArgs, log: Logger): Promise<HostKeyInputs> {
   if (a.noVerify) {
     log.warn('host-key document verification is disabled (--no-verify): the secret may NOT be protected. Verify the host-key documents yourself, or use --cert.');
   }
