@@ -229,11 +229,21 @@ const plan: CommandSpec = {
       key: 'outputSecrets', long: 'output-secrets', kind: 'single', value: 'DIR2',
       help: "Also write each association secret's value (32 bytes, mode 0600) to DIR2, which must differ from DIR. Without it the values exist only inside the requests.",
     },
+    {
+      key: 'attest', long: 'attest', kind: 'flag',
+      help: 'Phase 1 of an attested plan: write an attestation request for the plan\'s host keys to DIR and its protection key (mode 0600) to DIR2, and a guest-setup.sh that runs pvattest perform; no secret yet. Needs --output-secrets.',
+    },
+    {
+      key: 'cuid', long: 'cuid', kind: 'single', value: 'FILE',
+      help: 'Phase 2: bind every request to the guest instance whose CUID FILE holds (the YAML attest verify -o writes, or 16 raw bytes).',
+    },
     verifyTime,
     verbose,
     quiet,
   ],
   required: ['output'],
+  conflicts: [['attest', 'cuid']],
+  requires: [['attest', 'outputSecrets']],
 };
 
 const decrypt: CommandSpec = {
