@@ -350,9 +350,21 @@ const attestCheck: CommandSpec = {
     { key: 'userData', long: 'user-data', short: 'u', kind: 'single', value: 'FILE', help: 'The user data the response must hold.' },
     { key: 'secret', long: 'secret', kind: 'list', value: 'FILE', help: 'An add-secret request the guest accepted, in the order it was added (repeatable, comma list). Needs --secret-store-locked.' },
     { key: 'secretStoreLocked', long: 'secret-store-locked', kind: 'single', value: 'BOOL', choices: ['true', 'false'], help: "Check the secret-store hash, with the store's lock state." },
+    {
+      key: 'firmware', long: 'firmware', kind: 'flag',
+      help: "Ask IBM's firmware verification service whether the firmware state in the response (attest create --add-data firmware-state) is valid. Needs internet access.",
+    },
+    {
+      key: 'firmwareCheckVersion', long: 'firmware-check-version', aliases: ['fw-ver'], kind: 'single', value: 'VERSION', choices: ['1', '2'],
+      help: 'The API version of the firmware verification service (default 1). Needs --firmware.',
+    },
+    {
+      key: 'firmwareVerifyUrl', long: 'firmware-verify-url', kind: 'single', value: 'URL',
+      help: 'The firmware verification service to ask instead of IBM\'s (use one you trust). Needs --firmware.',
+    },
     verbose, quiet,
   ],
-  requires: [['hostKeyCheck', 'hostKeyDocuments'], ['secret', 'secretStoreLocked']],
+  requires: [['hostKeyCheck', 'hostKeyDocuments'], ['secret', 'secretStoreLocked'], ['firmwareCheckVersion', 'firmware'], ['firmwareVerifyUrl', 'firmware']],
 };
 const attest: CommandSpec = {
   name: 'attest', summary: 'Attest an SE guest: create, verify and check (like pvattest).',

@@ -7,14 +7,17 @@
  *
  * @module
  */
-import { type ParsedCommand, getList, getString } from '../args.js';
+import { type ParsedCommand, getFlag, getList, getString } from '../args.js';
 import { readExact, readInput } from '../files.js';
 import {
   type AttestationResult,
   type HostKeyCheckPolicy,
   attestationResultYaml,
   checkAttestation,
+  checkFirmware,
   checkResultYaml,
+  type FirmwareCheckVersion,
+  readAttestationResponse,
   createAttestationRequest,
   isSeSecretsError,
   verifyAttestation,
@@ -101,6 +104,16 @@ async function runVerify(c: ParsedCommand, log: Logger): Promise<number | undefi
   return undefined;
 }
 
+/** `--firmware`: what the firmware verification service says (the Node transport is loaded only here). */
+async function checkFirmwareOf(c: ParsedCommand, response: AttestationResult, log: Logger) {
+  const { postFirmwareCheck } = await import('../../node/firmware-check.js');
+  const endpoint = getString(c, 'firmwareVerifyUrl');
+  const version = Number(getString(c, 'firmwareCheckVersion') ?? '1') as FirmwareCheckVersion;
+  const verdict = await checkFirmware(response, { post: (r) => postFirmwareCheck(r), version, ...(endpoint !== undefined ? { endpoint } : {}) });
+  if (verdict.valid) log.success(`✓ ${verdict.message}`);
+  return verdict;
+}
+
 async function runCheck(c: ParsedCommand, log: Logger): Promise<number | undefined> {
   const input = (getString(c, 'input') ?? getString(c, 'inputPos')) as string;
   const output = (getString(c, 'output') ?? getString(c, 'outputPos')) as string;
@@ -111,7 +124,10 @@ async function runCheck(c: ParsedCommand, log: Logger): Promise<number | undefin
   const locked = getString(c, 'secretStoreLocked');
   let result: ReturnType<typeof checkAttestation>;
   try {
-    result = checkAttestation(exchange, {
+    const response = readAttestationResponse(exchange);
+    const firmware = getFlag(c, 'firmware') ? await checkFirmwareOf(c, response, log) : undefined;
+    result = checkAttestation(response, {
+      ...(firmware ? { firmware } : {}),
       hostKeyDocuments: await Promise.all(hkdFiles.map((f) => readInput(f, 'host-key document'))),
       hostKeyCheck: getList(c, 'hostKeyCheck') as HostKeyCheckPolicy[],
       ...(userData !== undefined ? { userData: await readInput(userData, 'user data') } : {}),
