@@ -186,11 +186,7 @@ export async function planAssociationsWith(verifyFn: VerifyHostKeyDocumentsFn, p
     { path: PLAN_FILES.guestUnit, bytes: enc.encode(guestSetupUnit({ pvapconfig: p.pvapconfig })) },
     ...hostFiles(p),
   ];
-  const manifest = buildManifest({
-    plan: p,
-    header,
-    hostKeys: resolved.hostKeys,
-    verified: resolved.verified,
+  const manifest = planManifest(p, header, resolved, {
     requests: new Map(requests.map((r) => [r.path, r.bytes])),
     secretFiles: options.outputSecrets === true,
     files: Object.fromEntries(outputs.map((f) => [f.path, f.bytes])),
@@ -207,6 +203,16 @@ function hostFiles(p: NormalizedPlan): PlanFile[] {
     { path: PLAN_FILES.hostSetup, bytes: enc.encode(hostSetupScript(p.host, hostdevFile)), mode: 0o755 },
     { path: hostdevFile, bytes: enc.encode(hostdevXml(p.host.mdevUuid)) },
   ];
+}
+
+/** The manifest of a plan whose host keys were resolved; `rest` says what was produced. */
+function planManifest(
+  p: NormalizedPlan,
+  header: SeHeader,
+  resolved: ResolvedHostKeys,
+  rest: Omit<Parameters<typeof buildManifest>[0], 'plan' | 'header' | 'hostKeys' | 'verified'>,
+): PlanManifest {
+  return buildManifest({ plan: p, header, hostKeys: resolved.hostKeys, verified: resolved.verified, ...rest });
 }
 
 function manifestFile(manifest: PlanManifest): PlanFile {
@@ -233,11 +239,7 @@ async function attestationPhase(
       { path: PLAN_FILES.guestSetup, bytes: enc.encode(guestAttestScript()), mode: 0o755 },
       ...hostFiles(p),
     ];
-    const manifest = buildManifest({
-      plan: p,
-      header,
-      hostKeys: resolved.hostKeys,
-      verified: resolved.verified,
+    const manifest = planManifest(p, header, resolved, {
       requests: new Map(),
       secretFiles: false,
       files: Object.fromEntries(outputs.slice(1).map((f) => [f.path, f.bytes])),
