@@ -81,6 +81,8 @@ export interface VerificationInputs {
   readonly onStep?: (step: VerificationStep) => void;
   /** Downloads CRLs (the CLI's wraps the HTTP fetcher to report each URL). */
   readonly fetchCrl?: FetchCrl;
+  /** The file names, for messages. */
+  readonly names?: { readonly hostKeyDocuments?: readonly string[]; readonly certificates?: readonly string[]; readonly crls?: readonly string[]; readonly rootCa?: string };
 }
 
 export interface CreateInputs {

@@ -285,10 +285,11 @@ const diff: CommandSpec = {
 
 const completion: CommandSpec = {
   name: 'completion',
-  summary: 'Print a bash completion script.',
-  usage: 'se-secrets completion bash',
+  summary: 'Print a shell completion script (bash, zsh or fish).',
+  description: 'Prints a completion script for SHELL, generated from the command tree. bash: eval "$(se-secrets completion bash)" or save it as /etc/bash_completion.d/se-secrets; zsh: save it as _se-secrets in a directory of $fpath, or source <(se-secrets completion zsh); fish: save it as ~/.config/fish/completions/se-secrets.fish. The package also ships them in dist/completions/.',
+  usage: 'se-secrets completion <bash|zsh|fish>',
   helpWhenEmpty: true,
-  positionals: [{ key: 'shell', name: 'SHELL', required: true, help: 'Only bash is supported.' }],
+  positionals: [{ key: 'shell', name: 'SHELL', required: true, help: 'bash, zsh or fish.' }],
   options: [verbose, quiet],
 };
 

@@ -62,15 +62,14 @@ export interface CreateArgs {
   readonly type?: RetrievableKind;
 }
 
-/** The certificate options (`-k`, `--no-verify`, `-C`, `--crl`, `--offline`, `--root-ca`, `--verify-time`) of `command`. */
+/** The certificate options (`-k`, `--no-verify`, `-C`, `--crl`, `--offline`, `--root-ca`, `--verify-time`) of `create` and `verify-hkd`. */
 export type CertificateArgs = Pick<CreateArgs, 'hostKeyDocuments' | 'noVerify' | 'certs' | 'crls' | 'offline' | 'rootCa' | 'verifyTime'>;
 
-/** Reads the certificate options, shared by `create` and `attest create`, from a parsed command. */
-export function certificateArgs(c: ParsedCommand, command: readonly string[]): CertificateArgs {
+export function certificateArgs(c: ParsedCommand, command: string): CertificateArgs {
   const time = getString(c, 'verifyTime');
   const rootCa = getString(c, 'rootCa');
   return {
-    ...(time !== undefined ? { verifyTime: parseVerifyTime(time, command) } : {}),
+    ...(time !== undefined ? { verifyTime: parseVerifyTime(time, [command]) } : {}),
     hostKeyDocuments: getList(c, 'hostKeyDocuments'), noVerify: getFlag(c, 'noVerify'), certs: getList(c, 'certs'),
     crls: getList(c, 'crls'), offline: getFlag(c, 'offline'), ...(rootCa !== undefined ? { rootCa } : {}),
   };
@@ -81,7 +80,7 @@ export function createArgs(path: readonly ParsedCommand[]): CreateArgs {
   const s = path[2] as ParsedCommand;
   const str = (p: ParsedCommand, k: string) => getString(p, k);
   return {
-    ...certificateArgs(c, ['create']), hdr: str(c, 'hdr') as string,
+    ...certificateArgs(c, 'create'), hdr: str(c, 'hdr') as string,
     force: getFlag(c, 'force'), strictHostMatch: getFlag(c, 'strictHostMatch'), output: str(c, 'output') as string, extensionSecret: str(c, 'extensionSecret'),
     cck: str(c, 'cck'), cuidHex: str(c, 'cuidHex'), cuid: str(c, 'cuid'), pcf: str(c, 'pcf'), flags: getList(c, 'flags'),
     userData: str(c, 'userData'), policy: str(c, 'policy'), tocPolicy: str(c, 'tocPolicy'), userSignKey: str(c, 'userSignKey'),
@@ -174,10 +173,12 @@ export interface HostKeyInputs {
  * read once): verified against the certificates, CRLs and root CA, or with
  * `--no-verify` only read.
  */
-export async function readHostKeys(a: CertificateArgs, log: Logger): Promise<HostKeyInputs> {
-  if (a.noVerify) {
-    log.warn('host-key document verification is disabled (--no-verify): the secret may NOT be protected. Verify the host-key documents yourself, or use --cert.');
-  }
+export async function readHostKeys(
+  a: CertificateArgs,
+  log: Logger,
+  noVerifyWarning = 'host-key document verification is disabled (--no-verify): the secret may NOT be protected. Verify the host-key documents yourself, or use --cert.',
+): Promise<HostKeyInputs> {
+  if (a.noVerify) log.warn(noVerifyWarning);
   const documents: Certificate[] = [];
   const sources: string[] = [];
   for (const file of a.hostKeyDocuments) {
@@ -195,6 +196,8 @@ export async function readHostKeys(a: CertificateArgs, log: Logger): Promise<Hos
     crls: await readAll(a.crls, 'CRL'),
     ...(a.rootCa !== undefined ? { rootCa: await readInput(a.rootCa, 'root CA certificate') } : {}),
     offline: a.offline,
+    // Messages then name the files: `CRL 'x.crl': …`, not `CRL #2: …`.
+    names: { hostKeyDocuments: a.hostKeyDocuments, certificates: a.certs, crls: a.crls, ...(a.rootCa !== undefined ? { rootCa: a.rootCa } : {}) },
     ...reportingOptions(log, a.verifyTime),
   });
   return { files: a.hostKeyDocuments, hostKeys };
