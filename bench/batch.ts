@@ -10,8 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { configureHostPointCache } from '../src/crypto/host-point-cache.js';
-import { createAddSecretRequest, type HostKey, hostKeysFromDocuments } from '../src/node.js';
+import { createAddSecretRequest, type HostKey, HostPointCache, hostKeysFromDocuments } from '../src/node.js';
 import { header, hkd1 } from './inputs.js';
 import { type Check, fmt, load, QUICK, table } from './lib.js';
 
@@ -41,10 +40,11 @@ async function timed(fn: () => Promise<unknown>): Promise<Run> {
   return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-function inProcess(n: number, hostKeys: readonly (Uint8Array | HostKey)[]): Promise<Run> {
+/** `n` requests in this thread, sharing `hostPointCache` (none: no host-key tables). */
+function inProcess(n: number, hostKeys: readonly (Uint8Array | HostKey)[], hostPointCache?: HostPointCache): Promise<Run> {
   return timed(async () => {
     for (let i = 0; i < n; i++) {
-      await createAddSecretRequest({ secret: { type: 'association', name: `batch-${i}` }, seHeader: header, hostKeys, verify: false });
+      await createAddSecretRequest({ secret: { type: 'association', name: `batch-${i}` }, seHeader: header, hostKeys, verify: false, hostPointCache });
     }
   });
 }
@@ -88,14 +88,11 @@ function measurePvsecret(): number | undefined {
 
 export async function benchBatch(cliMsPerRequest?: number): Promise<Check[]> {
   const parsed = hostKeysFromDocuments([hkd1]);
-  configureHostPointCache({ afterUses: Number.POSITIVE_INFINITY });
   await inProcess(20, [hkd1]); // warm up, without building a host-key table
   const loadBefore = load();
   // each run starts with an empty host-key table cache and pays for building its table
-  configureHostPointCache();
-  const singleDocs = await inProcess(BATCH, [hkd1]);
-  configureHostPointCache();
-  const single = await inProcess(BATCH, parsed);
+  const singleDocs = await inProcess(BATCH, [hkd1], new HostPointCache());
+  const single = await inProcess(BATCH, parsed, new HostPointCache());
   const cores = availableParallelism();
   const workers = Math.max(2, cores);
   const par = await inWorkers(BATCH, workers);

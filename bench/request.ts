@@ -10,7 +10,7 @@ import { createECDH, createPublicKey, diffieHellman, generateKeyPairSync } from 
 const SPKI_P521_PREFIX = Buffer.from('30819b301006072a8648ce3d020106052b8104002303818600', 'hex');
 
 import type { CryptoBackend } from '../src/crypto/backend.js';
-import { configureHostPointCache } from '../src/crypto/host-point-cache.js';
+import { HostPointCache } from '../src/crypto/host-point-cache.js';
 import { nodeBackend } from '../src/crypto/node.js';
 import { nobleBackend, portableBackend, webCryptoBackend } from '../src/crypto/portable.js';
 import { createAddSecretRequest } from '../src/request/create.js';
@@ -33,10 +33,8 @@ export async function benchRequest(): Promise<Check[]> {
       e.generateKeys();
       for (const p of points) e.computeSecret(p);
     };
-    const build = (backend: CryptoBackend, hostKeys: typeof docs | typeof keys) => () =>
-      createAddSecretRequest({ secret: { type: 'association', name: 'bench' }, seHeader: header, hostKeys, verify: false, backend });
-    // A single request (the CLI) never reuses a host key: keep the batch tables out of it.
-    configureHostPointCache({ afterUses: Number.POSITIVE_INFINITY });
+    const build = (backend: CryptoBackend, hostKeys: typeof docs | typeof keys, hostPointCache?: HostPointCache) => () =>
+      createAddSecretRequest({ secret: { type: 'association', name: 'bench' }, seHeader: header, hostKeys, verify: false, backend, hostPointCache });
     // node:crypto's other API for the same work, for comparison: key objects and EVP derive
     const peerObjects = points.map((p) => createPublicKey({ key: Buffer.concat([SPKI_P521_PREFIX, p]), format: 'der', type: 'spki' }));
     const keyObjects = () => {
@@ -64,8 +62,8 @@ export async function benchRequest(): Promise<Check[]> {
       rows.push([`${n}`, `se-secrets, ${backend.name} backend, parsed host keys`, fmt(t.ms[1] as number), `${(t.ratio[1] as number).toFixed(2)}x`]);
     }
     // In a batch the host keys repeat and get precomputed tables (src/crypto/host-point-cache.ts).
-    configureHostPointCache({ afterUses: 1 });
-    const tabled = await compare([baseline, build(nodeBackend, keys), build(nobleBackend, keys)], { rounds: QUICK ? 3 : 5 });
+    const tables = new HostPointCache({ afterUses: 1 });
+    const tabled = await compare([baseline, build(nodeBackend, keys, tables), build(nobleBackend, keys, tables)], { rounds: QUICK ? 3 : 5 });
     for (const [i, name] of [
       [1, 'node'],
       [2, 'noble'],
@@ -77,7 +75,6 @@ export async function benchRequest(): Promise<Check[]> {
         `${(tabled.ratio[i] as number).toFixed(2)}x`,
       ]);
     }
-    configureHostPointCache();
     checks.push({
       name: `one request, ${n} host key${n > 1 ? 's' : ''} (node backend, documents) / node:crypto keygen + ECDH`,
       value: `${(node.ratio[1] as number).toFixed(2)}x`,

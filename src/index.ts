@@ -83,6 +83,7 @@ export {
 export { isVerifiedHostKey } from './certs/verified-host-key.js';
 export { CRL_FETCH_TIMEOUT_MS } from './certs/crl-download.js';
 export type { CryptoBackend, P521Agreement, P521KeyPair } from './crypto/backend.js';
+export { HostPointCache, type HostPointCacheConfig } from './crypto/host-point-cache.js';
 /**
  * The portable crypto backends: `portableBackend` (the default) does P-521 ECDH in
  * WebCrypto where the runtime supports it and in @noble/curves otherwise;

@@ -4,10 +4,10 @@
  * computes independently.
  */
 import { createECDH } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { p521KeyAgreement } from '../src/crypto/agreement.js';
 import type { CryptoBackend } from '../src/crypto/backend.js';
-import { configureHostPointCache, hostPointTables } from '../src/crypto/host-point-cache.js';
+import { HostPointCache } from '../src/crypto/host-point-cache.js';
 import { nodeBackend } from '../src/crypto/node.js';
 import { nobleBackend, portableBackend, webCryptoBackend } from '../src/crypto/portable.js';
 
@@ -71,34 +71,42 @@ describe('p521KeyAgreement', () => {
 });
 
 describe('host keys reused across a batch (precomputed tables)', () => {
-  afterEach(() => configureHostPointCache());
-
   it('after enough uses a table is built, and every backend still gives node:crypto bytes', async () => {
     // the backends that use tables: node and noble (portable too where WebCrypto lacks P-521)
     for (const be of [nodeBackend, generic(nodeBackend), nobleBackend, generic(nobleBackend)]) {
-      configureHostPointCache({ afterUses: 2, window: 4 });
+      const tables = new HostPointCache({ afterUses: 2, window: 4 });
       for (let i = 0; i < 3; i++) {
-        const a = await p521KeyAgreement(be, undefined, points);
+        const a = await p521KeyAgreement(be, undefined, points, tables);
         expect(a.shared.map(hex), `${be.name} #${i}`).toEqual(independent(a.privateKey).shared);
         const z = await be.ecdhP521(a.privateKey, points[0]!);
         expect(hex(z), `${be.name} ecdhP521 #${i}`).toBe(independent(a.privateKey).shared[0]);
       }
-      expect(hostPointTables(), be.name).toBe(points.length);
+      expect(tables.tables, be.name).toBe(points.length);
     }
   });
 
   it('keeps at most maxTables tables, least recently used first out', async () => {
-    configureHostPointCache({ afterUses: 1, window: 2, maxTables: 2 });
-    for (const p of points) await nodeBackend.ecdhP521((await nodeBackend.generateP521()).privateKey, p);
-    expect(hostPointTables()).toBe(2);
-    const a = await p521KeyAgreement(nodeBackend, undefined, points);
+    const tables = new HostPointCache({ afterUses: 1, window: 2, maxTables: 2 });
+    for (const p of points) await p521KeyAgreement(nodeBackend, undefined, [p], tables);
+    expect(tables.tables).toBe(2);
+    const a = await p521KeyAgreement(nodeBackend, undefined, points, tables);
     expect(a.shared.map(hex)).toEqual(independent(a.privateKey).shared);
-    expect(hostPointTables()).toBe(2);
+    expect(tables.tables).toBe(2);
   });
 
-  it('a single request never builds a table (default settings)', async () => {
-    await p521KeyAgreement(nodeBackend, undefined, points);
-    await p521KeyAgreement(nobleBackend, undefined, points);
-    expect(hostPointTables()).toBe(0);
+  it('tables belong to the cache that built them: another cache, or none, starts empty', async () => {
+    const tables = new HostPointCache({ afterUses: 1, window: 2 });
+    await p521KeyAgreement(nodeBackend, undefined, points, tables);
+    expect(tables.tables).toBe(points.length);
+    const other = new HostPointCache({ afterUses: 2, window: 2 });
+    await p521KeyAgreement(nobleBackend, undefined, points, other);
+    expect(other.tables).toBe(0);
+  });
+
+  it('a cache with default settings builds no table for a single request', async () => {
+    const tables = new HostPointCache();
+    await p521KeyAgreement(nodeBackend, undefined, points, tables);
+    await p521KeyAgreement(nobleBackend, undefined, points, tables);
+    expect(tables.tables).toBe(0);
   });
 });

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { checkHostKeyMatch } from '../src/cli/commands/host-match.js';
 import { progressBar } from '../src/cli/progress.js';
+import { HostPointCache } from '../src/crypto/host-point-cache.js';
 import { nodeBackend } from '../src/crypto/node.js';
 import { writeFilesAtomic } from '../src/node/files.js';
 import { type BatchItem, createAddSecretRequestsWith } from '../src/request/batch.js';
@@ -75,6 +76,19 @@ describe('createAddSecretRequests', () => {
       ['a', 'b', 'c', 'd', 'e'].map((n) => sha256hex(n)),
     );
     expect(openRequest(requests[2] as Uint8Array, hostScalar(2)).slotIndex).toBe(1);
+  });
+
+  it('host-point tables belong to the batch: built in the cache it is given, none left behind in the process', async () => {
+    const items = ['t1', 't2', 't3'].map((name): BatchItem => ({ secret: { type: 'association', name }, seHeader: hdr, hostKeyDocuments: [hkd1], verify: false }));
+    const hostPointCache = new HostPointCache({ afterUses: 2, window: 2 });
+    const held = await createAddSecretRequests(items, { backend: nodeBackend, hostPointCache });
+    expect(hostPointCache.tables).toBe(1);
+    // requests through the table open with the host's private key, as the others do
+    expect(held.requests.map((r) => openRequest(r, hostScalar(1)).secretId?.toString('hex'))).toEqual(['t1', 't2', 't3'].map((n) => sha256hex(n)));
+    // a second cache starts empty: nothing was kept outside the first one
+    const fresh = new HostPointCache({ afterUses: 4, window: 2 });
+    await createAddSecretRequests(items, { backend: nodeBackend, hostPointCache: fresh });
+    expect(fresh.tables).toBe(0);
   });
 
   it('host keys missing from the SE header: a warning, or with strictHostMatch an error naming the entry', async () => {

@@ -537,6 +537,8 @@ const NO_BYTES = new Set([
   'AttestationError',
   'isSeSecretsError',
   'isVerifiedHostKey',
+  // a cache object (public tables), reached with bytes only through createAddSecretRequest
+  'HostPointCache',
   // names, numbers, plans
   'secretId',
   'parseCuidText',

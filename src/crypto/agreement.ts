@@ -12,17 +12,25 @@
 import { zeroize } from '../internal/bytes.js';
 import { redactSecrets } from '../internal/redact.js';
 import type { CryptoBackend, P521Agreement } from './backend.js';
+import type { HostPointCache } from './host-point-cache.js';
 import { assertP521Point, normalizeP521PrivateKey } from './p521.js';
 
 /**
  * Generates (when `privateKey` is undefined) or normalises a P-521 private key and
  * agrees it with every peer. The returned `privateKey` is always a fresh copy that the
  * caller zeroes, as are the `shared` secrets; a given `privateKey` is left untouched.
+ * `tables` (held across a batch) counts each peer's uses and, once a peer has a table,
+ * agrees through it.
  *
  * @throws CryptoError `ERR_INVALID_PRIVATE_KEY`, `ERR_INVALID_PUBLIC_KEY`
  */
-export async function p521KeyAgreement(backend: CryptoBackend, privateKey: Uint8Array | undefined, peers: readonly Uint8Array[]): Promise<P521Agreement> {
-  if (backend.p521KeyAgreement) return backend.p521KeyAgreement(privateKey, peers);
+export async function p521KeyAgreement(
+  backend: CryptoBackend,
+  privateKey: Uint8Array | undefined,
+  peers: readonly Uint8Array[],
+  tables?: HostPointCache,
+): Promise<P521Agreement> {
+  if (backend.p521KeyAgreement) return backend.p521KeyAgreement(privateKey, peers, tables);
   let d = privateKey === undefined ? undefined : normalizeP521PrivateKey(privateKey);
   const shared: Uint8Array[] = [];
   try {
@@ -36,7 +44,7 @@ export async function p521KeyAgreement(backend: CryptoBackend, privateKey: Uint8
     } else {
       publicKey = await backend.p521PublicKey(d);
     }
-    for (const p of peers) shared.push(await backend.ecdhP521(d, p));
+    for (const p of peers) shared.push(tables?.ecdhX(d, p) ?? (await backend.ecdhP521(d, p)));
     return redactSecrets({ privateKey: d, publicKey, shared }, ['privateKey', 'shared']);
   } catch (e) {
     zeroize(d, ...shared);

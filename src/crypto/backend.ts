@@ -10,6 +10,7 @@
  * @module
  */
 import type { RsaPrivateComponents } from './private-key.js';
+import type { HostPointCache } from './host-point-cache.js';
 
 /** A P-521 key pair in the forms the wire format needs. */
 export interface P521KeyPair {
@@ -72,9 +73,10 @@ export interface CryptoBackend {
    * when `privateKey` is undefined, else normalised from any left-padding), its public
    * point, and its ECDH with every peer, with one key setup. Same bytes as
    * {@link generateP521} / {@link p521PublicKey} plus {@link ecdhP521} per peer (use
-   * `p521KeyAgreement` from `./agreement.ts`, which falls back to those).
+   * `p521KeyAgreement` from `./agreement.ts`, which falls back to those). With
+   * `tables`, a peer that has a precomputed table there is agreed through it.
    */
-  p521KeyAgreement?(privateKey: Uint8Array | undefined, peers: readonly Uint8Array[]): Promise<P521Agreement>;
+  p521KeyAgreement?(privateKey: Uint8Array | undefined, peers: readonly Uint8Array[], tables?: HostPointCache): Promise<P521Agreement>;
 }
 
 /** One P-521 private key agreed with several peers. Everything but `publicKey` is confidential. */

@@ -3,9 +3,9 @@
  * docs/performance.md):
  *
  * - ECDH with a host key: OpenSSL's `diffieHellman` on key objects (EVP), about 40 %
- *   faster than `createECDH().computeSecret` on Node 20. Host keys that one process uses
- *   again and again (a batch) go through a precomputed noble table instead
- *   (./host-point-cache.ts), about twice as fast again.
+ *   faster than `createECDH().computeSecret` on Node 20. Host keys that a batch uses
+ *   again and again go through a precomputed noble table instead (the caller's
+ *   ./host-point-cache.ts), about twice as fast again.
  * - Customer public points: OpenSSL for the first few keys of a process, then
  *   @noble/curves, whose multiplication by the base point is faster once its precomputed
  *   table exists — but building that table costs about 120 ms, which a one-request CLI
@@ -36,7 +36,7 @@ import { signingKeyJwk, verificationKeyJwk } from './keys.js';
 import { concatBytes, leftPad, toHex, zeroize } from '../internal/bytes.js';
 import { redactSecrets } from '../internal/redact.js';
 import { type CryptoBackend, GCM_TAG_SIZE, P521_POINT_SIZE, P521_SCALAR_SIZE, type P521Agreement } from './backend.js';
-import { precomputedEcdhX } from './host-point-cache.js';
+import type { HostPointCache } from './host-point-cache.js';
 import { assertP521Point, noblePublicKey, nobleRandomPrivateKey, normalizeP521PrivateKey } from './p521.js';
 import { checkAes } from './portable.js';
 
@@ -128,14 +128,14 @@ function opensslKey(): GeneratedKey | undefined {
 
 /**
  * ECDH of the normalised key `d` (public point `q`) with each peer: through a host-key
- * table where the peer has one, else OpenSSL (the key imported once, on first need,
- * unless `key` is its OpenSSL key object already).
+ * table where the peer has one in `tables`, else OpenSSL (the key imported once, on
+ * first need, unless `key` is its OpenSSL key object already).
  */
-function agree(d: Uint8Array, q: Uint8Array, peers: readonly Uint8Array[], key?: KeyObject): Uint8Array[] {
+function agree(d: Uint8Array, q: Uint8Array, peers: readonly Uint8Array[], tables?: HostPointCache, key?: KeyObject): Uint8Array[] {
   const shared: Uint8Array[] = [];
   try {
     for (const p of peers) {
-      const fast = precomputedEcdhX(d, p);
+      const fast = tables?.ecdhX(d, p);
       if (fast) {
         shared.push(fast);
         continue;
@@ -190,7 +190,7 @@ export const nodeBackend: CryptoBackend = {
       d.fill(0);
     }
   },
-  async p521KeyAgreement(privateKey, peers): Promise<P521Agreement> {
+  async p521KeyAgreement(privateKey, peers, tables): Promise<P521Agreement> {
     let d = privateKey === undefined ? undefined : normalizeP521PrivateKey(privateKey);
     try {
       for (const p of peers) assertP521Point(p);
@@ -199,11 +199,11 @@ export const nodeBackend: CryptoBackend = {
       if (generated) {
         baseMultiplications++;
         d = generated.d;
-        return redactSecrets({ privateKey: d, publicKey: generated.q, shared: agree(d, generated.q, peers, generated.key) }, ['privateKey', 'shared']);
+        return redactSecrets({ privateKey: d, publicKey: generated.q, shared: agree(d, generated.q, peers, tables, generated.key) }, ['privateKey', 'shared']);
       }
       d ??= nobleRandomPrivateKey();
       const publicKey = publicPoint(d);
-      return redactSecrets({ privateKey: d, publicKey, shared: agree(d, publicKey, peers) }, ['privateKey', 'shared']);
+      return redactSecrets({ privateKey: d, publicKey, shared: agree(d, publicKey, peers, tables) }, ['privateKey', 'shared']);
     } catch (e) {
       d?.fill(0);
       throw e;

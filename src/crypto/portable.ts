@@ -18,7 +18,7 @@ import {
   type SigningKey,
   type VerificationKey,
 } from './backend.js';
-import { precomputedEcdhX } from './host-point-cache.js';
+import type { HostPointCache } from './host-point-cache.js';
 import { assertP521Point, nobleEcdh, noblePublicKey, nobleRandomPrivateKey, normalizeP521PrivateKey } from './p521.js';
 import { ecdsaDerToRaw, ecdsaRawToDer, pssMaxSaltLength, rsaPssSha512Verify } from './signature.js';
 
@@ -114,8 +114,8 @@ async function webEcdh(privateKey: Uint8Array, publicKey: Uint8Array): Promise<U
   return (await webAgree(privateKey, noblePublicKey(privateKey), [publicKey]))[0] as Uint8Array;
 }
 
-function nobleAgree(privateKey: Uint8Array, _publicKey: Uint8Array, peers: readonly Uint8Array[]): Uint8Array[] {
-  return peers.map((q) => precomputedEcdhX(privateKey, q) ?? nobleEcdh(privateKey, q));
+function nobleAgree(privateKey: Uint8Array, _publicKey: Uint8Array, peers: readonly Uint8Array[], tables?: HostPointCache): Uint8Array[] {
+  return peers.map((q) => tables?.ecdhX(privateKey, q) ?? nobleEcdh(privateKey, q));
 }
 
 /**
@@ -178,8 +178,11 @@ function probeWebEcdh(): Promise<boolean> {
   return webEcdhWorks;
 }
 
-/** Shared secrets of one (normalised) private key with its public point and each peer. */
-type Agree = (privateKey: Uint8Array, publicKey: Uint8Array, peers: readonly Uint8Array[]) => Promise<Uint8Array[]> | Uint8Array[];
+/**
+ * Shared secrets of one (normalised) private key with its public point and each peer;
+ * `tables` where the caller holds host-point tables (noble uses them; WebCrypto does not).
+ */
+type Agree = (privateKey: Uint8Array, publicKey: Uint8Array, peers: readonly Uint8Array[], tables?: HostPointCache) => Promise<Uint8Array[]> | Uint8Array[];
 
 function makeBackend(name: string, agree: Agree): CryptoBackend {
   return {
@@ -206,13 +209,13 @@ function makeBackend(name: string, agree: Agree): CryptoBackend {
         d.fill(0);
       }
     },
-    async p521KeyAgreement(privateKey, peers): Promise<P521Agreement> {
+    async p521KeyAgreement(privateKey, peers, tables): Promise<P521Agreement> {
       let d = privateKey === undefined ? undefined : normalizeP521PrivateKey(privateKey);
       try {
         for (const q of peers) assertP521Point(q);
         d ??= nobleRandomPrivateKey();
         const publicKey = noblePublicKey(d);
-        const shared = await agree(d, publicKey, peers);
+        const shared = await agree(d, publicKey, peers, tables);
         return redactSecrets({ privateKey: d, publicKey, shared }, ['privateKey', 'shared']);
       } catch (e) {
         d?.fill(0);
@@ -236,6 +239,6 @@ export const webCryptoBackend: CryptoBackend = makeBackend('webcrypto', webAgree
  * The default portable backend: WebCrypto ECDH where the runtime supports P-521,
  * @noble/curves otherwise. Identical bytes either way.
  */
-export const portableBackend: CryptoBackend = makeBackend('portable', async (d, q, peers) =>
-  (await probeWebEcdh()) ? webAgree(d, q, peers) : nobleAgree(d, q, peers),
+export const portableBackend: CryptoBackend = makeBackend('portable', async (d, q, peers, tables) =>
+  (await probeWebEcdh()) ? webAgree(d, q, peers) : nobleAgree(d, q, peers, tables),
 );

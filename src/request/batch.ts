@@ -5,6 +5,7 @@
  * @module
  */
 import type { CryptoBackend } from '../crypto/backend.js';
+import { HostPointCache } from '../crypto/host-point-cache.js';
 import { portableBackend } from '../crypto/portable.js';
 import { CertificateError, InputError, SeSecretsError } from '../errors.js';
 import { parseSeHeader } from '../header/locate.js';
@@ -44,6 +45,8 @@ export interface BatchOptions {
   readonly backend?: CryptoBackend;
   /** Called after each request with the number done and the total. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Host-point tables to use and fill; default: a new cache for this call, dropped after it. */
+  readonly hostPointCache?: HostPointCache;
 }
 
 /** What {@link createAddSecretRequests} returns: one request per item, in order. */
@@ -68,6 +71,7 @@ export async function createAddSecretRequestsWith(
 ): Promise<BatchResult> {
   if (!Array.isArray(batch)) throw new InputError('ERR_BATCH', 'batch: expected a list of requests');
   const backend = options.backend ?? portableBackend;
+  const hostPointCache = options.hostPointCache ?? new HostPointCache();
   const resolver = new HostKeyResolver(verifyFn);
   for (const item of batch) resolver.add(item.hostKeyDocuments, item.verify);
   const headers = new Map<Uint8Array, SeHeader>();
@@ -100,6 +104,7 @@ export async function createAddSecretRequestsWith(
           ...(item.cuid === undefined ? {} : { cuid: item.cuid }),
           ...(item.extensionSecret === undefined ? {} : { extensionSecret: item.extensionSecret }),
           backend,
+          hostPointCache,
         }),
       );
     } catch (e) {

@@ -7,6 +7,7 @@ import type { CryptoBackend } from '../crypto/backend.js';
 import { AES256_KEY_SIZE, GCM_IV_SIZE } from '../crypto/backend.js';
 import { p521KeyAgreement } from '../crypto/agreement.js';
 import type { P521Agreement } from '../crypto/backend.js';
+import type { HostPointCache } from '../crypto/host-point-cache.js';
 import { pointToWire } from '../crypto/p521.js';
 import { portableBackend } from '../crypto/portable.js';
 import { InputError } from '../errors.js';
@@ -76,6 +77,12 @@ export interface CreateAddSecretRequestOptions {
   readonly deterministic?: DeterministicInputs;
   /** The crypto backend; the package entry point chooses the fastest for the runtime. */
   readonly backend?: CryptoBackend;
+  /**
+   * Precomputed host-point tables to share across many requests for the same hosts
+   * (public data only). `createAddSecretRequests` makes its own; without one, a request
+   * builds no table.
+   */
+  readonly hostPointCache?: HostPointCache;
 }
 
 function bytesOption(v: unknown, size: number, name: string, code: 'ERR_INVALID_OPTION' | 'ERR_CUID' = 'ERR_INVALID_OPTION'): Uint8Array {
@@ -138,6 +145,9 @@ export function flagsWord(flags: RequestFlags | undefined): bigint {
 export async function createAddSecretRequest(options: CreateAddSecretRequestOptions): Promise<Uint8Array> {
   if (typeof options !== 'object' || options === null) throw new InputError('ERR_INVALID_OPTION', 'options: expected an object');
   const backend = options.backend ?? portableBackend;
+  if (options.hostPointCache !== undefined && typeof options.hostPointCache?.ecdhX !== 'function') {
+    throw new InputError('ERR_INVALID_OPTION', 'options.hostPointCache: expected a HostPointCache');
+  }
   const tags = seHeaderTags(options.seHeader);
   const flags = flagsWord(options.flags);
   const cuid = options.cuid === undefined ? new Uint8Array(CUID_SIZE) : bytesOption(options.cuid, CUID_SIZE, 'options.cuid', 'ERR_CUID');
@@ -160,7 +170,7 @@ export async function createAddSecretRequest(options: CreateAddSecretRequestOpti
       ? copyBytes(bytesOption(det.protectionKey, AES256_KEY_SIZE, 'deterministic.protectionKey'))
       : backend.randomBytes(AES256_KEY_SIZE);
     // One customer key agreed with every host key (fresh unless deterministic).
-    agreement = await p521KeyAgreement(backend, det ? det.customerPrivateKey : undefined, hostKeys.map((hk) => hk.publicKey));
+    agreement = await p521KeyAgreement(backend, det ? det.customerPrivateKey : undefined, hostKeys.map((hk) => hk.publicKey), options.hostPointCache);
     const customerPublicKey = agreement.publicKey;
     const keySlots: Uint8Array[] = [];
     for (const [i, hk] of hostKeys.entries()) {
