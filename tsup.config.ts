@@ -25,7 +25,8 @@ export default defineConfig([
     // keeps such modules in the bundle but runs them, and requires the Node built-ins
     // they use, only when first imported. Measured by `npm run bench -- cli`
     // (docs/performance.md).
-    entry: { cli: 'src/cli/main.ts' },
+    // batch-worker.cjs: the worker threads of `create --batch` (src/node/batch-threads.ts).
+    entry: { cli: 'src/cli/main.ts', 'batch-worker': 'src/node/batch-worker.ts' },
     outDir: 'dist/cli',
     format: ['cjs'],
     sourcemap: false,

@@ -29,12 +29,6 @@ export type { SeHeader } from '../header/se-header.js';
 export const fetchCrlOverHttp: FetchCrl = async (url, options) => (await import('../node/fetch-crl.js')).fetchCrlOverHttp(url, options);
 export type { FetchCrl, VerificationStep } from '../certs/verify.js';
 
-/** The Node entry's `createAddSecretRequests`, loaded when first used. */
-export async function createAddSecretRequests(
-  ...args: Parameters<typeof import('../node.js').createAddSecretRequests>
-): ReturnType<typeof import('../node.js').createAddSecretRequests> {
-  return (await import('../node.js')).createAddSecretRequests(...args);
-}
 export type { HostKey } from '../request/host-key.js';
 export type { Certificate };
 // Attestation (`attest`, issue 14).
