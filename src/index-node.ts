@@ -20,9 +20,12 @@ import { type AttestationResult, type VerifyAttestationOptions, verifyAttestatio
 
 export * from './index.js';
 
-/** Builds an add-secret request (node:crypto unless `backend` is given). See the portable one. */
+/**
+ * Builds an add-secret request (node:crypto unless `backend` is given; `verify: { … }`
+ * runs `verifyHostKeyDocuments` unless `verifier` is given). See the portable one.
+ */
 export function createAddSecretRequest(options: CreateAddSecretRequestOptions): Promise<Uint8Array> {
-  return createPortable({ backend: nodeBackend, ...options });
+  return createPortable({ backend: nodeBackend, verifier: verifyHostKeyDocuments, ...options });
 }
 
 /** Verifies an add-secret request like `pvsecret verify` (node:crypto unless `backend` is given). */

@@ -52,6 +52,7 @@ export {
   type DeterministicInputs,
   type RequestFlags,
   type HostKey,
+  type HostKeyVerifier,
   type KeySlot,
   type SecretHeader,
   type SecretIdOptions,
@@ -82,7 +83,7 @@ export {
 } from './certs/verify.js';
 export { isVerifiedHostKey } from './certs/verified-host-key.js';
 export { CRL_FETCH_TIMEOUT_MS } from './certs/crl-download.js';
-export type { CryptoBackend, P521Agreement, P521KeyPair } from './crypto/backend.js';
+export type { CryptoBackend, P521Agreement, P521KeyPair, SealingBackend } from './crypto/backend.js';
 export { HostPointCache, type HostPointCacheConfig } from './crypto/host-point-cache.js';
 /**
  * The portable crypto backends: `portableBackend` (the default) does P-521 ECDH in

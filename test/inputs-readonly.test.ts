@@ -285,6 +285,8 @@ const CALLS: Record<string, Record<string, Call>> = {
             seHeader: i.img,
             hostKeys: [i.hkd1],
             verify: i.verify,
+            // The portable root verifies only with the verifier passed in (the Node entries default to it).
+            verifier: portableEntry.verifyHostKeyDocuments,
             extensionSecret: { cck: i.cck },
             deterministic: { iv: i.iv, protectionKey: i.protectionKey, customerPrivateKey: i.customerKey66 },
           }),
@@ -440,7 +442,7 @@ const CALLS: Record<string, Record<string, Call>> = {
   resolveHostKeys: {
     'documents, unverified and verified': async (f, { i }) => [
       await f({ hostKeys: [i.hkd1], verify: false }),
-      await f({ hostKeys: [i.hkd2], verify: i.verify }),
+      await f({ hostKeys: [i.hkd2], verify: i.verify, verifier: portableEntry.verifyHostKeyDocuments }),
     ],
   },
   resolveUserData: {

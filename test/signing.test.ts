@@ -10,7 +10,8 @@ import type { SigningKey } from '../src/crypto/backend.js';
 import { signingKeyFromPrivateKey, verificationKeyOf } from '../src/crypto/keys.js';
 import { nodeBackend } from '../src/crypto/node.js';
 import { portableBackend } from '../src/crypto/portable.js';
-import { type PrivateKeyInfo, parsePrivateKey } from '../src/crypto/private-key.js';
+import { CURVE_ORDER, type PrivateKeyInfo, parsePrivateKey } from '../src/crypto/private-key.js';
+import { p256 as nobleP256, p384 as nobleP384, p521 as nobleP521 } from '@noble/curves/nist.js';
 import { ecdsaDerToRaw, ecdsaRawToDer, pssMaxSaltLength, rsaPssSha512Verify } from '../src/crypto/signature.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -131,6 +132,30 @@ describe('parsePrivateKey', () => {
     const n = 'ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551';
     const der = Buffer.from(`30310201010420${n}a00a06082a8648ce3d030107`, 'hex');
     expect(codeOf(() => parsePrivateKey(u8(der)))).toBe('ERR_INVALID_PRIVATE_KEY');
+  });
+
+  it('takes 1 ≤ d < n on every supported curve, as noble does', () => {
+    const tlv = (tag: number, body: Buffer) =>
+      Buffer.concat([Buffer.from([tag]), body.length < 0x80 ? Buffer.from([body.length]) : Buffer.from([0x81, body.length]), body]);
+    /** SEC 1 ECPrivateKey (RFC 5915) with scalar `d` and the curve's OID. */
+    const sec1 = (d: bigint, size: number, oid: string) =>
+      tlv(0x30, Buffer.concat([tlv(0x02, Buffer.from([1])), tlv(0x04, Buffer.from(d.toString(16).padStart(2 * size, '0'), 'hex')), tlv(0xa0, tlv(0x06, Buffer.from(oid, 'hex')))]));
+    const curves = [
+      ['P-256', 32, '2a8648ce3d030107', nobleP256],
+      ['P-384', 48, '2b81040022', nobleP384],
+      ['P-521', 66, '2b81040023', nobleP521],
+    ] as const;
+    for (const [curve, size, oid, noble] of curves) {
+      const n = CURVE_ORDER[curve];
+      expect(n, curve).toBe(noble.Point.Fn.ORDER);
+      for (const [d, ok] of [[1n, true], [n - 1n, true], [n, false], [n + 1n, false]] as const) {
+        const der = sec1(d, size, oid);
+        expect(noble.utils.isValidSecretKey(Buffer.from(d.toString(16).padStart(2 * size, '0').slice(-2 * size), 'hex')), `${curve} noble d=${d}`).toBe(ok);
+        const k = ok ? parsePrivateKey(u8(der)) : undefined;
+        if (ok) expect(k?.kind === 'ec' && k.curve, `${curve} d=${d}`).toBe(curve);
+        else expect(codeOf(() => parsePrivateKey(u8(der))), `${curve} d=${d}`).toBe('ERR_INVALID_PRIVATE_KEY');
+      }
+    }
   });
 });
 

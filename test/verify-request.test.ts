@@ -103,4 +103,21 @@ describe('createAddSecretRequest with verification', () => {
     const req = await portable.createAddSecretRequest({ ...base, hostKeys: keys });
     expect(slotHashes(req)).toEqual([independentSlotHash(hkd1)]);
   });
+
+  it('the portable entry verifies while building only with the verifier passed in', async () => {
+    // Nothing is verified, nothing is built: the missing verifier is named.
+    await expect(portable.createAddSecretRequest({ ...base, hostKeys: [hkd1], verify })).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+      message: expect.stringMatching(/^options\.verifier: .*verifyHostKeyDocuments/),
+    });
+    await expect(portable.createAddSecretRequest({ ...base, hostKeys: [hkd1], verify, verifier: 'no' as never })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
+    const req = await portable.createAddSecretRequest({ ...base, hostKeys: [hkd1, hkd2], verify, verifier: portable.verifyHostKeyDocuments });
+    expect(slotHashes(req)).toEqual([independentSlotHash(hkd1), independentSlotHash(hkd2)]);
+    // The verifier's verdict counts, as under Node.
+    await expect(
+      portable.createAddSecretRequest({ ...base, hostKeys: [hkd1], verify: { ...verify, now: new Date('2046-01-01T00:00:00Z') }, verifier: portable.verifyHostKeyDocuments }),
+    ).rejects.toMatchObject({ code: 'ERR_SIGNING_KEY_UNTRUSTED' });
+    // Unverified builds and verified host keys need no verifier.
+    expect(slotHashes(await portable.createAddSecretRequest({ ...base, hostKeys: [hkd1], verify: false }))).toEqual([independentSlotHash(hkd1)]);
+  });
 });

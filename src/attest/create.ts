@@ -10,7 +10,7 @@ import { pointToWire } from '../crypto/p521.js';
 import { portableBackend } from '../crypto/portable.js';
 import { InputError } from '../errors.js';
 import { zeroize } from '../internal/bytes.js';
-import type { HostKeyVerificationOptions } from '../certs/verify.js';
+import { type HostKeyVerificationOptions, verifyHostKeyDocuments } from '../certs/verify.js';
 import type { HostKey } from '../request/host-key.js';
 import { sealKeySlot } from '../request/keyslot.js';
 import { resolveHostKeys } from '../request/resolve-host-keys.js';
@@ -114,7 +114,7 @@ export async function createAttestationRequest(options: CreateAttestationRequest
     } else {
       confidential.set(backend.randomBytes(confidential.length));
     }
-    const hostKeys = await resolveHostKeys(options);
+    const hostKeys = await resolveHostKeys({ verifier: verifyHostKeyDocuments, ...options });
     protectionKey = det ? fixed(det.protectionKey, AES256_KEY_SIZE, 'deterministic.protectionKey').slice() : backend.randomBytes(AES256_KEY_SIZE);
     agreement = await p521KeyAgreement(backend, det ? det.customerPrivateKey : undefined, hostKeys.map((hk) => hk.publicKey));
     const keySlots: Uint8Array[] = [];

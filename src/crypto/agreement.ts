@@ -4,14 +4,14 @@
  *
  * Backends with a cheaper way to do this (node:crypto sets the key up once instead of
  * once per host: one scalar multiplication saved per host key, see docs/performance.md)
- * implement {@link CryptoBackend.p521KeyAgreement}; the others get the per-peer path
+ * implement {@link SealingBackend.p521KeyAgreement}; the others get the per-peer path
  * here. Both give the same bytes.
  *
  * @module
  */
 import { zeroize } from '../internal/bytes.js';
 import { redactSecrets } from '../internal/redact.js';
-import type { CryptoBackend, P521Agreement } from './backend.js';
+import type { P521Agreement, SealingBackend } from './backend.js';
 import type { HostPointCache } from './host-point-cache.js';
 import { assertP521Point, normalizeP521PrivateKey } from './p521.js';
 
@@ -25,7 +25,7 @@ import { assertP521Point, normalizeP521PrivateKey } from './p521.js';
  * @throws CryptoError `ERR_INVALID_PRIVATE_KEY`, `ERR_INVALID_PUBLIC_KEY`
  */
 export async function p521KeyAgreement(
-  backend: CryptoBackend,
+  backend: SealingBackend,
   privateKey: Uint8Array | undefined,
   peers: readonly Uint8Array[],
   tables?: HostPointCache,

@@ -80,6 +80,14 @@ export interface CryptoBackend {
 }
 
 /** One P-521 private key agreed with several peers. Everything but `publicKey` is confidential. */
+/**
+ * The part of a {@link CryptoBackend} that builds requests: keys, ECDH, AES-GCM
+ * encryption and signing, without decryption or signature verification. Request
+ * builders ask for no more, so that a bundle of `createAddSecretRequest` holds no code
+ * to open or verify requests. Every `CryptoBackend` is one.
+ */
+export type SealingBackend = Omit<CryptoBackend, 'aesGcmDecrypt' | 'verifySha512'>;
+
 export interface P521Agreement extends P521KeyPair {
   /** The 66-byte ECDH x coordinate with each peer, in the order given. Zero after use. */
   readonly shared: readonly Uint8Array[];

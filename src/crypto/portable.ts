@@ -15,6 +15,7 @@ import {
   type P521Agreement,
   P521_SCALAR_SIZE,
   type P521KeyPair,
+  type SealingBackend,
   type SigningKey,
   type VerificationKey,
 } from './backend.js';
@@ -184,7 +185,7 @@ function probeWebEcdh(): Promise<boolean> {
  */
 type Agree = (privateKey: Uint8Array, publicKey: Uint8Array, peers: readonly Uint8Array[], tables?: HostPointCache) => Promise<Uint8Array[]> | Uint8Array[];
 
-function makeBackend(name: string, agree: Agree): CryptoBackend {
+function makeSealingBackend(name: string, agree: Agree): SealingBackend {
   return {
     name,
     randomBytes: webRandomBytes,
@@ -223,22 +224,30 @@ function makeBackend(name: string, agree: Agree): CryptoBackend {
       }
     },
     aesGcmEncrypt: webAesGcmEncrypt,
-    aesGcmDecrypt: webAesGcmDecrypt,
     signSha512: webSignSha512,
-    verifySha512: portableVerifySha512,
   };
 }
 
+function makeBackend(sealing: SealingBackend): CryptoBackend {
+  return { ...sealing, aesGcmDecrypt: webAesGcmDecrypt, verifySha512: portableVerifySha512 };
+}
+
 /** P-521 entirely in @noble/curves; AES-GCM in WebCrypto. */
-export const nobleBackend: CryptoBackend = makeBackend('noble', nobleAgree);
+export const nobleBackend: CryptoBackend = /* @__PURE__ */ makeBackend(/* @__PURE__ */ makeSealingBackend('noble', nobleAgree));
 
 /** P-521 ECDH in WebCrypto (throws where the runtime lacks P-521). */
-export const webCryptoBackend: CryptoBackend = makeBackend('webcrypto', webAgree);
+export const webCryptoBackend: CryptoBackend = /* @__PURE__ */ makeBackend(/* @__PURE__ */ makeSealingBackend('webcrypto', webAgree));
+
+/**
+ * The sealing half of {@link portableBackend}: the request builder's default, so that a
+ * bundle of `createAddSecretRequest` holds no code to decrypt or to verify signatures.
+ */
+export const portableSealingBackend: SealingBackend = /* @__PURE__ */ makeSealingBackend('portable', async (d, q, peers, tables) =>
+  (await probeWebEcdh()) ? webAgree(d, q, peers) : nobleAgree(d, q, peers, tables),
+);
 
 /**
  * The default portable backend: WebCrypto ECDH where the runtime supports P-521,
  * @noble/curves otherwise. Identical bytes either way.
  */
-export const portableBackend: CryptoBackend = makeBackend('portable', async (d, q, peers, tables) =>
-  (await probeWebEcdh()) ? webAgree(d, q, peers) : nobleAgree(d, q, peers, tables),
-);
+export const portableBackend: CryptoBackend = /* @__PURE__ */ makeBackend(portableSealingBackend);

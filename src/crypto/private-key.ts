@@ -10,7 +10,6 @@
  *
  * @module
  */
-import { p256, p384, p521 } from '@noble/curves/nist.js';
 import {
   OID_DH,
   OID_DSA,
@@ -33,7 +32,8 @@ import {
 } from '../internal/oids.js';
 import { type PemBlock, PemError, looksLikePem, pemBlocks } from '../internal/pem.js';
 import { CryptoError, InputError } from '../errors.js';
-import { copyBytes, leftPad } from '../internal/bytes.js';
+import { bytesToNumberBE } from '@noble/curves/utils.js';
+import { copyBytes } from '../internal/bytes.js';
 import {
   BER,
   DerError,
@@ -81,7 +81,17 @@ const OTHER_ALGORITHMS: Record<string, string> = {
 
 /** Size in bytes of the scalar range of each curve (SEC 2). */
 const SCALAR_SIZE: Record<EcCurve, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };
-const NOBLE = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
+/**
+ * Order n of each curve's base point (SEC 2 v2 §2.4.2, §2.5.1, §2.6.1): a private scalar
+ * d is valid when 1 ≤ d < n. Written out instead of taken from @noble/curves so that
+ * reading a key does not bundle the P-256 and P-384 curves (test/private-key.test.ts
+ * compares them with noble's).
+ */
+export const CURVE_ORDER: Record<EcCurve, bigint> = {
+  'P-256': 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
+  'P-384': 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
+  'P-521': 0x1fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
+};
 /** Raw private key sizes of the Edwards curves (RFC 8032 §5.1.5, §5.2.5). */
 const EDWARDS_SIZE = { ed25519: 32, ed448: 57 } as const;
 
@@ -144,7 +154,8 @@ function ecKey(what: string, curveOid: string, scalar: Uint8Array): EcPrivateKey
   const known = CURVES[curveOid];
   if (!known?.curve) return { kind: 'ec', curveName: known?.name ?? curveOid, scalar };
   const size = SCALAR_SIZE[known.curve];
-  if (scalar.length > size || !NOBLE[known.curve].utils.isValidSecretKey(leftPad(scalar, size))) {
+  const d = bytesToNumberBE(scalar);
+  if (scalar.length > size || d === 0n || d >= CURVE_ORDER[known.curve]) {
     throw new CryptoError('ERR_INVALID_PRIVATE_KEY', `${what}: private scalar is not valid for ${known.name}`);
   }
   return { kind: 'ec', curve: known.curve, curveName: known.name, scalar };

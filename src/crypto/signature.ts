@@ -14,6 +14,8 @@
  * @module
  */
 
+import { pow } from '@noble/curves/abstract/modular.js';
+import { bytesToNumberBE } from '@noble/curves/utils.js';
 import { TAG_SEQUENCE, children, expectUniversal, orUndefined, readSingle, unsignedInteger } from '../internal/der.js';
 import { sha512 } from './hash.js';
 
@@ -75,12 +77,6 @@ export function pssMaxSaltLength(modulusBits: number): number {
   return emLength(modulusBits) - SHA512_SIZE - 2;
 }
 
-function toBigInt(b: Uint8Array): bigint {
-  let x = 0n;
-  for (const v of b) x = (x << 8n) | BigInt(v);
-  return x;
-}
-
 function toBytes(x: bigint, size: number): Uint8Array | undefined {
   const out = new Uint8Array(size);
   for (let i = size - 1; i >= 0; i--) {
@@ -88,18 +84,6 @@ function toBytes(x: bigint, size: number): Uint8Array | undefined {
     x >>= 8n;
   }
   return x === 0n ? out : undefined;
-}
-
-function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
-  let result = 1n;
-  let b = base % mod;
-  let e = exp;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % mod;
-    b = (b * b) % mod;
-    e >>= 1n;
-  }
-  return result;
 }
 
 /** MGF1 with SHA-512 (RFC 8017 §B.2.1). */
@@ -120,16 +104,16 @@ function mgf1Sha512(seed: Uint8Array, length: number): Uint8Array {
  * encoded message). `n` and `e` are big-endian magnitudes.
  */
 export function rsaPssSha512Verify(n: Uint8Array, e: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
-  const modulus = toBigInt(n);
+  const modulus = bytesToNumberBE(n);
   if (modulus === 0n) return false;
   const modBits = modulus.toString(2).length;
   const k = Math.ceil(modBits / 8);
   if (signature.length !== k) return false;
-  const s = toBigInt(signature);
+  const s = bytesToNumberBE(signature);
   if (s >= modulus) return false;
   const emBits = modBits - 1;
   const emLen = emLength(modBits);
-  const em = toBytes(modPow(s, toBigInt(e), modulus), emLen);
+  const em = toBytes(pow(s, bytesToNumberBE(e), modulus), emLen);
   if (!em || emLen < SHA512_SIZE + 2 || em[emLen - 1] !== 0xbc) return false;
   const dbLen = emLen - SHA512_SIZE - 1;
   const h = em.subarray(dbLen, dbLen + SHA512_SIZE);

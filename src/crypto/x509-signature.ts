@@ -64,8 +64,12 @@ type Scheme =
   | { kind: 'ecdsa'; hash: Hash }
   | { kind: 'eddsa'; name: 'Ed25519' | 'Ed448' };
 
+// The tables below are built in `/* @__PURE__ */` functions, as @noble/curves builds its
+// curves: a bundler then drops them (and the OIDs they name) from a bundle that only
+// reads certificates (`readAlgorithmIdentifier`) and never verifies a signature.
+
 /** Signature algorithm OIDs (RFC 8017 appendix A, RFC 5758 §3.2, RFC 8410 §3). */
-const SCHEMES: Record<string, Scheme> = {
+const SCHEMES: Record<string, Scheme> = /* @__PURE__ */ (() => ({
   [OID_SHA1_WITH_RSA]: { kind: 'pkcs1', hash: 'SHA-1' },
   [OID_SHA256_WITH_RSA]: { kind: 'pkcs1', hash: 'SHA-256' },
   [OID_SHA384_WITH_RSA]: { kind: 'pkcs1', hash: 'SHA-384' },
@@ -76,21 +80,21 @@ const SCHEMES: Record<string, Scheme> = {
   [OID_ECDSA_WITH_SHA512]: { kind: 'ecdsa', hash: 'SHA-512' },
   [OID_ED25519]: { kind: 'eddsa', name: 'Ed25519' },
   [OID_ED448]: { kind: 'eddsa', name: 'Ed448' },
-};
+}))();
 /** Digest OIDs (RFC 3279 §2.2.1, RFC 5754 §2). */
-const HASHES: Record<string, Hash> = {
+const HASHES: Record<string, Hash> = /* @__PURE__ */ (() => ({
   [OID_SHA1]: 'SHA-1',
   [OID_SHA256]: 'SHA-256',
   [OID_SHA384]: 'SHA-384',
   [OID_SHA512]: 'SHA-512',
-};
+}))();
 /** Digest strength in bits, as OpenSSL counts it for security levels (SHA-1: 63). */
 const HASH_BITS: Record<Hash, number> = { 'SHA-1': 63, 'SHA-256': 128, 'SHA-384': 192, 'SHA-512': 256 };
-const CURVES: Record<string, { name: string; size: number }> = {
+const CURVES: Record<string, { name: string; size: number }> = /* @__PURE__ */ (() => ({
   [OID_P256]: { name: 'P-256', size: 32 },
   [OID_P384]: { name: 'P-384', size: 48 },
   [OID_P521]: { name: 'P-521', size: 66 },
-};
+}))();
 
 /** RSASSA-PSS-params (RFC 4055 §3.1): hash, MGF1 hash and salt length, with defaults. */
 function pssScheme(params: Uint8Array | undefined): Scheme | undefined {

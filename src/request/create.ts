@@ -3,13 +3,13 @@
  *
  * @module
  */
-import type { CryptoBackend } from '../crypto/backend.js';
+import type { SealingBackend } from '../crypto/backend.js';
 import { AES256_KEY_SIZE, GCM_IV_SIZE } from '../crypto/backend.js';
 import { p521KeyAgreement } from '../crypto/agreement.js';
 import type { P521Agreement } from '../crypto/backend.js';
 import type { HostPointCache } from '../crypto/host-point-cache.js';
 import { pointToWire } from '../crypto/p521.js';
-import { portableBackend } from '../crypto/portable.js';
+import { portableSealingBackend } from '../crypto/portable.js';
 import { InputError } from '../errors.js';
 import { parseSeHeader } from '../header/locate.js';
 import type { SeHeaderTags } from '../header/se-header.js';
@@ -19,7 +19,7 @@ import { type ExtensionSecretOption, extensionSecretBytes } from './ext-secret.j
 import { type EncodedSecret, type SecretSpec, encodeGuestSecret } from './guest-secret.js';
 import type { HostKey } from './host-key.js';
 import type { HostKeyVerificationOptions, VerifiedHostKey } from '../certs/verify.js';
-import { resolveHostKeys } from './resolve-host-keys.js';
+import { type HostKeyVerifier, resolveHostKeys } from './resolve-host-keys.js';
 import { sealKeySlot } from './keyslot.js';
 import { encodeSecretHeader } from './secret.js';
 import { resolveUserData, signRequest, zeroizeSigningKey } from './user-data.js';
@@ -58,6 +58,15 @@ export interface CreateAddSecretRequestOptions {
    * key comes from `verifyHostKeyDocuments`; otherwise that is `ERR_VERIFY_REQUIRED`.
    */
   readonly verify?: false | HostKeyVerificationOptions;
+  /**
+   * What `verify: { … }` runs: `verifyHostKeyDocuments`. Set by default under Node (the
+   * root's `node` condition, `se-secrets/node`) and in `se-secrets/browser`. The
+   * tree-shakable root for bundlers leaves it out, so that a bundle of
+   * `createAddSecretRequest` holds no certificate-chain code unless you import
+   * `verifyHostKeyDocuments`: there, give `verifier: verifyHostKeyDocuments` with
+   * `verify: { … }` (or pass its host keys), else `ERR_INVALID_OPTION`.
+   */
+  readonly verifier?: HostKeyVerifier;
   readonly flags?: RequestFlags;
   /** Configuration unique ID, 16 bytes; zero when absent. */
   readonly cuid?: Uint8Array;
@@ -76,7 +85,7 @@ export interface CreateAddSecretRequestOptions {
   /** For known-answer tests only. */
   readonly deterministic?: DeterministicInputs;
   /** The crypto backend; the package entry point chooses the fastest for the runtime. */
-  readonly backend?: CryptoBackend;
+  readonly backend?: SealingBackend;
   /**
    * Precomputed host-point tables to share across many requests for the same hosts
    * (public data only). `createAddSecretRequests` makes its own; without one, a request
@@ -144,7 +153,7 @@ export function flagsWord(flags: RequestFlags | undefined): bigint {
  */
 export async function createAddSecretRequest(options: CreateAddSecretRequestOptions): Promise<Uint8Array> {
   if (typeof options !== 'object' || options === null) throw new InputError('ERR_INVALID_OPTION', 'options: expected an object');
-  const backend = options.backend ?? portableBackend;
+  const backend = options.backend ?? portableSealingBackend;
   if (options.hostPointCache !== undefined && typeof options.hostPointCache?.ecdhX !== 'function') {
     throw new InputError('ERR_INVALID_OPTION', 'options.hostPointCache: expected a HostPointCache');
   }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CryptoBackend } from '../crypto/backend.js';
+import type { SealingBackend } from '../crypto/backend.js';
 import { InputError } from '../errors.js';
 import { type RetrievableKind, encodeRetrievable } from './retrievable.js';
 import { copyBytes } from '../internal/bytes.js';
@@ -80,7 +80,7 @@ function describe(v: unknown): string {
  * @throws InputError `ERR_INVALID_OPTION`, `ERR_SECRET_NAME`, `ERR_SECRET_SIZE`,
  *   `ERR_SECRET_KEY_TYPE`, `ERR_KEY_PARSE`; CryptoError `ERR_INVALID_PRIVATE_KEY`
  */
-export function encodeGuestSecret(secret: SecretSpec, crypto: CryptoBackend): EncodedSecret {
+export function encodeGuestSecret(secret: SecretSpec, crypto: SealingBackend): EncodedSecret {
   if (typeof secret !== 'object' || secret === null) {
     throw new InputError('ERR_INVALID_OPTION', 'options.secret: expected an object with a type');
   }

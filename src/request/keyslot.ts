@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { CryptoBackend } from '../crypto/backend.js';
+import type { CryptoBackend, SealingBackend } from '../crypto/backend.js';
 import { kdfSha256OneStep } from '../crypto/hash.js';
 import { type ByteReader, ByteWriter, zeroize } from '../internal/bytes.js';
 
@@ -69,7 +69,7 @@ export async function wrapKeySlot(
  * Wraps `protectionKey` for one host given the ECDH shared secret `z` with it: KDF →
  * AES-GCM. Leaves `z` to the caller; zeroes the derived key.
  */
-export async function sealKeySlot(crypto: CryptoBackend, z: Uint8Array, hostKeyHash: Uint8Array, protectionKey: Uint8Array): Promise<Uint8Array> {
+export async function sealKeySlot(crypto: SealingBackend, z: Uint8Array, hostKeyHash: Uint8Array, protectionKey: Uint8Array): Promise<Uint8Array> {
   const kek = kdfSha256OneStep(z);
   try {
     const ct = await crypto.aesGcmEncrypt(kek, WRAP_IV, protectionKey, NO_AAD);

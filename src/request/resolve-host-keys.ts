@@ -6,18 +6,29 @@
  *   host keys from `verifyHostKeyDocuments` are accepted; unverified key objects are not;
  * - `verify` absent: only host keys from `verifyHostKeyDocuments` are accepted.
  *
+ * The verifier comes in as a value (`verifier`), never by an import of this module, so
+ * that a bundle of `createAddSecretRequest` holds the certificate-chain code only when
+ * its caller imports `verifyHostKeyDocuments` (issue 12 §3: a browser bundle of
+ * `createAddSecretRequest` at most 160 kB). The Node entries and `se-secrets/browser`
+ * pass it by default.
+ *
  * @module
  */
-import type { HostKeyVerificationOptions } from '../certs/verify.js';
+import type { HostKeyVerificationOptions, VerifiedHostKey, VerifyHostKeyDocumentsOptions } from '../certs/verify.js';
 import { isVerifiedHostKey, verifiedKeyMaterial } from '../certs/verified-host-key.js';
 import { InputError } from '../errors.js';
 import { MAX_KEY_SLOTS } from './asrcb.js';
 import { type HostKey, hostKeysFromDocuments } from './host-key.js';
 
+/** Verifies host-key documents: `verifyHostKeyDocuments` or a wrapper of it. */
+export type HostKeyVerifier = (options: VerifyHostKeyDocumentsOptions) => Promise<readonly VerifiedHostKey[]>;
+
 /** The part of the request options that decides the host keys. */
 export interface HostKeyOptions {
   readonly hostKeys: readonly (Uint8Array | HostKey)[];
   readonly verify?: false | HostKeyVerificationOptions;
+  /** What `verify: { … }` runs on the documents (see {@link HostKeyVerifier}). */
+  readonly verifier?: HostKeyVerifier;
 }
 
 function isHostKeyObject(k: unknown): k is HostKey {
@@ -39,10 +50,13 @@ function verifyRequired(what: string): InputError {
  *   every code of `verifyHostKeyDocuments`
  */
 export async function resolveHostKeys(options: HostKeyOptions): Promise<HostKey[]> {
-  const { hostKeys, verify } = options;
+  const { hostKeys, verify, verifier } = options;
   if (!Array.isArray(hostKeys)) throw new InputError('ERR_INVALID_OPTION', 'options.hostKeys: expected an array of host-key documents');
   if (verify !== undefined && verify !== false && (typeof verify !== 'object' || verify === null)) {
     throw new InputError('ERR_INVALID_OPTION', 'options.verify: expected false or { certificates, crls?, rootCa?, offline?, now?, fetchCrl? }');
+  }
+  if (verifier !== undefined && typeof verifier !== 'function') {
+    throw new InputError('ERR_INVALID_OPTION', 'options.verifier: expected a function such as verifyHostKeyDocuments');
   }
   for (const k of hostKeys) {
     if (!(k instanceof Uint8Array) && !isHostKeyObject(k)) {
@@ -57,9 +71,12 @@ export async function resolveHostKeys(options: HostKeyOptions): Promise<HostKey[
     if (verify === undefined && documents.length > 0) throw verifyRequired('host-key documents given without verification options');
     const unverified = hostKeys.findIndex((k) => !(k instanceof Uint8Array) && !isVerifiedHostKey(k));
     if (unverified >= 0) throw verifyRequired(`host key #${unverified + 1} is not from verifyHostKeyDocuments`);
-    // The verifier is loaded only when documents are verified (a --no-verify run skips it).
-    const verifier = documents.length > 0 && verify ? await import('../certs/verify.js') : undefined;
-    const verified = verifier && verify ? await verifier.verifyHostKeyDocuments({ ...verify, hostKeyDocuments: documents }) : [];
+    let verified: readonly VerifiedHostKey[] = [];
+    if (documents.length > 0 && verify) {
+      // The portable root has no default (see the module comment); the Node entries do.
+      if (!verifier) throw new InputError('ERR_INVALID_OPTION', 'options.verifier: verify: { … } needs verifier: verifyHostKeyDocuments here');
+      verified = await verifier({ ...verify, hostKeyDocuments: documents });
+    }
     out = [];
     hostKeys.forEach((k) => {
       if (k instanceof Uint8Array) {

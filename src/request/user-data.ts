@@ -23,7 +23,7 @@
  *
  * @module
  */
-import type { CryptoBackend, SigningKey } from '../crypto/backend.js';
+import type { SealingBackend, SigningKey } from '../crypto/backend.js';
 import { signingKeyFromPrivateKey } from '../crypto/keys.js';
 import { describePrivateKey, parsePrivateKey, zeroizePrivateKey } from '../crypto/private-key.js';
 import { CryptoError, InputError, RequestError } from '../errors.js';
@@ -182,7 +182,7 @@ export function zeroizeSigningKey(key: SigningKey | undefined): void {
  * same key and IV so the tag covers the signature (`encrypt_with_signed_user_data`).
  */
 export async function signRequest(
-  backend: CryptoBackend,
+  backend: SealingBackend,
   request: Uint8Array,
   seal: { aadLength: number; iv: Uint8Array; protectionKey: Uint8Array; plaintext: Uint8Array },
   type: UserDataTypeCode,

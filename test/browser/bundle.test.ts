@@ -10,8 +10,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeBackend } from '../../src/crypto/node.js';
+import { createAddSecretRequest } from '../../src/request/create.js';
 import { openRequest } from '../helpers/independent.js';
 import { hostScalar, sample } from '../helpers/samples.js';
 import { HAVE_UPSTREAM, UPSTREAM_DIR, UPSTREAM_INPUTS as I, UPSTREAM_SKIP_REASON, upstream } from '../helpers/upstream.js';
@@ -339,5 +342,45 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(suiteTitle('the browser bundl
     expect(opened.secretType).toBe(2);
     expect(opened.plaintext.subarray(0, 32)).toEqual(Buffer.from(value));
     expect(opened.flags).toBe(0x8000000000000000n);
+  });
+
+  it('a bundler\'s tree-shaken `createAddSecretRequest` (the `browser` condition) builds the same bytes and verifies with the verifier passed in', async () => {
+    // What a bundler makes of docs/browser.md's example: the root's `browser` condition, minified.
+    const built = await build({
+      stdin: { contents: "export { createAddSecretRequest, verifyHostKeyDocuments } from 'se-secrets';", resolveDir: ROOT },
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      minify: true,
+      write: false,
+      logLevel: 'silent',
+    });
+    const lean = await context.newPage();
+    await lean.goto(pathToFileURL(join(dir, 'blank.html')).href);
+    await lean.evaluate(installWireHelpers);
+    expect(await lean.evaluate(loadBundle, built.outputFiles[0]!.text)).toEqual(['createAddSecretRequest', 'verifyHostKeyDocuments']);
+    const hkd = sample('HKD-sample-2.crt');
+    const verify = {
+      certificates: [sample('ibm-z-host-key-signing.crt'), sample('intermediate-ca.crt')],
+      crls: [sample('ibm-z-host-key.crl'), sample('intermediate-ca.crl'), sample('root-ca.crl')],
+      rootCa: sample('root-ca.crt'),
+    };
+    const deterministic = { iv: new Uint8Array(12).fill(1), protectionKey: new Uint8Array(32).fill(2), customerPrivateKey: new Uint8Array(66).fill(3, 1) };
+    const base = { secret: { type: 'association', name: 'lean', value: new Uint8Array(32).fill(4) }, seHeader: sample('sample.hdr'), deterministic };
+    const run = (o: Wire, withVerifier: boolean) =>
+      lean.evaluate(
+        async ([w, v]: [Wire, boolean]) => {
+          const g = globalThis as unknown as { lib: Record<string, (o: unknown) => Promise<Uint8Array>>; fromWire: (x: Wire) => Record<string, unknown>; toHex: (b: Uint8Array) => string };
+          const options = { ...g.fromWire(w), ...(v ? { verifier: g.lib.verifyHostKeyDocuments } : {}) };
+          return g.lib.createAddSecretRequest!(options).then(g.toHex, (e: { code?: string; message: string }) => `${e.code}: ${e.message}`);
+        },
+        [o, withVerifier] as [Wire, boolean],
+      );
+    // The default backend (no `backend` option) gives the bytes node:crypto gives.
+    const expected = hexOf(await createAddSecretRequest({ ...base, hostKeys: [hkd], verify: false, backend: nodeBackend } as never));
+    expect(await run(toWire({ ...base, hostKeys: [hkd], verify: false }), false)).toBe(expected);
+    expect(await run(toWire({ ...base, hostKeys: [hkd], verify }), true)).toBe(expected);
+    expect(await run(toWire({ ...base, hostKeys: [hkd], verify }), false)).toMatch(/^ERR_INVALID_OPTION: options\.verifier: /);
+    await lean.close();
   });
 });
