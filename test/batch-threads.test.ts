@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodeBackend } from '../src/crypto/node.js';
-import { isSeSecretsError } from '../src/errors.js';
+import { CryptoError, isSeSecretsError } from '../src/errors.js';
 import { buildInThreads, ENTRIES_PER_WORKER, transferableCopy, zeroAll } from '../src/node/batch-threads.js';
 import { type BatchItem, buildPreparedRequests, type PreparedRequest, prepareAddSecretRequests } from '../src/request/batch.js';
+import type { DeterministicInputs } from '../src/request/create.js';
 import { hostKeysFromDocuments } from '../src/request/host-key.js';
 import { openRequest } from './helpers/independent.js';
 import { hostScalar, SAMPLES, sample } from './helpers/samples.js';
@@ -93,9 +94,11 @@ describe.skipIf(!existsSync(WORKER))('building a batch on worker threads', () =>
     const { prepared } = await prepare(n);
     const bad = n - 3; // among the last chunks: built by whichever thread takes it
     const p = prepared[bad] as PreparedRequest;
-    prepared[bad] = { ...p, options: { ...p.options, deterministic: { ...(p.options.deterministic as never), customerPrivateKey: new Uint8Array(66) } } };
+    const det = p.options.deterministic as DeterministicInputs;
+    prepared[bad] = { ...p, options: { ...p.options, deterministic: { ...det, customerPrivateKey: new Uint8Array(66) } } };
     const e = await buildInThreads(prepared, { threads: 2, workerFile: WORKER, backend: nodeBackend }).catch((x: unknown) => x);
     expect(isSeSecretsError(e, 'ERR_INVALID_PRIVATE_KEY')).toBe(true);
+    expect(e).toBeInstanceOf(CryptoError);
     expect((e as Error).message).toMatch(new RegExp(`^batch entry ${bad + 1} \\(r${bad}\\.bin\\): `));
   });
 

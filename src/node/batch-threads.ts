@@ -20,18 +20,8 @@
 import { Worker } from 'node:worker_threads';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { HostPointCache } from '../crypto/host-point-cache.js';
-import {
-  AttestationError,
-  CertificateError,
-  CryptoError,
-  type ErrorCode,
-  FileError,
-  FormatError,
-  HeaderError,
-  InputError,
-  RequestError,
-  SeSecretsError,
-} from '../errors.js';
+import * as errors from '../errors.js';
+import { type ErrorCode, SeSecretsError } from '../errors.js';
 import { buildPreparedRequests, type PreparedRequest } from '../request/batch.js';
 
 /** Entries a thread takes at a time: small enough to balance, large enough to amortise a message. */
@@ -52,27 +42,20 @@ export interface WorkerFailure {
 /** What a worker posts back for a chunk. */
 export type WorkerReply = { readonly requests: Uint8Array[] } | { readonly error: WorkerFailure };
 
-const CLASSES: Record<string, new (code: ErrorCode, message: string) => SeSecretsError> = {
-  SeSecretsError,
-  FormatError,
-  HeaderError,
-  RequestError,
-  InputError,
-  CryptoError,
-  CertificateError,
-  AttestationError,
-  FileError,
-};
-
 /** A worker's error as the worker sends it. */
 export function failureOf(e: unknown): WorkerFailure {
   if (e instanceof SeSecretsError) return { name: e.name, code: e.code, message: e.message };
   return { name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) };
 }
 
+/** The error again, of its class from ../errors.ts where it is one of ours. */
 function revive(f: WorkerFailure): Error {
-  const Class = CLASSES[f.name];
-  if (Class && f.code !== undefined) return new Class(f.code, f.message);
+  const Class = (errors as Record<string, unknown>)[f.name];
+  if (f.code !== undefined && typeof Class === 'function' && (Class === SeSecretsError || Class.prototype instanceof SeSecretsError)) {
+    const e = Object.setPrototypeOf(new SeSecretsError(f.code, f.message), Class.prototype) as SeSecretsError;
+    e.name = f.name;
+    return e;
+  }
   const e = new Error(f.message);
   e.name = f.name;
   return e;
