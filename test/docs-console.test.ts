@@ -10,8 +10,11 @@
  * blanks are ignored. Lines starting with `#` are commands run elsewhere (the guest) and
  * are not run; `ls -l` output is checked file by file (mode and size; owner and dates
  * depend on the machine); other programs must be listed in SHELL_COMMANDS (not run).
+ * The commands run with umask 022, as the shown modes assume (the test sets it, so a
+ * stricter umask of whoever runs the suite changes nothing).
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -66,7 +69,41 @@ function outputPattern(shown: string[]): RegExp {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'se-secrets-docs-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// The shown `ls -l` modes are those of umask 022 (this file runs in its own process).
+const umaskBefore = process.umask(0o022);
+afterAll(() => {
+  process.umask(umaskBefore);
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** The files `npm pack` puts in the package (paths relative to the package root). */
+function packedFiles(): Set<string> {
+  const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`npm pack --dry-run failed: ${r.stderr}`);
+  return new Set((JSON.parse(r.stdout) as { files: { path: string }[] }[])[0]?.files.map((f) => f.path));
+}
+
+describe('the docs the package ships', () => {
+  it('run their examples on sample files the package ships, or say which are in the repository only', () => {
+    const packed = packedFiles();
+    for (const doc of DOCS) {
+      expect(packed.has(doc), `${doc} is shipped`).toBe(true);
+      const text = readFileSync(join(ROOT, doc), 'utf8');
+      const used = blocks(text)
+        .filter((b) => b.lang === 'console')
+        .flatMap(steps)
+        .flatMap((s) => words(s.command).slice(1))
+        .map((w) => w.replace(/^samples\//, ''))
+        .filter((w) => /^[\w.-]+$/.test(w) && existsSync(join(ROOT, 'samples', w)));
+      for (const file of new Set(used)) {
+        if (packed.has(`samples/${file}`)) continue;
+        expect(text, `${doc} uses samples/${file}, which the package does not ship: say so ("not in the npm package")`).toMatch(
+          new RegExp(`\`${escapeRegExp(file)}\`[^]{0,200}not in\\s+the npm package`),
+        );
+      }
+    }
+  });
+});
 
 for (const doc of DOCS) {
   const all = blocks(readFileSync(join(ROOT, doc), 'utf8'));

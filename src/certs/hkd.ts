@@ -3,7 +3,8 @@
  * reference's order (s390-tools `verify.rs` `CertVerifier::verify`,
  * `verify/helper.rs` `verify_hkd_options`/`verify_crl`) so the same reason is reported:
  *
- * 1. key strength ≥ 112 bits                                  → `ERR_HKD_WEAK_KEY`
+ * 1. key strength ≥ 112 bits                                  → `ERR_HKD_WEAK_KEY`;
+ *    (ours) an RSA key, never a host key, is refused here     → `ERR_HOST_KEY_NOT_P521`
  * 2. notBefore ≤ now                                          → `ERR_HKD_NOT_YET_VALID`
  *    now < notAfter                                           → `ERR_HKD_EXPIRED`
  * 3. AKID, if present, fits the signing key                  → `ERR_HKD_AKID_MISMATCH`
@@ -24,7 +25,8 @@ import { verifySignature } from '../crypto/x509-signature.js';
 import { equalBytes } from '../internal/bytes.js';
 import type { CertInfo } from './cert-info.js';
 import type { CrlInfo } from './crl-info.js';
-import { type HostKey, hostKeyFromCertificate } from './host-key.js';
+import { OID_RSA_ENCRYPTION } from '../internal/oids.js';
+import { type HostKey, hostKeyFromCertificate, notP521Error } from './host-key.js';
 import { ibmNormalizedName, signingKeyCrlIssuerNames } from './ibm-names.js';
 import { formatName, namesEqual } from './names.js';
 import { akidMatches, timeWindow } from './relations.js';
@@ -77,6 +79,9 @@ export async function verifyHostKeyCertificate(ctx: HkdContext, hkd: CertInfo, s
   if (bits < MIN_SECURITY_BITS) {
     throw err('ERR_HKD_WEAK_KEY', source, `has too weak a key (${describeKey(hkd.publicKey)}: expected at least ${MIN_SECURITY_BITS} bits of security, got ${bits})`);
   }
+  // (ours) An RSA key is never a host key: say so before the checks against the signing
+  // key, which would only report a mismatch for a signing-key or CA certificate given here.
+  if (hkd.publicKey.algorithm === OID_RSA_ENCRYPTION) throw notP521Error(hkd.publicKey, `host-key verification: ${source}`);
   const when = timeWindow(hkd.notBefore, hkd.notAfter, ctx.now);
   if (when === 'before') throw err('ERR_HKD_NOT_YET_VALID', source, `is not valid before ${hkd.notBefore.toISOString()} (now ${ctx.now.toISOString()})`);
   if (when === 'after') throw err('ERR_HKD_EXPIRED', source, `expired at ${hkd.notAfter.toISOString()} (now ${ctx.now.toISOString()})`);

@@ -5,10 +5,10 @@
  * @module
  */
 import { assertP521Point, hostKeyHash } from '../crypto/p521.js';
-import { describeKey } from '../crypto/public-key.js';
+import { describeKey, type PublicKeyFacts } from '../crypto/public-key.js';
 import { CertificateError, CryptoError } from '../errors.js';
 import { copyBytes } from '../internal/bytes.js';
-import { OID_EC_PUBLIC_KEY, OID_P521 } from '../internal/oids.js';
+import { OID_EC_PUBLIC_KEY, OID_P521, OID_RSA_ENCRYPTION } from '../internal/oids.js';
 import type { CertInfo } from './cert-info.js';
 import { parseCertificates } from './inputs.js';
 import { formatName } from './names.js';
@@ -24,6 +24,16 @@ export interface HostKey {
 }
 
 /**
+ * The error for a host-key document whose key is not EC P-521. An RSA key is never a
+ * host key but is what the IBM Z signing key and the CAs have: the usual mistake is
+ * giving one of those as a host-key document, so the message says where it belongs.
+ */
+export function notP521Error(k: PublicKeyFacts, source: string): CertificateError {
+  const hint = k.algorithm === OID_RSA_ENCRYPTION ? '; an RSA key means a signing-key or CA certificate, which belongs with the chain of trust (-C/--cert), not with the host-key documents (-k)' : '';
+  return new CertificateError('ERR_HOST_KEY_NOT_P521', `${source}: host key must be EC secp521r1 (P-521), got ${describeKey(k)}${hint}`);
+}
+
+/**
  * The host key of a host-key document certificate (a copy of its point).
  *
  * @example
@@ -36,7 +46,7 @@ export interface HostKey {
 export function hostKeyFromCertificate(cert: CertInfo, source = 'host-key document'): HostKey {
   const k = cert.publicKey;
   if (k.algorithm !== OID_EC_PUBLIC_KEY || k.curve !== OID_P521) {
-    throw new CertificateError('ERR_HOST_KEY_NOT_P521', `${source}: host key must be EC secp521r1 (P-521), got ${describeKey(k)}`);
+    throw notP521Error(k, source);
   }
   try {
     assertP521Point(k.key, `${source} public key`);

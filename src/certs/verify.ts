@@ -59,6 +59,19 @@ export interface HostKeyVerificationOptions {
    * the last reported.
    */
   readonly onStep?: (step: VerificationStep) => void;
+  /**
+   * What to call the inputs in messages (file names, say), by position: a bad CRL is
+   * then `CRL 'ibm-z-host-key-gen2.crl'` instead of `CRL #2`. Only shown, never read.
+   */
+  readonly names?: InputNames;
+}
+
+/** Names of the inputs for messages (see {@link HostKeyVerificationOptions.names}). */
+export interface InputNames {
+  readonly hostKeyDocuments?: readonly string[];
+  readonly certificates?: readonly string[];
+  readonly crls?: readonly string[];
+  readonly rootCa?: string;
 }
 
 /**
@@ -108,6 +121,12 @@ function trustedRootCerts(list: readonly Uint8Array[]): CertInfo[] {
   return out;
 }
 
+/** `CRL 'a.crl'` when the caller named the input, else `CRL #2`. */
+function label(what: string, names: readonly string[] | undefined, i: number): string {
+  const name = names?.[i];
+  return typeof name === 'string' ? `${what} '${name}'` : `${what} #${i + 1}`;
+}
+
 function addUnique<T extends { der: Uint8Array }>(list: T[], items: readonly T[]): void {
   for (const x of items) if (!list.some((y) => sameDer(x, y))) list.push(x);
 }
@@ -127,11 +146,13 @@ async function buildVerifier(options: HostKeyVerificationOptions): Promise<Verif
   if (options.fetchCrl !== undefined && typeof options.fetchCrl !== 'function') throw new InputError('ERR_INVALID_OPTION', 'options.fetchCrl: expected a function');
   if (options.onStep !== undefined && typeof options.onStep !== 'function') throw new InputError('ERR_INVALID_OPTION', 'options.onStep: expected a function');
   const fetchCrl = options.offline ? undefined : options.fetchCrl;
+  const names = options.names;
+  if (names !== undefined && (typeof names !== 'object' || names === null)) throw new InputError('ERR_INVALID_OPTION', 'options.names: expected an object');
 
   const crls: CrlInfo[] = [];
   let roots: CertInfo[];
   if (options.rootCa) {
-    const root = readRootCa(options.rootCa, 'root CA');
+    const root = readRootCa(options.rootCa, typeof names?.rootCa === 'string' ? `root CA '${names.rootCa}'` : 'root CA');
     roots = root.certs;
     addUnique(crls, root.crls);
   } else if (options.trustedRoots) {
@@ -139,12 +160,12 @@ async function buildVerifier(options: HostKeyVerificationOptions): Promise<Verif
   } else {
     throw new InputError('ERR_INVALID_OPTION', 'options.rootCa: no trusted root (give rootCa or trustedRoots; only the Node entry has a default root store)');
   }
-  for (const [i, b] of crlInputs.entries()) addUnique(crls, readCrlFile(b, `CRL #${i + 1}`));
-  for (const [i, b] of certificates.entries()) addUnique(crls, readCrlsLeniently(b, `certificate #${i + 1}`));
+  for (const [i, b] of crlInputs.entries()) addUnique(crls, readCrlFile(b, label('CRL', names?.crls, i)));
+  for (const [i, b] of certificates.entries()) addUnique(crls, readCrlsLeniently(b, label('certificate', names?.certificates, i)));
 
   const certs: CertInfo[] = [];
   for (const [i, b] of certificates.entries()) {
-    const found = readCertificates(b, `certificate #${i + 1}`);
+    const found = readCertificates(b, label('certificate', names?.certificates, i));
     if (fetchCrl) for (const c of found) addUnique(crls, await downloadFirstCrl(c, fetchCrl));
     certs.push(...found);
   }
@@ -204,7 +225,7 @@ export async function verifyHostKeyDocuments(options: VerifyHostKeyDocumentsOpti
   const verifier = await buildVerifier(options);
   const out: VerifiedHostKey[] = [];
   for (const [i, bytes] of documents.entries()) {
-    const name = `host-key document #${i + 1}`;
+    const name = label('host-key document', options.names?.hostKeyDocuments, i);
     const certs = bytes instanceof Uint8Array ? readHostKeyDocument(bytes, name) : [bytes];
     const keys: VerifiedHostKey[] = [];
     for (const [j, cert] of certs.entries()) {

@@ -47,7 +47,7 @@ function table(rows: [string, string][]): string[] {
 }
 
 /** The options shown for a command: its own plus the global ones of its ancestors. */
-function visibleOptions(path: readonly CommandSpec[]): OptionSpec[] {
+export function visibleOptions(path: readonly CommandSpec[]): OptionSpec[] {
   const spec = path[path.length - 1] as CommandSpec;
   const out = spec.options.filter((o) => !o.hidden);
   for (const anc of path.slice(0, -1).reverse()) {

@@ -33,6 +33,8 @@ export type { HostKey } from '../request/host-key.js';
 export type { Certificate };
 // Attestation (`attest`, issue 14).
 export { checkAttestation, type HostKeyCheckPolicy } from '../attest/check.js';
+export { checkFirmware, type FirmwareCheckVersion } from '../attest/firmware.js';
+export { readAttestationResponse } from '../attest/verify.js';
 export type { AttestationResult } from '../attest/verify.js';
 /** The Node entry's `createAttestationRequest` (Node verification defaults), loaded when first used. */
 export async function createAttestationRequest(
@@ -74,6 +76,8 @@ export interface VerificationInputs {
   readonly onStep?: (step: VerificationStep) => void;
   /** Downloads CRLs (the CLI's wraps the HTTP fetcher to report each URL). */
   readonly fetchCrl?: FetchCrl;
+  /** The file names, for messages. */
+  readonly names?: { readonly hostKeyDocuments?: readonly string[]; readonly certificates?: readonly string[]; readonly crls?: readonly string[]; readonly rootCa?: string };
 }
 
 export interface CreateInputs {

@@ -68,7 +68,7 @@ describe.concurrent('help, version, completion', () => {
     if (!syntax.error) expect(syntax.status, syntax.stderr.toString()).toBe(0);
     const bad = await cli(['completion', 'tcsh']);
     expect(bad.code).toBe(1);
-    expect(bad.err).toContain("unsupported shell 'tcsh' (supported: bash)");
+    expect(bad.err).toContain("unsupported shell 'tcsh' (supported: bash, zsh, fish)");
   });
 });
 

@@ -10,6 +10,8 @@ import { cli, createArgs, listDir, nestedCuid, sample, tempDir } from './helpers
 
 const K = ['-k', sample('HKD-sample-1.crt')];
 const H = ['--hdr', sample('sample.hdr')];
+/** The samples' chain of trust, offline, CRLs last. */
+const CHAIN = ['-C', sample('ibm-z-host-key-signing.crt'), '-C', sample('intermediate-ca.crt'), '--root-ca', sample('root-ca.crt'), '--offline', '--crl', [sample('root-ca.crl'), sample('intermediate-ca.crl'), sample('ibm-z-host-key.crl')].join(',')];
 
 /** Runs in a fresh directory holding `files`; checks the failure and that the directory is unchanged. */
 async function fails(
@@ -93,6 +95,16 @@ describe.concurrent('create: input errors name the file and the problem', () => 
     ['a missing host-key document', ['create', '-k', 'nofile', ...H, '-o', 'r', '--no-verify', 'meta'], /error: cannot read host-key document 'nofile': no such file or directory$/m],
     ['a host-key document that is not a certificate', ['create', '-k', 'junk', ...H, '-o', 'r', '--no-verify', 'meta'], /error: host-key document 'junk': not a valid X.509 certificate$/m, { junk: 'hello\n' }],
     ['a host key that is not P-521', ['create', '-k', sample('root-ca.crt'), ...H, '-o', 'r', '--no-verify', 'meta'], /error: host-key document '.*root-ca.crt': host key must be EC secp521r1 \(P-521\)/],
+    // An RSA key given as -k: named as RSA (no OID), with where such a certificate belongs.
+    ...[['--no-verify'], CHAIN].map((verify): [string, string[], RegExp] => [
+      `the signing-key certificate as -k (${verify[0]})`,
+      ['create', '-k', 'signing.crt', ...H, '-o', 'r', ...verify, 'meta'],
+      /^se-secrets: error: (host-key verification: )?host-key document 'signing\.crt': host key must be EC secp521r1 \(P-521\), got RSA-2048; an RSA key means a signing-key or CA certificate, which belongs with the chain of trust \(-C\/--cert\), not with the host-key documents \(-k\)$/m,
+    ]).map(([w, a, m]): [string, string[], RegExp, Record<string, Uint8Array>] => [w, a, m, { 'signing.crt': readFileSync(sample('ibm-z-host-key-signing.crt')) }]),
+    // Certificate and CRL files are named by their path, not by their position (`CRL #2`).
+    ['a --crl that is no CRL', ['create', ...K, ...H, '-o', 'r', ...CHAIN.slice(0, 7), '--crl', sample('root-ca.crl'), '--crl', 'junk.crl', 'meta'], /^se-secrets: error: CRL 'junk\.crl': no CRL found/m, { 'junk.crl': 'hello\n' }],
+    ['a -C certificate that does not parse', ['create', ...K, ...H, '-o', 'r', ...CHAIN.slice(0, 4), '-C', 'bad.crt', ...CHAIN.slice(4), 'meta'], /^se-secrets: error: certificate 'bad\.crt': /m, { 'bad.crt': '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' }],
+    ['a --root-ca that does not parse', ['create', ...K, ...H, '-o', 'r', ...CHAIN.slice(0, 4), '--root-ca', 'root.crt', '--offline', 'meta'], /^se-secrets: error: root CA 'root\.crt': /m, { 'root.crt': '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' }],
     ['an --input-secret of 31 bytes', ['create', ...ok, 'association', 'n', '--input-secret', 's'], /error: association secret 's' must be exactly 32 bytes \(got 31\)$/m, { s: new Uint8Array(31) }],
     ['a --cck of 33 bytes', ['create', ...ok, '--cck', 's', 'meta'], /error: CCK 's' must be exactly 32 bytes \(got 33\)$/m, { s: new Uint8Array(33) }],
     ['a missing --extension-secret', ['create', ...ok, '--extension-secret', 'nofile', 'meta'], /error: cannot read extension secret 'nofile': no such file or directory$/m],

@@ -10,11 +10,11 @@ import { HAVE_UPSTREAM, UPSTREAM_DIR, UPSTREAM_SKIP_REASON } from '../helpers/up
 import { cli, createArgs, hostKeyHashOf, listDir, sample, sampleHeaderTag, tempDir } from './helpers.js';
 
 const REQUEST_KEYS = [
-  'format', 'file', 'fileSize', 'version', 'requestLength', 'secret', 'flags', 'cuid', 'userData', 'keySlots',
+  'formatVersion', 'format', 'file', 'fileSize', 'version', 'requestLength', 'secret', 'flags', 'cuid', 'userData', 'keySlots',
   'encryptedSize', 'iv', 'customerPublicKey', 'seHeader', 'requestTag',
 ];
 const HEADER_KEYS = [
-  'format', 'file', 'fileSize', 'offset', 'version', 'size', 'iv', 'pcf', 'nep', 'encryptedSize', 'keySlots',
+  'formatVersion', 'format', 'file', 'fileSize', 'offset', 'version', 'size', 'iv', 'pcf', 'nep', 'encryptedSize', 'keySlots',
   'customerPublicKey', 'pld', 'ald', 'tld', 'tag',
 ];
 const up = (rel: string) => join(UPSTREAM_DIR, rel);
@@ -68,6 +68,17 @@ describe.skipIf(!HAVE_UPSTREAM)(`inspect decodes requests made by pvsecret${HAVE
 });
 
 describe.concurrent('inspect on our own files', () => {
+  it('every --json object starts with formatVersion 1 (request, SE header, SE image, attestation request)', async ({ expect }) => {
+    const d = tempDir();
+    expect((await cli(createArgs(join(d, 'r'), 'meta'))).code).toBe(0);
+    expect((await cli(['attest', 'create', '-k', sample('HKD-sample-1.crt'), '--no-verify', '-o', join(d, 'a'), '-a', join(d, 'k')])).code).toBe(0);
+    for (const file of [join(d, 'r'), sample('sample.hdr'), sample('sample-se.img'), join(d, 'a')]) {
+      const r = await cli(['inspect', '--json', file]);
+      expect(r.code, r.err).toBe(0);
+      expect(Object.entries(JSON.parse(r.out))[0], file).toEqual(['formatVersion', 1]);
+    }
+  });
+
   it('names flags, shows the CUID and a --use-name id as text', async ({ expect }) => {
     const d = tempDir();
     const c = await cli(createArgs(join(d, 'r'), '--use-name', '--flags', 'disable-dump', '--cuid-hex', '11'.repeat(16), 'association', 'my-name', '--stdout'));

@@ -62,15 +62,25 @@ export interface CreateArgs {
   readonly type?: RetrievableKind;
 }
 
+/** The certificate options (`-k`, `--no-verify`, `-C`, `--crl`, `--offline`, `--root-ca`, `--verify-time`) of `create` and `verify-hkd`. */
+export type CertificateArgs = Pick<CreateArgs, 'hostKeyDocuments' | 'noVerify' | 'certs' | 'crls' | 'offline' | 'rootCa' | 'verifyTime'>;
+
+export function certificateArgs(c: ParsedCommand, command: string): CertificateArgs {
+  const time = getString(c, 'verifyTime');
+  const rootCa = getString(c, 'rootCa');
+  return {
+    ...(time !== undefined ? { verifyTime: parseVerifyTime(time, [command]) } : {}),
+    hostKeyDocuments: getList(c, 'hostKeyDocuments'), noVerify: getFlag(c, 'noVerify'), certs: getList(c, 'certs'),
+    crls: getList(c, 'crls'), offline: getFlag(c, 'offline'), ...(rootCa !== undefined ? { rootCa } : {}),
+  };
+}
+
 export function createArgs(path: readonly ParsedCommand[]): CreateArgs {
   const c = path[1] as ParsedCommand;
   const s = path[2] as ParsedCommand;
   const str = (p: ParsedCommand, k: string) => getString(p, k);
-  const time = str(c, 'verifyTime');
   return {
-    ...(time !== undefined ? { verifyTime: parseVerifyTime(time, ['create']) } : {}),
-    hostKeyDocuments: getList(c, 'hostKeyDocuments'), noVerify: getFlag(c, 'noVerify'), certs: getList(c, 'certs'),
-    crls: getList(c, 'crls'), offline: getFlag(c, 'offline'), rootCa: str(c, 'rootCa'), hdr: str(c, 'hdr') as string,
+    ...certificateArgs(c, 'create'), hdr: str(c, 'hdr') as string,
     force: getFlag(c, 'force'), strictHostMatch: getFlag(c, 'strictHostMatch'), output: str(c, 'output') as string, extensionSecret: str(c, 'extensionSecret'),
     cck: str(c, 'cck'), cuidHex: str(c, 'cuidHex'), cuid: str(c, 'cuid'), pcf: str(c, 'pcf'), flags: getList(c, 'flags'),
     userData: str(c, 'userData'), policy: str(c, 'policy'), tocPolicy: str(c, 'tocPolicy'), userSignKey: str(c, 'userSignKey'),
@@ -140,7 +150,7 @@ export async function readHeader(path: string, log: Logger): Promise<SeHeader> {
 }
 
 /** `--cuid FILE` or `--cuid-hex`. */
-export async function readCuid(a: CreateArgs): Promise<Uint8Array | undefined> {
+export async function readCuid(a: Pick<CreateArgs, 'cuid' | 'cuidHex'>): Promise<Uint8Array | undefined> {
   if (a.cuid !== undefined) return cuidFromFile(await readInput(a.cuid, 'CUID file', INPUT_CAPS.yaml), a.cuid);
   if (a.cuidHex !== undefined) return parseCuidHex(a.cuidHex);
   return undefined;
@@ -163,10 +173,12 @@ export interface HostKeyInputs {
  * read once): verified against the certificates, CRLs and root CA, or with
  * `--no-verify` only read.
  */
-export async function readHostKeys(a: Pick<CreateArgs, 'hostKeyDocuments' | 'noVerify' | 'certs' | 'crls' | 'offline' | 'rootCa' | 'verifyTime'>, log: Logger): Promise<HostKeyInputs> {
-  if (a.noVerify) {
-    log.warn('host-key document verification is disabled (--no-verify): the secret may NOT be protected. Verify the host-key documents yourself, or use --cert.');
-  }
+export async function readHostKeys(
+  a: CertificateArgs,
+  log: Logger,
+  noVerifyWarning = 'host-key document verification is disabled (--no-verify): the secret may NOT be protected. Verify the host-key documents yourself, or use --cert.',
+): Promise<HostKeyInputs> {
+  if (a.noVerify) log.warn(noVerifyWarning);
   const documents: Certificate[] = [];
   const sources: string[] = [];
   for (const file of a.hostKeyDocuments) {
@@ -184,6 +196,8 @@ export async function readHostKeys(a: Pick<CreateArgs, 'hostKeyDocuments' | 'noV
     crls: await readAll(a.crls, 'CRL'),
     ...(a.rootCa !== undefined ? { rootCa: await readInput(a.rootCa, 'root CA certificate') } : {}),
     offline: a.offline,
+    // Messages then name the files: `CRL 'x.crl': …`, not `CRL #2: …`.
+    names: { hostKeyDocuments: a.hostKeyDocuments, certificates: a.certs, crls: a.crls, ...(a.rootCa !== undefined ? { rootCa: a.rootCa } : {}) },
     ...reportingOptions(log, a.verifyTime),
   });
   return { files: a.hostKeyDocuments, hostKeys };

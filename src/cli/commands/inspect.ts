@@ -12,6 +12,14 @@ import { FileError, hasRequestMagic, headerReport, headerReportText, isSeSecrets
 import type { Logger } from '../log.js';
 import { attestationExchangeReport, attestationReportText, attestationRequestReport } from '../lib.js';
 
+/**
+ * The version of the `--json` shape, first in every object printed. Fields are only
+ * ever added within a version; a removed or changed field makes it 2.
+ */
+export const JSON_FORMAT_VERSION = 1;
+
+const json = (report: object) => `${JSON.stringify({ formatVersion: JSON_FORMAT_VERSION, ...report }, null, 2)}\n`;
+
 async function head(path: string, n: number): Promise<{ bytes: Uint8Array; size: number }> {
   try {
     const st = await stat(path);
@@ -41,16 +49,16 @@ async function inspectAttestation(file: string, head: Uint8Array, size: number):
 export async function runInspect(path: readonly ParsedCommand[], log: Logger): Promise<void> {
   const c = path[1] as ParsedCommand;
   const file = getString(c, 'file') as string;
-  const json = getFlag(c, 'json');
+  const asJson = getFlag(c, 'json');
   const { bytes, size } = await head(file, 16);
   let out: string;
   const attestation = await inspectAttestation(file, bytes, size);
   if (attestation) {
-    out = json ? `${JSON.stringify(attestation, null, 2)}\n` : attestationReportText(attestation);
+    out = asJson ? json(attestation) : attestationReportText(attestation);
   } else if (hasRequestMagic(bytes)) {
     const info = parseAddSecretRequest(await readInput(file, 'add-secret request'));
     const j = requestReport(info, file, size);
-    out = json ? `${JSON.stringify(j, null, 2)}\n` : requestReportText(j);
+    out = asJson ? json(j) : requestReportText(j);
   } else {
     let hdr: Awaited<ReturnType<typeof readSeHeader>>;
     try {
@@ -62,7 +70,7 @@ export async function runInspect(path: readonly ParsedCommand[], log: Logger): P
       throw e;
     }
     const j = headerReport(hdr, file, size);
-    out = json ? `${JSON.stringify(j, null, 2)}\n` : headerReportText(j);
+    out = asJson ? json(j) : headerReportText(j);
   }
   await log.streams.out(out);
 }
