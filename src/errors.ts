@@ -68,6 +68,7 @@ export type ErrorCode =
   | 'ERR_ATTESTATION_AUTH'
   | 'ERR_ATTESTATION_MISMATCH'
   | 'ERR_ATTESTATION_ADDITIONAL'
+  | 'ERR_FIRMWARE_CHECK'
   // files (Node-only modules)
   | 'ERR_FILE'
   | 'ERR_INPUT_TOO_LARGE'

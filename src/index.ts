@@ -134,6 +134,9 @@ export {
   readAttestationResponse,
   checkAttestation,
   secretStoreHash,
+  checkFirmware,
+  firmwareCheckRequest,
+  FIRMWARE_CHECK_ENDPOINT,
   attestationResultYaml,
   checkResultYaml,
   type AttestationFlags,
@@ -150,6 +153,12 @@ export {
   type CheckAttestationOptions,
   type CheckAttestationResult,
   type HostKeyCheckPolicy,
+  type FirmwareCheckOptions,
+  type FirmwareCheckVersion,
+  type FirmwareCheckHttpRequest,
+  type FirmwareCheckHttpResponse,
+  type FirmwareVerdict,
+  type PostFirmwareCheck,
 } from './attest/index.js';
 export {
   requestReport,

@@ -28,6 +28,7 @@ export { readBatchFile, type BatchPlan } from './node/batch-file.js';
 export { readFileBytes, writeFileAtomic, writeFilesAtomic, ensureDirectory, SECRET_FILE_MODE, type OutputFile } from './node/files.js';
 export { createHttpCrlFetcher, fetchCrlOverHttp, type HttpCrlFetcherOptions } from './node/fetch-crl.js';
 export { platformRootCertificates } from './node/root-store.js';
+export { postFirmwareCheck } from './node/firmware-check.js';
 
 /**
  * Verifies host-key documents (see the portable `verifyHostKeyDocuments`). Under Node,

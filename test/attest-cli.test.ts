@@ -4,6 +4,8 @@
  * `attest check`, then `create --cuid result.yaml` binding a secret to that guest.
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyAttestation } from '../src/attest/index.js';
@@ -110,6 +112,25 @@ describe('attest create / perform (simulated) / verify / check', () => {
     expect(existsSync(join(d, 'r.yaml'))).toBe(false);
   });
 
+  it('attest create --verify-time verifies the host-key documents as of that time, like create (the sample PKI is valid 2025 to 2045)', async () => {
+    const d = tempDir();
+    const pki = ['-C', sample('ibm-z-host-key-signing.crt'), '-C', sample('intermediate-ca.crt'), '--root-ca', sample('root-ca.crt'), '--offline',
+      '--crl', sample('ibm-z-host-key.crl'), '--crl', sample('intermediate-ca.crl'), '--crl', sample('root-ca.crl')];
+    const run = (time: string, out: string) => cli(['attest', 'create', '-v', '-k', sample('HKD-sample-1.crt'), ...pki, '--verify-time', time, '-o', join(d, out), '--arpk', join(d, `${out}.arpk`)]);
+    const ok = await run('2030-03-12T00:00:00Z', 'ok.bin');
+    expect(ok.code, ok.err).toBe(0);
+    expect(ok.err).toContain('Verifying as of 2030-03-12T00:00:00.000Z (--verify-time)\n');
+    const early = await run('2024-03-12', 'early.bin');
+    expect(early.code).toBe(1);
+    expect(early.err).toMatch(/^se-secrets: error: .*(not yet valid|not valid before|before)/im);
+    expect(listDir(d)).toEqual(['ok.bin', 'ok.bin.arpk']);
+    const bad = await run('yesterday', 'bad.bin');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/^se-secrets: error: invalid value 'yesterday' for '--verify-time <TIME>'/m);
+    const noCert = await cli(['attest', 'create', '-k', sample('HKD-sample-1.crt'), '--no-verify', '--verify-time', '2030-01-01', '-o', join(d, 'x'), '--arpk', join(d, 'y')]);
+    expect(noCert.err).toMatch(/the argument '--verify-time <TIME>' requires '--cert <FILE>'/);
+  });
+
   it('inspect recognises exchange files and bare attestation requests', async () => {
     const d = tempDir();
     const req = join(d, 'attreq.bin');
@@ -128,6 +149,75 @@ describe('attest create / perform (simulated) / verify / check', () => {
     const b = JSON.parse((await cli(['inspect', '--json', bare])).out);
     expect(b.kind).toBe('attestation-request');
     expect(b.keySlots).toHaveLength(1);
+  });
+});
+
+describe('attest check --firmware, against a firmware verification service on 127.0.0.1', () => {
+  it('posts the firmware state as pvattest does and turns the answer into valid_firmware; errors exit 1, invalid firmware 2', async () => {
+    const seen: { url: string; method: string; headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => {
+        seen.push({ url: req.url ?? '', method: req.method ?? '', headers: req.headers, body });
+        const answer: Record<string, [number, string]> = {
+          '/ibm/hmrs/firmware/attestation/v1/verify': [200, '{"version":"1.0","valid":true,"referenceId":"ref-1"}'],
+          '/ibm/hmrs/firmware/attestation/v2/verify': [200, '{"version":"2.0","valid":false,"reason":"firmware\\nwithdrawn","verifiedHashes":[]}'],
+        };
+        const [status, text] = answer[req.url ?? ''] ?? [503, 'unavailable'];
+        res.writeHead(status, { 'content-type': 'application/json' }).end(text);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const d = tempDir();
+      const req = join(d, 'attreq.bin');
+      const arpk = join(d, 'arpk.key');
+      expect((await cli(['attest', 'create', '-k', sample('HKD-sample-1.crt'), '--no-verify', '-o', req, '--arpk', arpk, '--add-data', 'firmware-state'])).code).toBe(0);
+      const state = Buffer.alloc(320, 0x5f);
+      const resp = join(d, 'attresp.bin');
+      writeFileSync(resp, performAttestation(readFileSync(req), readFileSync(sample('sample.hdr')), hostKeyPem(), { cuid: CUID, firmwareState: state }));
+      const url = `http://127.0.0.1:${port}/ibm/`;
+
+      const ok = await cli(['attest', 'check', resp, join(d, 'ok.yaml'), '--firmware', '--firmware-verify-url', url]);
+      expect(ok.code, ok.err).toBe(0);
+      expect(ok.err).toContain('✓ the firmware is in a valid state (reference id: ref-1)');
+      expect(readFileSync(join(d, 'ok.yaml'), 'utf8')).toBe('successful: true\nvalid_firmware: true\n');
+      expect(seen[0]).toMatchObject({ url: '/ibm/hmrs/firmware/attestation/v1/verify', method: 'POST' });
+      expect(seen[0]?.headers['content-type']).toBe('application/json');
+      expect(seen[0]?.headers['x-client-id']).toBe('X');
+      expect(JSON.parse(seen[0]?.body as string)).toEqual({ version: '1.0', payload: state.toString('base64') });
+
+      const invalid = await cli(['attest', 'check', resp, join(d, 'bad.yaml'), '--firmware', '--fw-ver', '2', '--firmware-verify-url', url]);
+      expect(invalid.code).toBe(2);
+      expect(seen[1]?.url).toBe('/ibm/hmrs/firmware/attestation/v2/verify');
+      expect(JSON.parse(seen[1]?.body as string).version).toBe('1.0'); // as the reference sends it to v2 too
+      expect(readFileSync(join(d, 'bad.yaml'), 'utf8')).toBe(
+        "successful: false\nissues:\n- 'the firmware is not in a valid state (reason: firmware withdrawn)'\nvalid_firmware: false\n",
+      );
+
+      const down = await cli(['attest', 'check', resp, join(d, 'down.yaml'), '--firmware', '--firmware-verify-url', `http://127.0.0.1:${port}/other`]);
+      expect(down.code).toBe(1);
+      expect(down.err).toMatch(/^se-secrets: error: firmware check: the firmware verification server answered with HTTP status 503 \(expected 200\)$/m);
+      expect(existsSync(join(d, 'down.yaml'))).toBe(false);
+
+      // A response without firmware state fails the policy without asking anyone.
+      const req2 = join(d, 'attreq2.bin');
+      expect((await cli(['attest', 'create', '-k', sample('HKD-sample-1.crt'), '--no-verify', '-o', req2, '--arpk', join(d, 'arpk2.key')])).code).toBe(0);
+      const resp2 = join(d, 'attresp2.bin');
+      writeFileSync(resp2, performAttestation(readFileSync(req2), readFileSync(sample('sample.hdr')), hostKeyPem(), { cuid: CUID }));
+      const none = await cli(['attest', 'check', resp2, join(d, 'none.yaml'), '--firmware', '--firmware-verify-url', url]);
+      expect(none.code).toBe(2);
+      expect(readFileSync(join(d, 'none.yaml'), 'utf8')).toContain('valid_firmware: false\n');
+      expect(seen).toHaveLength(3);
+
+      const usage = await cli(['attest', 'check', resp, join(d, 'u.yaml'), '--firmware-verify-url', url]);
+      expect(usage.code).toBe(1);
+      expect(usage.err).toMatch(/the argument '--firmware-verify-url <URL>' requires '--firmware'/);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 

@@ -251,6 +251,11 @@ const CALLS: Record<string, Record<string, Call>> = {
   secretStoreHash: { 'two requests': (f, { r }) => f([r.assoc, r.meta], true) },
   attestationResultYaml: { 'read response': (f, { r }) => f(portableEntry.readAttestationResponse(r.attestation)) },
   checkResultYaml: { 'check result': (f, { i, r }) => f(portableEntry.checkAttestation(r.attestation, { hostKeyDocuments: [i.hkd1] }), { hostKeyDocuments: ['hkd1'] }) },
+  firmwareCheckRequest: { 'a firmware state': (f, { i }) => f(i.aes256, { version: 2 }) },
+  checkFirmware: {
+    'a read response, answered in process': (f, { r }) =>
+      f(portableEntry.readAttestationResponse(r.attestation), { post: async () => ({ status: 200, body: new TextEncoder().encode('{"valid":true}') }) }),
+  },
   createAddSecretRequest: {
     'association, every byte option, 80-byte customer key': (f, { i }) =>
       f({
@@ -558,6 +563,7 @@ const NO_BYTES = new Set([
   'pvapconfigYaml',
   'guestSetupScript',
   // Node: paths, URLs, the platform
+  'postFirmwareCheck',
   'readFileBytes',
   'readSeHeader',
   'planAssociationsFromFile',

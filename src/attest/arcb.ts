@@ -26,8 +26,9 @@
  *        └──────────────────────────────────────┘
  * ```
  *
- * The first 0x30 bytes are the request header every Ultravisor request shares (the
- * add-secret request's is the same with the magic "asrcbM"). Source: s390-tools
+ * The first 0x30 bytes are the request header every Ultravisor request shares, written
+ * by `src/request/request-header.ts` (the add-secret request's differs only in its
+ * magic, "asrcbM" and the user-data type). Source: s390-tools
  * `rust/pv/src/uvattest/arcb.rs`, `rust/pv_core/src/uvattest.rs`, `rust/pv/src/req/request.rs`.
  *
  * @module
@@ -37,6 +38,7 @@ import { AttestationError, InputError } from '../errors.js';
 import { ByteReader, ByteWriter } from '../internal/bytes.js';
 import { KEY_SLOT_SIZE, type KeySlot, decodeKeySlot } from '../request/keyslot.js';
 import { MAX_KEY_SLOTS, REQUEST_TAG_SIZE } from '../request/asrcb.js';
+import { writeRequestHeader } from '../request/request-header.js';
 
 /** The attestation request magic: eight zero bytes (the reference's `AttestationMagic`). */
 export const ARCB_MAGIC = new Uint8Array(8);
@@ -130,7 +132,7 @@ export function encodeArcbAad(l: { iv: Uint8Array; flags: bigint; customerPublic
   const nks = l.keySlots.length;
   const rql = arcbLength(nks, ARCB_CONFIDENTIAL_SIZE);
   const w = new ByteWriter(rql);
-  w.put(ARCB_MAGIC).u32(ARCB_VERSION_1).u32(rql).put(l.iv, 12).zeros(11).u8(nks).zeros(4).u32(ARCB_CONFIDENTIAL_SIZE);
+  writeRequestHeader(w, { magic: ARCB_MAGIC, version: ARCB_VERSION_1, rql, iv: l.iv, nks, sea: ARCB_CONFIDENTIAL_SIZE });
   w.u64(l.flags).u32(MAI_HMAC_SHA512).zeros(4).put(l.customerPublicKey, WIRE_PUBLIC_KEY_SIZE);
   for (const s of l.keySlots) w.put(s, KEY_SLOT_SIZE);
   return { request: w.bytes, aadLength: w.offset };

@@ -1,9 +1,10 @@
 /**
  * Policy checks on an attestation result, as `pvattest check` 2.43 makes them: which
  * host key booted the image and which opened the attestation request, the user data,
- * and the state of the guest's secret store.
+ * the state of the guest's secret store, and (with a verdict of `checkFirmware`) the
+ * firmware.
  *
- * Source: s390-tools `rust/pvattest/src/cmd/check.rs` and `cmd/check/{host_key,secret_store}.rs`.
+ * Source: s390-tools `rust/pvattest/src/cmd/check.rs` and `cmd/check/{host_key,secret_store,firmware}.rs`.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import { equalBytes } from '../internal/bytes.js';
 import { parseAddSecretRequest } from '../request/asrcb.js';
 import { hostKeysFromDocuments } from '../request/host-key.js';
 import type { AttestationExchange } from './exchange.js';
+import type { FirmwareVerdict } from './firmware.js';
 import { type AttestationResult, readAttestationResponse } from './verify.js';
 
 /** pvattest's `--host-key-check` policies: fail when the named hash is absent or unmatched. */
@@ -33,6 +35,8 @@ export interface CheckAttestationOptions {
   readonly secrets?: readonly Uint8Array[];
   /** Whether the guest's secret store must be locked; turns the secret-store check on. */
   readonly secretStoreLocked?: boolean;
+  /** What the firmware verification service said ({@link checkFirmware}); not valid is an issue. */
+  readonly firmware?: FirmwareVerdict;
 }
 
 /** The result of one host-key check. `match` is the index of the matching document. */
@@ -52,6 +56,8 @@ export interface CheckAttestationResult {
   readonly userData?: Uint8Array;
   /** The secret store that matched, when checked. */
   readonly secretStore?: { readonly requests: number; readonly locked: boolean };
+  /** Whether the firmware is in a valid state, when checked. */
+  readonly validFirmware?: boolean;
 }
 
 /**
@@ -126,6 +132,7 @@ export function checkAttestation(result: AttestationResult | Uint8Array | Attest
       issues.push('the secret-store hash of the given add-secret requests and lock state differs from the reported one');
     } else secretStore = { requests: options.secrets?.length ?? 0, locked };
   }
+  if (options.firmware && !options.firmware.valid) issues.push(options.firmware.message);
   return {
     successful: issues.length === 0,
     issues,
@@ -133,5 +140,6 @@ export function checkAttestation(result: AttestationResult | Uint8Array | Attest
     attestHostKey,
     ...(userData ? { userData } : {}),
     ...(secretStore ? { secretStore } : {}),
+    ...(options.firmware ? { validFirmware: options.firmware.valid } : {}),
   };
 }

@@ -40,4 +40,15 @@ export {
   type HostKeyCheckResult,
   type HostKeyCheckPolicy,
 } from './check.js';
+export {
+  checkFirmware,
+  firmwareCheckRequest,
+  FIRMWARE_CHECK_ENDPOINT,
+  type FirmwareCheckOptions,
+  type FirmwareCheckVersion,
+  type FirmwareCheckHttpRequest,
+  type FirmwareCheckHttpResponse,
+  type FirmwareVerdict,
+  type PostFirmwareCheck,
+} from './firmware.js';
 export { attestationResultYaml, checkResultYaml } from './yaml.js';

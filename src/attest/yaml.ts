@@ -63,5 +63,6 @@ export function checkResultYaml(r: CheckAttestationResult, names: { hostKeyDocum
     }
     lines.push(`  locked: ${r.secretStore.locked}`);
   }
+  if (r.validFirmware !== undefined) lines.push(`valid_firmware: ${r.validFirmware}`);
   return `${lines.join('\n')}\n`;
 }

@@ -38,6 +38,8 @@ export type { HostKey } from '../request/host-key.js';
 export type { Certificate };
 // Attestation (`attest`, issue 14).
 export { checkAttestation, type HostKeyCheckPolicy } from '../attest/check.js';
+export { checkFirmware, type FirmwareCheckVersion } from '../attest/firmware.js';
+export { readAttestationResponse } from '../attest/verify.js';
 export type { AttestationResult } from '../attest/verify.js';
 /** The Node entry's `createAttestationRequest` (Node verification defaults), loaded when first used. */
 export async function createAttestationRequest(

@@ -147,25 +147,44 @@ const create: CommandSpec = {
   conflicts: [['cck', 'extensionSecret'], ['cuid', 'cuidHex'], ['pcf', 'flags'], ['policy', 'userData']],
 };
 
+/**
+ * An input and an output each given as a positional or as `-i`/`-o` (pvsecret verify,
+ * pvattest check): one definition of the four arguments and their constraints.
+ */
+function inputOutput(input: { name: string; help: string }, output: { name: string; value: string; help: string; required: boolean }) {
+  return {
+    input: { key: 'input', long: 'input', short: 'i', kind: 'single', value: 'FILE', help: input.help } satisfies OptionSpec,
+    output: { key: 'output', long: 'output', short: 'o', kind: 'single', value: output.value, help: output.help } satisfies OptionSpec,
+    constraints: {
+      positionals: [
+        { key: 'inputPos', name: input.name, help: input.help },
+        { key: 'outputPos', name: output.name, help: output.help },
+      ],
+      conflicts: [['input', 'inputPos'], ['output', 'outputPos']] as [string, string][],
+      oneOf: output.required ? [['input', 'inputPos'], ['output', 'outputPos']] : [['input', 'inputPos']],
+    },
+  };
+}
+
+const verifyIo = inputOutput(
+  { name: 'INPUT', help: 'The request (- for stdin).' },
+  { name: 'OUTPUT', value: 'OUTPUT', help: 'Where to write the user data (default stdout).', required: false },
+);
+
 const verify: CommandSpec = {
   name: 'verify',
   summary: 'Check an add-secret request and print its user data (like pvsecret verify).',
   description: 'Checks that INPUT is a well-formed add-secret request and, if its user data is signed, verifies the signature with the public key of --user-cert (no chain of trust is checked). The user data, zero-padded to its capacity, is written to OUTPUT (default stdout).',
   usage: 'se-secrets verify [OPTIONS] <INPUT|--input <FILE>> [OUTPUT|--output <OUTPUT>]',
   helpWhenEmpty: true,
-  positionals: [
-    { key: 'inputPos', name: 'INPUT', help: 'The request (- for stdin).' },
-    { key: 'outputPos', name: 'OUTPUT', help: 'Where to write the user data (default stdout).' },
-  ],
+  ...verifyIo.constraints,
   options: [
-    { key: 'input', long: 'input', short: 'i', kind: 'single', value: 'FILE', help: 'The request (- for stdin).' },
+    verifyIo.input,
     { key: 'userCert', long: 'user-cert', kind: 'single', value: 'FILE', help: 'X.509 certificate with the public key of the user-signing key.' },
-    { key: 'output', long: 'output', short: 'o', kind: 'single', value: 'OUTPUT', help: 'Where to write the user data (default stdout).' },
+    verifyIo.output,
     verbose,
     quiet,
   ],
-  conflicts: [['input', 'inputPos'], ['output', 'outputPos']],
-  oneOf: [['input', 'inputPos']],
 };
 
 const inspect: CommandSpec = {
@@ -210,11 +229,21 @@ const plan: CommandSpec = {
       key: 'outputSecrets', long: 'output-secrets', kind: 'single', value: 'DIR2',
       help: "Also write each association secret's value (32 bytes, mode 0600) to DIR2, which must differ from DIR. Without it the values exist only inside the requests.",
     },
+    {
+      key: 'attest', long: 'attest', kind: 'flag',
+      help: 'Phase 1 of an attested plan: write an attestation request for the plan\'s host keys to DIR and its protection key (mode 0600) to DIR2, and a guest-setup.sh that runs pvattest perform; no secret yet. Needs --output-secrets.',
+    },
+    {
+      key: 'cuid', long: 'cuid', kind: 'single', value: 'FILE',
+      help: 'Phase 2: bind every request to the guest instance whose CUID FILE holds (the YAML attest verify -o writes, or 16 raw bytes).',
+    },
     verifyTime,
     verbose,
     quiet,
   ],
   required: ['output'],
+  conflicts: [['attest', 'cuid']],
+  requires: [['attest', 'outputSecrets']],
 };
 
 const decrypt: CommandSpec = {
@@ -300,18 +329,19 @@ const attestVerify: CommandSpec = {
   ],
   required: ['input', 'hdr', 'arpk'],
 };
+const checkIo = inputOutput(
+  { name: 'IN', help: 'The attestation response.' },
+  { name: 'OUT', value: 'FILE', help: 'Where to write the check result.', required: true },
+);
 const attestCheck: CommandSpec = {
   name: 'check', summary: 'Check an attestation response against policies (like pvattest check).',
   description: 'Checks a verified attestation response (run attest verify first: check does not verify the measurement) against policies and writes the result (YAML) to OUT. Exit status: 0 every policy holds, 1 error, 2 a policy fails.',
   usage: 'se-secrets attest check [OPTIONS] <IN|--input <FILE>> <OUT|--output <FILE>>',
   helpWhenEmpty: true,
-  positionals: [
-    { key: 'inputPos', name: 'IN', help: 'The attestation response.' },
-    { key: 'outputPos', name: 'OUT', help: 'Where to write the check result.' },
-  ],
+  ...checkIo.constraints,
   options: [
-    { key: 'input', long: 'input', short: 'i', kind: 'single', value: 'FILE', help: 'The attestation response.' },
-    { key: 'output', long: 'output', short: 'o', kind: 'single', value: 'FILE', help: 'Where to write the check result.' },
+    checkIo.input,
+    checkIo.output,
     { key: 'format', long: 'format', kind: 'single', value: 'FORMAT', choices: ['yaml'], help: 'Output format (only yaml).' },
     { key: 'hostKeyDocuments', long: 'host-key-document', short: 'k', kind: 'list', value: 'FILE', help: 'A host-key document whose hash the response must hold (repeatable, comma list).' },
     {
@@ -321,11 +351,21 @@ const attestCheck: CommandSpec = {
     { key: 'userData', long: 'user-data', short: 'u', kind: 'single', value: 'FILE', help: 'The user data the response must hold.' },
     { key: 'secret', long: 'secret', kind: 'list', value: 'FILE', help: 'An add-secret request the guest accepted, in the order it was added (repeatable, comma list). Needs --secret-store-locked.' },
     { key: 'secretStoreLocked', long: 'secret-store-locked', kind: 'single', value: 'BOOL', choices: ['true', 'false'], help: "Check the secret-store hash, with the store's lock state." },
+    {
+      key: 'firmware', long: 'firmware', kind: 'flag',
+      help: "Ask IBM's firmware verification service whether the firmware state in the response (attest create --add-data firmware-state) is valid. Needs internet access.",
+    },
+    {
+      key: 'firmwareCheckVersion', long: 'firmware-check-version', aliases: ['fw-ver'], kind: 'single', value: 'VERSION', choices: ['1', '2'],
+      help: 'The API version of the firmware verification service (default 1). Needs --firmware.',
+    },
+    {
+      key: 'firmwareVerifyUrl', long: 'firmware-verify-url', kind: 'single', value: 'URL',
+      help: 'The firmware verification service to ask instead of IBM\'s (use one you trust). Needs --firmware.',
+    },
     verbose, quiet,
   ],
-  conflicts: [['input', 'inputPos'], ['output', 'outputPos']],
-  oneOf: [['input', 'inputPos'], ['output', 'outputPos']],
-  requires: [['hostKeyCheck', 'hostKeyDocuments'], ['secret', 'secretStoreLocked']],
+  requires: [['hostKeyCheck', 'hostKeyDocuments'], ['secret', 'secretStoreLocked'], ['firmwareCheckVersion', 'firmware'], ['firmwareVerifyUrl', 'firmware']],
 };
 const attest: CommandSpec = {
   name: 'attest', summary: 'Attest an SE guest: create, verify and check (like pvattest).',

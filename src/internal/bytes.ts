@@ -211,11 +211,16 @@ export function fromHex(s: string): Uint8Array | undefined {
   return out;
 }
 
-/** Base64url without padding (RFC 7515 §2), for JWK import. */
-export function base64Url(b: Uint8Array): string {
+/** Base64 with padding (RFC 4648 §4). */
+export function base64(b: Uint8Array): string {
   let s = '';
   for (const x of b) s += String.fromCharCode(x);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(s);
+}
+
+/** Base64url without padding (RFC 7515 §2), for JWK import. */
+export function base64Url(b: Uint8Array): string {
+  return base64(b).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /** Left-pads `b` with zeros to `size` bytes; throws when it is longer. */

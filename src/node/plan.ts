@@ -93,7 +93,7 @@ export async function writePlanFiles(result: PlanResult, dirs: PlanOutputDirs, o
     const written: string[] = [];
     for (const f of result.files) {
       const path = join(f.secret ? (dirs.secretsDir as string) : dirs.dir, f.path);
-      await outputs.file(path, f.bytes, f.secret ? 'association secret' : 'plan output', f.mode ?? MODE_DEFAULT);
+      await outputs.file(path, f.bytes, f.label ?? (f.secret ? 'association secret' : 'plan output'), f.mode ?? MODE_DEFAULT);
       written.push(path);
     }
     await outputs.commit(async () => undefined);

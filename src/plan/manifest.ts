@@ -22,6 +22,12 @@ export const PLAN_FILES = {
   manifest: 'manifest.json',
   request: (apqn: string) => `request-${apqn}.bin`,
   secret: (apqn: string) => `secret-${apqn}.bin`,
+  /** `plan --attest`: the attestation request (pvattest's exchange file) for `pvattest perform`. */
+  attestationRequest: 'attestation-request.bin',
+  /** `plan --attest`: what `pvattest perform` writes in the guest, to bring back for `attest verify`. */
+  attestationResponse: 'attestation-response.bin',
+  /** `plan --attest`: the attestation request protection key (ARPK), in the secrets directory. */
+  attestationKey: 'attestation-arpk.bin',
 } as const;
 
 /** The manifest format identifier. */
@@ -73,6 +79,13 @@ export interface PlanManifest {
     readonly extraQueues: readonly string[];
   };
   readonly queues: readonly ManifestQueue[];
+  /**
+   * `plan --attest` (phase 1): the attestation request, the name of its protection key
+   * file (in the secrets directory) and of the response `pvattest perform` writes.
+   */
+  readonly attestation?: { readonly request: ManifestFile; readonly protectionKeyFile: string; readonly responseFile: string };
+  /** `plan --cuid` (phase 2): the CUID every request is bound to, `0x` and 32 hex digits. */
+  readonly cuid?: string;
   readonly files: readonly ManifestFile[];
 }
 
@@ -90,6 +103,10 @@ export function buildManifest(m: {
   secretFiles: boolean;
   files: Readonly<Record<string, Uint8Array>>;
   now: Date;
+  /** Phase 1 of an attested plan: the attestation request (exchange file). */
+  attestationRequest?: Uint8Array;
+  /** Phase 2: the CUID the requests are bound to. */
+  cuid?: Uint8Array;
 }): PlanManifest {
   const queues = m.plan.queues.map((q): ManifestQueue => {
     const base = {
@@ -128,6 +145,16 @@ export function buildManifest(m: {
       extraQueues: m.plan.host.extraQueues,
     },
     queues,
+    ...(m.attestationRequest
+      ? {
+          attestation: {
+            request: fileEntry(PLAN_FILES.attestationRequest, m.attestationRequest),
+            protectionKeyFile: PLAN_FILES.attestationKey,
+            responseFile: PLAN_FILES.attestationResponse,
+          },
+        }
+      : {}),
+    ...(m.cuid ? { cuid: `0x${toHex(m.cuid)}` } : {}),
     files: Object.entries(m.files).map(([f, b]) => fileEntry(f, b)),
   };
 }

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { createAttestationRequest } from '../attest/create.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { portableBackend } from '../crypto/portable.js';
 import { CertificateError, InputError, SeSecretsError } from '../errors.js';
@@ -24,14 +25,15 @@ import {
   type HostKeyVerification,
   type HostKeyVerificationOptions,
   requestHostKeyOptions,
+  type ResolvedHostKeys,
   type VerifyHostKeyDocumentsFn,
 } from '../request/verified-host-keys.js';
-import { guestSetupScript, type ScriptQueue } from './guest-script.js';
+import { guestAttestScript, guestSetupScript, type ScriptQueue } from './guest-script.js';
 import { guestSetupUnit } from './guest-unit.js';
 import { hostdevXml, hostSetupScript } from './host-script.js';
 import { buildManifest, PLAN_FILES, type PlanManifest } from './manifest.js';
 import { pvapconfigYaml } from './pvapconfig.js';
-import { type AssociationPlan, validatePlan } from './validate.js';
+import { type AssociationPlan, type NormalizedPlan, validatePlan } from './validate.js';
 
 /** Options of {@link planAssociations}. */
 export interface PlanOptions {
@@ -48,6 +50,20 @@ export interface PlanOptions {
   readonly outputSecrets?: boolean;
   /** CRL download for host-key verification (default: the runtime's, when online). */
   readonly fetchCrl?: HostKeyVerificationOptions['fetchCrl'];
+  /**
+   * Phase 1 of an attested plan (`plan --attest`): instead of the association requests,
+   * an attestation request for the plan's host keys (`attestation-request.bin`, the file
+   * `pvattest create -o` writes), its protection key (`attestation-arpk.bin`, marked
+   * `secret`, mode 0600: zero it when written) and a guest-setup.sh that runs `pvattest
+   * perform`. Excludes `cuid`.
+   */
+  readonly attest?: boolean;
+  /**
+   * Phase 2 (`plan --cuid`): the 16-byte configuration unique ID that `attest verify`
+   * read from the guest's attestation response; every request is bound to it, so only
+   * that guest instance accepts them.
+   */
+  readonly cuid?: Uint8Array;
 }
 
 /** A file to write. `path` is a bare file name. */
@@ -58,6 +74,8 @@ export interface PlanFile {
   readonly mode?: number;
   /** True for secret values: write them only where the user asked (`--output-secrets`). */
   readonly secret?: boolean;
+  /** What the file is, for messages (default: association secret, or plan output). */
+  readonly label?: string;
 }
 
 /** What {@link planAssociations} produces. */
@@ -95,6 +113,9 @@ const enc = new TextEncoder();
  */
 export async function planAssociationsWith(verifyFn: VerifyHostKeyDocumentsFn, plan: AssociationPlan, options: PlanOptions = {}): Promise<PlanResult> {
   const p = validatePlan(plan);
+  if (options.attest && options.cuid !== undefined) {
+    throw new InputError('ERR_INVALID_OPTION', 'options.attest and options.cuid: one phase at a time (attest first, then plan with the CUID that attest verify gave)');
+  }
   const warnings = [...p.warnings];
   const backend = options.backend ?? portableBackend;
   const readFile = options.readFile;
@@ -129,6 +150,8 @@ export async function planAssociationsWith(verifyFn: VerifyHostKeyDocumentsFn, p
   const missing = hostKeysNotInHeader(header, resolved.hostKeys);
   if (missing.length > 0) throw new CertificateError('ERR_HOST_KEY_MISMATCH', `plan: ${hostKeyMismatchMessage(missing, header)}`);
 
+  if (options.attest) return attestationPhase(p, header, resolved, backend, options.now ?? new Date(), warnings);
+
   const requests: PlanFile[] = [];
   const secrets: PlanFile[] = [];
   const queues: ScriptQueue[] = [];
@@ -143,6 +166,7 @@ export async function planAssociationsWith(verifyFn: VerifyHostKeyDocumentsFn, p
         secret: { type: 'association', name: q.name, value },
         seHeader: header,
         ...requestHostKeyOptions(resolved),
+        ...(options.cuid !== undefined ? { cuid: options.cuid } : {}),
         backend,
       });
       requests.push({ path: PLAN_FILES.request(q.apqn), bytes });
@@ -153,26 +177,83 @@ export async function planAssociationsWith(verifyFn: VerifyHostKeyDocumentsFn, p
     }
   }
 
-  const hostdevFile = PLAN_FILES.hostdev(p.guest);
   const outputs: PlanFile[] = [
     ...(p.pvapconfig ? [{ path: PLAN_FILES.pvapconfig, bytes: enc.encode(pvapconfigYaml(p.guest, p.queues)) }] : []),
-    { path: PLAN_FILES.guestSetup, bytes: enc.encode(guestSetupScript(p.guest, queues, { pvapconfig: p.pvapconfig })), mode: 0o755 },
+    {
+      path: PLAN_FILES.guestSetup,
+      bytes: enc.encode(guestSetupScript(p.guest, queues, { pvapconfig: p.pvapconfig, ...(options.cuid !== undefined ? { cuid: options.cuid } : {}) })),
+      mode: 0o755,
+    },
     { path: PLAN_FILES.guestUnit, bytes: enc.encode(guestSetupUnit({ pvapconfig: p.pvapconfig })) },
-    { path: PLAN_FILES.hostSetup, bytes: enc.encode(hostSetupScript(p.host, hostdevFile)), mode: 0o755 },
-    { path: hostdevFile, bytes: enc.encode(hostdevXml(p.host.mdevUuid)) },
+    ...hostFiles(p),
   ];
-  const manifest = buildManifest({
-    plan: p,
-    header,
-    hostKeys: resolved.hostKeys,
-    verified: resolved.verified,
+  const manifest = planManifest(p, header, resolved, {
     requests: new Map(requests.map((r) => [r.path, r.bytes])),
     secretFiles: options.outputSecrets === true,
     files: Object.fromEntries(outputs.map((f) => [f.path, f.bytes])),
     now: options.now ?? new Date(),
+    ...(options.cuid !== undefined && requests.length > 0 ? { cuid: options.cuid } : {}),
   });
-  const files: PlanFile[] = [...requests, ...outputs, { path: PLAN_FILES.manifest, bytes: enc.encode(`${JSON.stringify(manifest, null, 2)}\n`) }, ...secrets];
-  return { files, manifest, warnings };
+  return { files: [...requests, ...outputs, manifestFile(manifest), ...secrets], manifest, warnings };
+}
+
+/** The KVM host's files: host-setup.sh and the libvirt hostdev element. */
+function hostFiles(p: NormalizedPlan): PlanFile[] {
+  const hostdevFile = PLAN_FILES.hostdev(p.guest);
+  return [
+    { path: PLAN_FILES.hostSetup, bytes: enc.encode(hostSetupScript(p.host, hostdevFile)), mode: 0o755 },
+    { path: hostdevFile, bytes: enc.encode(hostdevXml(p.host.mdevUuid)) },
+  ];
+}
+
+/** The manifest of a plan whose host keys were resolved; `rest` says what was produced. */
+function planManifest(
+  p: NormalizedPlan,
+  header: SeHeader,
+  resolved: ResolvedHostKeys,
+  rest: Omit<Parameters<typeof buildManifest>[0], 'plan' | 'header' | 'hostKeys' | 'verified'>,
+): PlanManifest {
+  return buildManifest({ plan: p, header, hostKeys: resolved.hostKeys, verified: resolved.verified, ...rest });
+}
+
+function manifestFile(manifest: PlanManifest): PlanFile {
+  return { path: PLAN_FILES.manifest, bytes: enc.encode(`${JSON.stringify(manifest, null, 2)}\n`) };
+}
+
+/**
+ * Phase 1 of an attested plan: the attestation request for the plan's (verified) host
+ * keys, its protection key as a secret file, the guest script that runs `pvattest
+ * perform`, the KVM host's files and the manifest. No association request yet.
+ */
+async function attestationPhase(
+  p: NormalizedPlan,
+  header: SeHeader,
+  resolved: ResolvedHostKeys,
+  backend: CryptoBackend,
+  now: Date,
+  warnings: readonly string[],
+): Promise<PlanResult> {
+  const { exchange, protectionKey } = await createAttestationRequest({ ...requestHostKeyOptions(resolved), backend });
+  try {
+    const outputs: PlanFile[] = [
+      { path: PLAN_FILES.attestationRequest, bytes: exchange },
+      { path: PLAN_FILES.guestSetup, bytes: enc.encode(guestAttestScript()), mode: 0o755 },
+      ...hostFiles(p),
+    ];
+    const manifest = planManifest(p, header, resolved, {
+      requests: new Map(),
+      secretFiles: false,
+      files: Object.fromEntries(outputs.slice(1).map((f) => [f.path, f.bytes])),
+      now,
+      attestationRequest: exchange,
+    });
+    // The protection key goes to the caller, who writes it (0600) and zeroes it.
+    const key: PlanFile = { path: PLAN_FILES.attestationKey, bytes: protectionKey, mode: 0o600, secret: true, label: 'attestation request protection key' };
+    return { files: [...outputs, manifestFile(manifest), key], manifest, warnings };
+  } catch (e) {
+    zeroize(protectionKey);
+    throw e;
+  }
 }
 
 /**

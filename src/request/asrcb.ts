@@ -42,6 +42,7 @@ import { ByteReader, ByteWriter, equalBytes } from '../internal/bytes.js';
 import { WIRE_PUBLIC_KEY_SIZE } from '../crypto/p521.js';
 import { EXTENSION_SECRET_SIZE } from './ext-secret.js';
 import { type KeySlot, KEY_SLOT_SIZE, decodeKeySlot } from './keyslot.js';
+import { REQUEST_HEADER_SIZE, REQUEST_MAGIC_FIELD_SIZE, writeRequestHeader } from './request-header.js';
 import { expectedSecretLengths, MAX_RETRIEVABLE_SIZE, PLAINTEXT_ALIGNMENT } from './retrievable.js';
 import { type SecretHeader, SecretType, decodeSecretHeader, secretHeaderSize, secretTypeName } from './secret.js';
 import { USER_DATA_SIZE, UserDataType, decodeUserDataArea } from './user-data.js';
@@ -55,7 +56,7 @@ export function hasRequestMagic(bytes: Uint8Array): boolean {
 }
 /** The add-secret request version this library writes (the reference's `AddSecretVersion::One`). */
 export const REQUEST_VERSION_1 = 0x0100;
-export const REQUEST_HEADER_SIZE = 0x30;
+export { REQUEST_HEADER_SIZE };
 /** Offset of `sea`, the size of the encrypted area. */
 export const SEA_OFFSET = 0x2c;
 export const FLAGS_OFFSET = 0x30;
@@ -140,7 +141,8 @@ export function encodeRequestAad(l: RequestLayout): { request: Uint8Array; aadLe
   const nks = l.keySlots.length;
   const rql = requestLength(nks, l.secretHeader.length, l.sea);
   const w = new ByteWriter(rql);
-  w.put(REQUEST_MAGIC).u16(l.userDataType).u32(REQUEST_VERSION_1).u32(rql).put(l.iv, 12).zeros(11).u8(nks).zeros(4).u32(l.sea);
+  const magic = new ByteWriter(REQUEST_MAGIC_FIELD_SIZE).put(REQUEST_MAGIC).u16(l.userDataType).bytes;
+  writeRequestHeader(w, { magic, version: REQUEST_VERSION_1, rql, iv: l.iv, nks, sea: l.sea });
   w.u64(l.flags).put(l.pld, 64).put(l.ald, 64).put(l.tld, 64).put(l.tag, 16).put(l.cuid, CUID_SIZE).zeros(256);
   w.put(l.userDataArea, USER_DATA_SIZE).put(l.customerPublicKey, WIRE_PUBLIC_KEY_SIZE);
   for (const s of l.keySlots) w.put(s, KEY_SLOT_SIZE);

@@ -14,14 +14,17 @@ import {
   type HostKeyCheckPolicy,
   attestationResultYaml,
   checkAttestation,
+  checkFirmware,
   checkResultYaml,
+  type FirmwareCheckVersion,
+  readAttestationResponse,
   createAttestationRequest,
   isSeSecretsError,
   verifyAttestation,
 } from '../lib.js';
 import type { Logger } from '../log.js';
 import { MODE_SECRET, Outputs } from '../output.js';
-import { readHeader, readHostKeys } from './create-inputs.js';
+import { certificateArgs, readHeader, readHostKeys } from './create-inputs.js';
 
 /** pvattest's exit code for a failed attestation (measurement or policy). */
 export const EXIT_ATTESTATION_FAILED = 2;
@@ -41,17 +44,7 @@ async function write(log: Logger, files: (o: Outputs) => Promise<void>): Promise
 }
 
 async function runCreate(c: ParsedCommand, log: Logger): Promise<void> {
-  const hk = await readHostKeys(
-    {
-      hostKeyDocuments: getList(c, 'hostKeyDocuments'),
-      noVerify: getFlag(c, 'noVerify'),
-      certs: getList(c, 'certs'),
-      crls: getList(c, 'crls'),
-      offline: getFlag(c, 'offline'),
-      ...(getString(c, 'rootCa') !== undefined ? { rootCa: getString(c, 'rootCa') as string } : {}),
-    },
-    log,
-  );
+  const hk = await readHostKeys(certificateArgs(c, 'attest create'), log);
   const flags = Object.fromEntries(getList(c, 'addData').map((f) => [ADD_DATA[f as keyof typeof ADD_DATA], true]));
   const created = await createAttestationRequest({ hostKeys: hk.hostKeys, verify: hk.verify, flags });
   try {
@@ -111,6 +104,16 @@ async function runVerify(c: ParsedCommand, log: Logger): Promise<number | undefi
   return undefined;
 }
 
+/** `--firmware`: what the firmware verification service says (the Node transport is loaded only here). */
+async function checkFirmwareOf(c: ParsedCommand, response: AttestationResult, log: Logger) {
+  const { postFirmwareCheck } = await import('../../node/firmware-check.js');
+  const endpoint = getString(c, 'firmwareVerifyUrl');
+  const version = Number(getString(c, 'firmwareCheckVersion') ?? '1') as FirmwareCheckVersion;
+  const verdict = await checkFirmware(response, { post: (r) => postFirmwareCheck(r), version, ...(endpoint !== undefined ? { endpoint } : {}) });
+  if (verdict.valid) log.success(`✓ ${verdict.message}`);
+  return verdict;
+}
+
 async function runCheck(c: ParsedCommand, log: Logger): Promise<number | undefined> {
   const input = (getString(c, 'input') ?? getString(c, 'inputPos')) as string;
   const output = (getString(c, 'output') ?? getString(c, 'outputPos')) as string;
@@ -121,7 +124,10 @@ async function runCheck(c: ParsedCommand, log: Logger): Promise<number | undefin
   const locked = getString(c, 'secretStoreLocked');
   let result: ReturnType<typeof checkAttestation>;
   try {
-    result = checkAttestation(exchange, {
+    const response = readAttestationResponse(exchange);
+    const firmware = getFlag(c, 'firmware') ? await checkFirmwareOf(c, response, log) : undefined;
+    result = checkAttestation(response, {
+      ...(firmware ? { firmware } : {}),
       hostKeyDocuments: await Promise.all(hkdFiles.map((f) => readInput(f, 'host-key document'))),
       hostKeyCheck: getList(c, 'hostKeyCheck') as HostKeyCheckPolicy[],
       ...(userData !== undefined ? { userData: await readInput(userData, 'user data') } : {}),

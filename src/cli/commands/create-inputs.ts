@@ -150,7 +150,7 @@ export async function readHeader(path: string, log: Logger): Promise<SeHeader> {
 }
 
 /** `--cuid FILE` or `--cuid-hex`. */
-export async function readCuid(a: CreateArgs): Promise<Uint8Array | undefined> {
+export async function readCuid(a: Pick<CreateArgs, 'cuid' | 'cuidHex'>): Promise<Uint8Array | undefined> {
   if (a.cuid !== undefined) return cuidFromFile(await readInput(a.cuid, 'CUID file', INPUT_CAPS.yaml), a.cuid);
   if (a.cuidHex !== undefined) return parseCuidHex(a.cuidHex);
   return undefined;

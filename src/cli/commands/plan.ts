@@ -1,15 +1,18 @@
 /**
- * `se-secrets plan PLAN -o DIR [--output-secrets DIR2]`: plans the AP association of an
- * SE guest (see docs/plan.md).
+ * `se-secrets plan PLAN -o DIR [--output-secrets DIR2] [--attest | --cuid FILE]`: plans
+ * the AP association of an SE guest, optionally in two phases around an attestation
+ * (see docs/plan.md).
  *
  * @module
  */
 import { join, resolve } from 'node:path';
 import { planAssociationsFromFile, writePlanFiles } from '../../node/plan.js';
-import { getString, type ParsedCommand } from '../args.js';
+import { getFlag, getString, type ParsedCommand } from '../args.js';
 import { UsageError } from '../errors.js';
+import { PLAN_FILES } from '../../plan/manifest.js';
 import type { Logger } from '../log.js';
 import { parseVerifyTime } from '../verification.js';
+import { readCuid } from './create-inputs.js';
 
 /** Runs `se-secrets plan`. */
 export async function runPlan(path: readonly ParsedCommand[], log: Logger): Promise<void> {
@@ -24,7 +27,16 @@ export async function runPlan(path: readonly ParsedCommand[], log: Logger): Prom
   const time = getString(c, 'verifyTime');
   const now = time === undefined ? undefined : parseVerifyTime(time, ['plan']);
   if (now) log.info(`Verifying as of ${now.toISOString()} (--verify-time)`);
-  const result = await planAssociationsFromFile(resolve(getString(c, 'plan') as string), { outputSecrets: secretsDir !== undefined, ...(now ? { now } : {}) });
+  const attest = getFlag(c, 'attest');
+  const cuidFile = getString(c, 'cuid');
+  const cuid = await readCuid({ cuid: cuidFile });
+  const planFile = getString(c, 'plan') as string;
+  const result = await planAssociationsFromFile(resolve(planFile), {
+    outputSecrets: secretsDir !== undefined,
+    ...(now ? { now } : {}),
+    ...(attest ? { attest } : {}),
+    ...(cuid ? { cuid } : {}),
+  });
   for (const w of result.warnings) log.warn(w);
   const shown = result.files.map((f) => join((f.secret ? outputSecrets : output) as string, f.path));
   try {
@@ -32,7 +44,18 @@ export async function runPlan(path: readonly ParsedCommand[], log: Logger): Prom
   } finally {
     for (const f of result.files) if (f.secret) f.bytes.fill(0);
   }
-  const ep11 = result.manifest.queues.filter((q) => q.mode === 'EP11').length;
-  log.success(`Successfully planned ${result.manifest.queues.length} AP queue(s) for guest ${result.manifest.guest}: ${ep11} association request(s) in '${output}'`);
+  const m = result.manifest;
+  if (attest) {
+    log.success(`Successfully planned the attestation of guest ${m.guest}: '${join(output, PLAN_FILES.attestationRequest)}', its protection key in '${join(outputSecrets as string, PLAN_FILES.attestationKey)}' (mode 0600; keep it here)`);
+  } else {
+    const ep11 = m.queues.filter((q) => q.mode === 'EP11').length;
+    const bound = m.cuid ? `, bound to the guest instance with CUID ${m.cuid}` : '';
+    log.success(`Successfully planned ${m.queues.length} AP queue(s) for guest ${m.guest}: ${ep11} association request(s) in '${output}'${bound}`);
+  }
   for (const f of shown) log.info(`Wrote '${f}'`);
+  if (attest) {
+    log.info(`Next: copy '${output}' into the guest and run ./guest-setup.sh there (pvattest perform); bring '${PLAN_FILES.attestationResponse}' back and run:`);
+    log.info(`  se-secrets attest verify -i ${PLAN_FILES.attestationResponse} --hdr <the plan's hdr> --arpk ${join(outputSecrets as string, PLAN_FILES.attestationKey)} --format yaml -o result.yaml`);
+    log.info(`  se-secrets plan ${planFile} --cuid result.yaml -o <DIR>`);
+  }
 }
