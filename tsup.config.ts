@@ -19,22 +19,47 @@ export default defineConfig([
     platform: 'neutral',
   },
   {
-    // The CLI: every dependency bundled in and minified, so a run loads a few files
-    // instead of resolving hundreds of modules. Commands (and what only they use) are
-    // loaded on demand through dynamic imports; their chunks stay in dist/cli. Measured
-    // by `npm run bench -- cli` (docs/performance.md).
-    entry: { main: 'src/cli/main.ts' },
+    // The CLI: one CommonJS bundle, every dependency inlined and minified, so a run reads
+    // one file instead of resolving hundreds of modules, and V8 can cache its bytecode
+    // (src/cli/bin.ts). Commands and what only they use are imported on demand: esbuild
+    // keeps such modules in the bundle but runs them, and requires the Node built-ins
+    // they use, only when first imported. Measured by `npm run bench -- cli`
+    // (docs/performance.md).
+    // batch-worker.cjs: the worker threads of `create --batch` (src/node/batch-threads.ts).
+    entry: { cli: 'src/cli/main.ts', 'batch-worker': 'src/node/batch-worker.ts' },
     outDir: 'dist/cli',
-    format: ['esm'],
+    format: ['cjs'],
     sourcemap: false,
     clean: true,
     target: 'node20',
     platform: 'node',
-    splitting: true,
-    treeshake: true,
+    splitting: false,
+    // esbuild's own tree shaking: tsup's (Rollup) would hoist every require() to the top.
+    treeshake: false,
     minify: true,
     noExternal: [/.*/],
-    // `require` for the CommonJS dependencies inlined in the ESM chunks (yaml's Node build).
-    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
+    // main.ts finds its package.json, and runs itself, from its URL: dist/cli/main.js.
+    define: { 'import.meta.url': '__cliMainUrl' },
+    banner: { js: "var __cliMainUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'main.js')).href;" },
+    // The executable: the tiny entry that runs cli.cjs with its code cache, CommonJS
+    // like the bundle (dist/cli/package.json), so no run starts Node's ESM loader. Built
+    // after the bundle (not as a second config) so that cleaning dist/cli cannot race it.
+    async onSuccess() {
+      const { build } = await import('esbuild');
+      const { chmodSync, writeFileSync } = await import('node:fs');
+      await build({
+        entryPoints: ['src/cli/bin.ts'],
+        outfile: 'dist/cli/main.js',
+        bundle: true,
+        format: 'cjs',
+        platform: 'node',
+        target: 'node20',
+        minify: true,
+        banner: { js: '#!/usr/bin/env node' },
+        logLevel: 'warning',
+      });
+      chmodSync('dist/cli/main.js', 0o755);
+      writeFileSync('dist/cli/package.json', '{ "type": "commonjs" }\n');
+    },
   },
 ]);

@@ -38,7 +38,7 @@ import { AttestationError, InputError } from '../errors.js';
 import { ByteReader, ByteWriter } from '../internal/bytes.js';
 import { KEY_SLOT_SIZE, type KeySlot, decodeKeySlot } from '../request/keyslot.js';
 import { MAX_KEY_SLOTS, REQUEST_TAG_SIZE } from '../request/asrcb.js';
-import { writeRequestHeader } from '../request/request-header.js';
+import { type RequestHeaderInfo, writeRequestHeader } from '../request/request-header.js';
 
 /** The attestation request magic: eight zero bytes (the reference's `AttestationMagic`). */
 export const ARCB_MAGIC = new Uint8Array(8);
@@ -101,13 +101,7 @@ export function expectedAdditionalSize(flags: bigint): number {
 }
 
 /** The fields of an attestation request; the encrypted part stays encrypted. */
-export interface AttestationRequestInfo {
-  readonly version: number;
-  /** rql: the request's total length. */
-  readonly length: number;
-  readonly iv: Uint8Array;
-  readonly nks: number;
-  readonly sea: number;
+export interface AttestationRequestInfo extends RequestHeaderInfo {
   /** The raw flags word. */
   readonly flags: bigint;
   /** The additional data requested, decoded from `flags`. */

@@ -25,15 +25,10 @@ export { secretId } from '../request/secret-id.js';
 export { readSeHeader } from '../node/read-se-header.js';
 export { headerReport, headerReportText, requestReport, requestReportText } from '../request/inspect-report.js';
 export type { SeHeader } from '../header/se-header.js';
-export { fetchCrlOverHttp } from '../node/fetch-crl.js';
+/** The HTTP CRL fetcher, loaded on the first download (a request without verification never loads node:http). */
+export const fetchCrlOverHttp: FetchCrl = async (url, options) => (await import('../node/fetch-crl.js')).fetchCrlOverHttp(url, options);
 export type { FetchCrl, VerificationStep } from '../certs/verify.js';
 
-/** The Node entry's `createAddSecretRequests`, loaded when first used. */
-export async function createAddSecretRequests(
-  ...args: Parameters<typeof import('../node.js').createAddSecretRequests>
-): ReturnType<typeof import('../node.js').createAddSecretRequests> {
-  return (await import('../node.js')).createAddSecretRequests(...args);
-}
 export type { HostKey } from '../request/host-key.js';
 export type { Certificate };
 // Attestation (`attest`, issue 14).

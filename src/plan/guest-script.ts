@@ -287,8 +287,9 @@ export function guestSetupScript(_guest: string, queues: readonly ScriptQueue[],
  * perform` on the attestation request beside it and writes the response to bring back
  * to the workstation. It adds no secret: phase 2 (`plan --cuid`) builds the requests,
  * bound to the CUID that `attest verify` read from the response. The files are named
- * with `-i` and `-o`, which every pvattest takes (the C one of s390-tools 2.31 only
- * those; 2.43 also positionals: `PerformAttOpt` in `rust/pvattest/src/cli.rs`).
+ * with `-i` and `-o`, which every pvattest takes: the C one (s390-tools 2.32 and
+ * earlier) only those, the Rust one (2.33 on) also positionals (`PerformAttOpt` in
+ * `rust/pvattest/src/cli.rs`).
  *
  * @example
  * ```ts

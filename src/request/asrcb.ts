@@ -42,7 +42,7 @@ import { ByteReader, ByteWriter, equalBytes } from '../internal/bytes.js';
 import { WIRE_PUBLIC_KEY_SIZE } from '../crypto/p521.js';
 import { EXTENSION_SECRET_SIZE } from './ext-secret.js';
 import { type KeySlot, KEY_SLOT_SIZE, decodeKeySlot } from './keyslot.js';
-import { REQUEST_HEADER_SIZE, REQUEST_MAGIC_FIELD_SIZE, writeRequestHeader } from './request-header.js';
+import { REQUEST_HEADER_SIZE, REQUEST_MAGIC_FIELD_SIZE, type RequestHeaderInfo, writeRequestHeader } from './request-header.js';
 import { expectedSecretLengths, MAX_RETRIEVABLE_SIZE, PLAINTEXT_ALIGNMENT } from './retrievable.js';
 import { type SecretHeader, SecretType, decodeSecretHeader, secretHeaderSize, secretTypeName } from './secret.js';
 import { USER_DATA_SIZE, UserDataType, decodeUserDataArea } from './user-data.js';
@@ -74,14 +74,8 @@ export { UserDataType, type UserDataTypeCode, USER_DATA_OFFSET, USER_DATA_SIZE }
 export const FLAG_DISABLE_DUMP = 0x8000000000000000n;
 
 /** Every non-confidential field of an add-secret request. */
-export interface AddSecretRequestInfo {
+export interface AddSecretRequestInfo extends RequestHeaderInfo {
   readonly userDataType: number;
-  readonly version: number;
-  /** rql: the request's total length. */
-  readonly length: number;
-  readonly iv: Uint8Array;
-  readonly nks: number;
-  readonly sea: number;
   readonly flags: bigint;
   readonly pld: Uint8Array;
   readonly ald: Uint8Array;

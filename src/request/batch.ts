@@ -10,7 +10,7 @@ import { portableBackend } from '../crypto/portable.js';
 import { CertificateError, InputError, SeSecretsError } from '../errors.js';
 import { parseSeHeader } from '../header/locate.js';
 import type { SeHeader, SeHeaderTags } from '../header/se-header.js';
-import { createAddSecretRequest, type RequestFlags } from './create.js';
+import { type CreateAddSecretRequestOptions, createAddSecretRequest, type RequestFlags } from './create.js';
 import type { ExtensionSecretOption } from './ext-secret.js';
 import type { SecretSpec } from './guest-secret.js';
 import { hostKeyMismatchMessage, hostKeysNotInHeader } from './host-match.js';
@@ -61,22 +61,32 @@ function isFullHeader(h: BatchItem['seHeader']): h is SeHeader {
 }
 
 /**
- * The internals of {@link createAddSecretRequests} with the host-key verifier as a
- * parameter (tests only give a stand-in here; use `createAddSecretRequests`).
+ * One entry of a batch, checked and ready to build: the options of
+ * `createAddSecretRequest` (host keys resolved, header parsed; no backend, no cache, no
+ * functions, so it can be sent to a worker thread) and the entry's name for messages.
  */
-export async function createAddSecretRequestsWith(
+export interface PreparedRequest {
+  readonly name: string;
+  readonly options: Omit<CreateAddSecretRequestOptions, 'backend' | 'hostPointCache'>;
+}
+
+/**
+ * The first half of {@link createAddSecretRequests}: reads every entry's header,
+ * resolves its host keys (each distinct chain verified once) and checks them against
+ * the header. Builds nothing; {@link buildPreparedRequests} does, on any thread.
+ *
+ * @throws as `createAddSecretRequests`, except what only building finds
+ */
+export async function prepareAddSecretRequests(
   verifyFn: VerifyHostKeyDocumentsFn,
   batch: readonly BatchItem[],
-  options: BatchOptions = {},
-): Promise<BatchResult> {
+): Promise<{ prepared: PreparedRequest[]; warnings: string[] }> {
   if (!Array.isArray(batch)) throw new InputError('ERR_BATCH', 'batch: expected a list of requests');
-  const backend = options.backend ?? portableBackend;
-  const hostPointCache = options.hostPointCache ?? new HostPointCache();
   const resolver = new HostKeyResolver(verifyFn);
   for (const item of batch) resolver.add(item.hostKeyDocuments, item.verify);
   const headers = new Map<Uint8Array, SeHeader>();
   const warnings: string[] = [];
-  const requests: Uint8Array[] = [];
+  const prepared: PreparedRequest[] = [];
   for (const [i, item] of batch.entries()) {
     const name = `batch entry ${i + 1}${item.label ? ` (${item.label})` : ''}`;
     try {
@@ -95,25 +105,58 @@ export async function createAddSecretRequestsWith(
         }
       }
       if (!resolved.verified) warnings.push(`${name}: host-key verification is disabled; the secret may not be protected`);
-      requests.push(
-        await createAddSecretRequest({
+      prepared.push({
+        name,
+        options: {
           secret: item.secret,
           seHeader: header,
           ...requestHostKeyOptions(resolved),
           ...(item.flags === undefined ? {} : { flags: item.flags }),
           ...(item.cuid === undefined ? {} : { cuid: item.cuid }),
           ...(item.extensionSecret === undefined ? {} : { extensionSecret: item.extensionSecret }),
-          backend,
-          hostPointCache,
-        }),
-      );
+        },
+      });
     } catch (e) {
       if (e instanceof SeSecretsError) e.message = `${name}: ${e.message}`;
       throw e;
     }
-    options.onProgress?.(i + 1, batch.length);
   }
-  return { requests, warnings };
+  return { prepared, warnings };
+}
+
+/**
+ * The second half of {@link createAddSecretRequests}: builds prepared entries in order
+ * on this thread. `onProgress` counts the entries given here.
+ *
+ * @throws everything `createAddSecretRequest` throws, message prefixed with the entry
+ */
+export async function buildPreparedRequests(prepared: readonly PreparedRequest[], options: BatchOptions = {}): Promise<Uint8Array[]> {
+  const backend = options.backend ?? portableBackend;
+  const hostPointCache = options.hostPointCache ?? new HostPointCache();
+  const requests: Uint8Array[] = [];
+  for (const [i, { name, options: o }] of prepared.entries()) {
+    try {
+      requests.push(await createAddSecretRequest({ ...o, backend, hostPointCache }));
+    } catch (e) {
+      if (e instanceof SeSecretsError) e.message = `${name}: ${e.message}`;
+      throw e;
+    }
+    options.onProgress?.(i + 1, prepared.length);
+  }
+  return requests;
+}
+
+/**
+ * The internals of {@link createAddSecretRequests} with the host-key verifier as a
+ * parameter (tests only give a stand-in here; use `createAddSecretRequests`).
+ */
+export async function createAddSecretRequestsWith(
+  verifyFn: VerifyHostKeyDocumentsFn,
+  batch: readonly BatchItem[],
+  options: BatchOptions = {},
+): Promise<BatchResult> {
+  const { prepared, warnings } = await prepareAddSecretRequests(verifyFn, batch);
+  return { requests: await buildPreparedRequests(prepared, options), warnings };
 }
 
 /**

@@ -42,6 +42,16 @@ export interface RequestHeaderFields {
   readonly sea: number;
 }
 
+/** The header fields a request parser reports, for either request kind. */
+export interface RequestHeaderInfo {
+  readonly version: number;
+  /** rql: the request's total length. */
+  readonly length: number;
+  readonly iv: Uint8Array;
+  readonly nks: number;
+  readonly sea: number;
+}
+
 /**
  * Writes the request header at the writer's position (the start of a request); the
  * reserved fields stay zero. The one writer of these fields for every request kind.

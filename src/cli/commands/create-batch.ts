@@ -7,12 +7,16 @@
  *
  * @module
  */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { nodeBackend } from '../../crypto/node.js';
 import { readBatchFile } from '../../node/batch-file.js';
+import { buildInThreads } from '../../node/batch-threads.js';
 import { ensureDirectory, MODE_SECRET, type OutputFile, writeFilesAtomic } from '../../node/output.js';
 import { getFlag, getString, type ParsedCommand } from '../args.js';
-import { createAddSecretRequests, FileError, secretInfoYaml } from '../lib.js';
+import { prepareAddSecretRequests } from '../../request/batch.js';
+import { FileError, secretInfoYaml } from '../lib.js';
 import type { Logger } from '../log.js';
 import { progressBar } from '../progress.js';
 import { parseVerifyTime, reportingOptions } from '../verification.js';
@@ -42,20 +46,26 @@ export async function runCreateBatch(path: readonly ParsedCommand[], log: Logger
     const time = getString(c, 'verifyTime');
     const reporting = reportingOptions(log, time === undefined ? undefined : parseVerifyTime(time, ['create']));
     plan = await readBatchFile(resolve(getString(c, 'batch') as string), { strictHostMatch: getFlag(c, 'strictHostMatch') });
-    // Without rootCa the Node entry's createAddSecretRequests verifies against the system's trusted roots.
+    // Without rootCa the Node entry's verifier uses the system's trusted roots.
     const items = plan.items.map((it) => (it.verify === false ? it : { ...it, verify: { ...it.verify, ...reporting } }));
+    // Host keys are verified once, here (each chain once); then every core builds (src/node/batch-threads.ts).
+    const { verifyHostKeyDocuments } = await import('../../node.js');
+    const { prepared, warnings } = await prepareAddSecretRequests(verifyHostKeyDocuments, items);
     const bar = progressBar(log.streams.tty, { label: 'requests' });
-    let result: Awaited<ReturnType<typeof createAddSecretRequests>>;
+    let requests: Uint8Array[];
     try {
-      result = await createAddSecretRequests(items, { backend: nodeBackend, onProgress: (d, t) => bar.update(d, t) });
+      // The built CLI ships the worker beside it (dist/cli); run from source, one thread builds.
+      const workerFile = new URL('./batch-worker.cjs', import.meta.url);
+      const threads = existsSync(workerFile) ? availableParallelism() : 1;
+      requests = await buildInThreads(prepared, { threads, workerFile, backend: nodeBackend, onProgress: (d, t) => bar.update(d, t) });
     } finally {
       bar.finish();
     }
-    for (const w of onceEach(result.warnings)) log.warn(w);
+    for (const w of onceEach(warnings)) log.warn(w);
     const files: OutputFile[] = [];
     const yamls = new Map<string, string>();
     plan.outputs.forEach((o, i) => {
-      files.push({ path: o.request, bytes: result.requests[i] as Uint8Array, label: 'add-secret request' });
+      files.push({ path: o.request, bytes: requests[i] as Uint8Array, label: 'add-secret request' });
       if (o.secret && o.secretValue) files.push({ path: o.secret, bytes: o.secretValue, mode: MODE_SECRET, label: 'association secret' });
       // NAME.yaml beside the request, as `create association` writes it.
       const secret = items[i]?.secret;
@@ -69,7 +79,7 @@ export async function runCreateBatch(path: readonly ParsedCommand[], log: Logger
     });
     for (const d of new Set(files.map((f) => dirname(f.path)))) await ensureDirectory(d);
     await writeFilesAtomic(files, { exitOnSignal: true });
-    log.success(`Successfully generated ${result.requests.length} request(s)`);
+    log.success(`Successfully generated ${requests.length} request(s)`);
     for (const f of files) log.info(`Wrote '${f.path}'`);
   } finally {
     for (const o of plan?.outputs ?? []) o.secretValue?.fill(0);
