@@ -119,6 +119,8 @@ async function readEntry(r: Reader, e: Fields, where: string, strict: boolean): 
     crls: await Promise.all(paths.crls.map((p) => r.file(p))),
     ...(paths.rootCa === undefined ? {} : { rootCa: await r.file(paths.rootCa) }),
     offline: paths.offline,
+    // Messages name the files as the batch file gives them.
+    names: { certificates: paths.certificates, crls: paths.crls, ...(paths.rootCa === undefined ? {} : { rootCa: paths.rootCa }) },
   };
   const flags = e.flags === undefined ? [] : list(e.flags, `${where}.flags`);
   for (const f of flags) if (f !== 'disable-dump') fail(`${where}.flags: unknown flag ${JSON.stringify(f)} (known: disable-dump)`);
