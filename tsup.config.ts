@@ -25,8 +25,9 @@ export default defineConfig([
     // keeps such modules in the bundle but runs them, and requires the Node built-ins
     // they use, only when first imported. Measured by `npm run bench -- cli`
     // (docs/performance.md).
-    // batch-worker.cjs: the worker threads of `create --batch` (src/node/batch-threads.ts).
-    entry: { cli: 'src/cli/main.ts', 'batch-worker': 'src/node/batch-worker.ts' },
+    // The worker threads of `create --batch` run the library's build, dist/node/batch-worker.js
+    // (not a second bundle of the same code in the package).
+    entry: { cli: 'src/cli/main.ts' },
     outDir: 'dist/cli',
     format: ['cjs'],
     sourcemap: false,

@@ -1,7 +1,7 @@
 /**
  * A batch of requests in one process, on one thread and on every core the way
  * `create --batch` builds it (src/node/batch-threads.ts with the built worker
- * dist/cli/batch-worker.cjs, worker start included), beside the rate of one native `pvsecret create` per request (about 11 ms
+ * dist/node/batch-worker.js, worker start included), beside the rate of one native `pvsecret create` per request (about 11 ms
  * each on the reference machines: stated in issue 7, measured here only when
  * `pvsecret` is on the PATH) and, when the CLI is built, of one `se-secrets create`
  * process per request (bench/cli.ts).
@@ -26,7 +26,7 @@ export const THREADS_TARGET = 1.7;
 
 const BATCH = QUICK ? 200 : 1000;
 
-const WORKER = join(import.meta.dirname, '..', 'dist', 'cli', 'batch-worker.cjs');
+const WORKER = join(import.meta.dirname, '..', 'dist', 'node', 'batch-worker.js');
 
 /** Wall and CPU time of a run (CPU: user + system of the whole process, all threads). */
 interface Run {

@@ -1,6 +1,6 @@
 /**
  * `create --batch` on worker threads (src/node/batch-threads.ts, the built worker
- * dist/cli/batch-worker.cjs): the same bytes as one thread for the same deterministic
+ * dist/node/batch-worker.js): the same bytes as one thread for the same deterministic
  * inputs, each request opened independently with node:crypto, the caller's inputs left
  * alone, an entry's typed error crossing back from a worker, and the CLI on real files.
  */
@@ -17,7 +17,7 @@ import { hostKeysFromDocuments } from '../src/request/host-key.js';
 import { openRequest } from './helpers/independent.js';
 import { hostScalar, SAMPLES, sample } from './helpers/samples.js';
 
-const WORKER = join(import.meta.dirname, '..', 'dist', 'cli', 'batch-worker.cjs');
+const WORKER = join(import.meta.dirname, '..', 'dist', 'node', 'batch-worker.js');
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
 const hkd1 = sample('HKD-sample-1.crt');
 const header = sample('sample.hdr');

@@ -2,7 +2,7 @@
  * A worker thread of `create --batch` (see ./batch-threads.ts): builds each chunk of
  * prepared entries it is sent, with node:crypto and host-point tables of its own, posts
  * the requests back (their buffers transferred) or the failure, and zeroes the chunk,
- * its own copy, after use. The CLI ships it built as dist/cli/batch-worker.cjs.
+ * its own copy, after use. The CLI runs the library build of it, dist/node/batch-worker.js.
  *
  * @module
  */
