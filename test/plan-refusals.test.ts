@@ -224,6 +224,7 @@ describe('plan inputs: host keys that are not verified, not usable, or not in th
         crls: [sample('ibm-z-host-key.crl')],
         rootCa: sample('root-ca.crt'),
         offline: true,
+        names: { certificates: plan.certificates, crls: plan.crls, rootCa: plan.rootCa },
         now,
       },
     ]);

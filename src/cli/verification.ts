@@ -26,7 +26,7 @@ export function parseVerifyTime(text: string, command: readonly string[]): Date 
   return d;
 }
 
-function describe(s: VerificationStep): string {
+function describe(s: VerificationStep, files: readonly string[]): string {
   switch (s.step) {
     case 'inputs':
       return `read ${s.certificates} certificate(s), ${s.crls} CRL(s) and ${s.roots} trusted root(s)`;
@@ -35,12 +35,15 @@ function describe(s: VerificationStep): string {
     case 'chain':
       return `chain of trust verified: ${s.subjects.join(' <- ')}`;
     case 'host-key-document':
-      return `host-key document #${s.index + 1} verified: ${s.keys.map((k) => k.subject).join('; ')}`;
+      return `host-key document ${files[s.index] !== undefined ? `'${files[s.index]}'` : `#${s.index + 1}`} verified: ${s.keys.map((k) => k.subject).join('; ')}`;
   }
 }
 
-/** The verification options that report to the log (at `-v`), with the time of `--verify-time`. */
-export function reportingOptions(log: Logger, now?: Date): { now?: Date; onStep: (s: VerificationStep) => void; fetchCrl: FetchCrl } {
+/**
+ * The verification options that report to the log (at `-v`), with the time of
+ * `--verify-time`; `files` names the host-key documents in the steps.
+ */
+export function reportingOptions(log: Logger, now?: Date, files: readonly string[] = []): { now?: Date; onStep: (s: VerificationStep) => void; fetchCrl: FetchCrl } {
   if (now) log.info(`Verifying as of ${now.toISOString()} (--verify-time)`);
   const fetchCrl: FetchCrl = async (url, options) => {
     log.info(`Downloading CRL ${url}`);
@@ -53,5 +56,5 @@ export function reportingOptions(log: Logger, now?: Date): { now?: Date; onStep:
       throw e;
     }
   };
-  return { ...(now ? { now } : {}), onStep: (s) => log.info(`Verification: ${describe(s)}`), fetchCrl };
+  return { ...(now ? { now } : {}), onStep: (s) => log.info(`Verification: ${describe(s, files)}`), fetchCrl };
 }

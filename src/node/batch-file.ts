@@ -156,11 +156,16 @@ async function readEntry(r: Reader, e: Raw, where: string, strict: boolean): Pro
   if (noVerify && chain) fail(`${where}: noVerify: true excludes certificates, crls, rootCa and offline`);
   if (!noVerify) {
     if (e.certificates === undefined) fail(`${where}.certificates: required unless noVerify: true`);
+    const certificates = list(e.certificates, `${where}.certificates`);
+    const crls = e.crls === undefined ? [] : list(e.crls, `${where}.crls`);
+    const rootCa = e.rootCa === undefined ? undefined : str(e.rootCa, `${where}.rootCa`);
     verify = {
-      certificates: await Promise.all(list(e.certificates, `${where}.certificates`).map((p) => r.file(p))),
-      crls: await Promise.all((e.crls === undefined ? [] : list(e.crls, `${where}.crls`)).map((p) => r.file(p))),
-      ...(e.rootCa === undefined ? {} : { rootCa: await r.file(str(e.rootCa, `${where}.rootCa`)) }),
+      certificates: await Promise.all(certificates.map((p) => r.file(p))),
+      crls: await Promise.all(crls.map((p) => r.file(p))),
+      ...(rootCa === undefined ? {} : { rootCa: await r.file(rootCa) }),
       offline: bool(e.offline, `${where}.offline`),
+      // Messages name the files as the batch file gives them.
+      names: { certificates, crls, ...(rootCa === undefined ? {} : { rootCa }) },
     };
   }
   const flags = e.flags === undefined ? [] : list(e.flags, `${where}.flags`);

@@ -141,6 +141,7 @@ export async function planAssociationsWith(verifyFn: VerifyHostKeyDocumentsFn, p
       crls,
       ...(p.verify.rootCa ? { rootCa: await read('rootCa', p.verify.rootCa) } : {}),
       offline: p.verify.offline,
+      names: { certificates: p.verify.certificates, crls: p.verify.crls, ...(p.verify.rootCa ? { rootCa: p.verify.rootCa } : {}) },
       ...(options.now ? { now: options.now } : {}),
       ...(options.fetchCrl ? { fetchCrl: options.fetchCrl } : {}),
     };

@@ -198,7 +198,7 @@ export async function readHostKeys(
     offline: a.offline,
     // Messages then name the files: `CRL 'x.crl': …`, not `CRL #2: …`.
     names: { hostKeyDocuments: a.hostKeyDocuments, certificates: a.certs, crls: a.crls, ...(a.rootCa !== undefined ? { rootCa: a.rootCa } : {}) },
-    ...reportingOptions(log, a.verifyTime),
+    ...reportingOptions(log, a.verifyTime, a.hostKeyDocuments),
   });
   return { files: a.hostKeyDocuments, hostKeys };
 }
