@@ -7,9 +7,14 @@
  * Set-up files come from the docs themselves: a fenced block whose first line is a
  * comment naming a file (`# plan.yaml — …`) is written to that file. In shown output,
  * a line `…` stands for any number of lines and `…` inside a line for any text; trailing
- * blanks are ignored. Lines starting with `#` are commands run elsewhere (the guest) and
- * are not run; `ls -l` output is checked file by file (mode and size; owner and dates
- * depend on the machine); other programs must be listed in SHELL_COMMANDS (not run).
+ * blanks are ignored. Lines starting with `# ` are commands run as root elsewhere: the
+ * plan's scripts (`# ./guest-setup.sh …`, `# ./host-setup.sh …`) run by bash in the plan's
+ * output folder (`-o` of the last `se-secrets plan` shown) copied to a stand-in SE guest
+ * or KVM host (test/helpers/stand-ins.ts: the s390 tools stubbed first on PATH, a
+ * sysfs-like SYSFS_ROOT with the planned queues), stdout and stderr as one stream, the
+ * stand-in's folder shown as `/root`; other root commands must be listed in
+ * ROOT_COMMANDS (not run). `ls -l` output is checked file by file (mode and size; owner
+ * and dates depend on the machine); other programs must be listed in SHELL_COMMANDS (not run).
  * The commands run with umask 022, as the shown modes assume (the test sets it, so a
  * stricter umask of whoever runs the suite changes nothing).
  */
@@ -19,11 +24,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runMain } from './helpers/cli.js';
+import { type QueueMode, standInGuest, standInHost } from './helpers/stand-ins.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const DOCS = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 /** Programs other than se-secrets that docs show in console blocks; shown, not run. */
 const SHELL_COMMANDS = new Set(['cat', 'sha256sum', 'cd', 'mkdir']);
+/**
+ * Commands docs show run as root on a real guest or host that change the system itself
+ * (install into /etc, systemd, libvirt): shown, not run.
+ */
+const ROOT_COMMANDS = new Set(['cp', 'systemctl', 'virsh']);
+/** The plan's scripts the docs show run, and the machine each runs on. */
+const PLAN_SCRIPTS: Record<string, 'guest' | 'host'> = { './guest-setup.sh': 'guest', './host-setup.sh': 'host' };
 
 interface Block {
   lang: string;
@@ -36,19 +54,20 @@ function blocks(text: string): Block[] {
 
 interface Step {
   command: string;
+  /** `# ` (run as root on the guest or host), not `$ ` (the workstation). */
+  root: boolean;
   output: string[];
 }
 
-/** The `$ ` commands of a console block, each with the lines shown after it. */
+/** The `$ ` and `# ` commands of a console block, each with the lines shown after it. */
 function steps(b: Block): Step[] {
   const out: Step[] = [];
   let current: Step | undefined;
   for (const line of b.lines) {
-    if (line.startsWith('$ ')) {
-      current = { command: line.slice(2), output: [] };
+    if (line.startsWith('$ ') || line.startsWith('# ')) {
+      current = { command: line.slice(2), root: line.startsWith('# '), output: [] };
       out.push(current);
-    } else if (line.startsWith('# ')) current = undefined;
-    else current?.output.push(line);
+    } else current?.output.push(line);
   }
   return out;
 }
@@ -76,6 +95,25 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
+/**
+ * Runs a plan's script as the docs show it (`./guest-setup.sh --pvapconfig`) in a stand-in
+ * guest or host that holds a copy of the plan's output folder `planned`; stdout and
+ * stderr as one stream, the stand-in's folder as /root.
+ */
+function runPlanScript(planned: string, script: string, args: string[]) {
+  let machine: { dir: string; out: string; env: NodeJS.ProcessEnv };
+  if (PLAN_SCRIPTS[script] === 'guest') {
+    // The planned queues, unbound, on sample host 1.
+    const manifest = JSON.parse(readFileSync(join(planned, 'manifest.json'), 'utf8')) as { queues: { apqn: string; mode: QueueMode; mkvp?: string }[] };
+    const mkvp = manifest.queues.find((q) => q.mkvp)?.mkvp;
+    machine = standInGuest({ queues: manifest.queues.map((q) => [q.apqn, q.mode] as const), hostKey: 1, ...(mkvp ? { mkvp } : {}) });
+  } else machine = standInHost();
+  cpSync(planned, machine.out, { recursive: true });
+  const r = spawnSync('bash', ['-c', 'exec bash "$0" "$@" 2>&1', script, ...args], { cwd: machine.out, env: machine.env, encoding: 'utf8' });
+  rmSync(machine.dir, { recursive: true, force: true });
+  return { code: r.status, printed: r.stdout.replaceAll(`${machine.dir}/`, '/root/') };
+}
+
 /** The files `npm pack` puts in the package (paths relative to the package root). */
 function packedFiles(): Set<string> {
   const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
@@ -92,6 +130,7 @@ describe('the docs the package ships', () => {
       const used = blocks(text)
         .filter((b) => b.lang === 'console')
         .flatMap(steps)
+        .filter((s) => !s.root)
         .flatMap((s) => words(s.command).slice(1))
         .map((w) => w.replace(/^samples\//, ''))
         .filter((w) => /^[\w.-]+$/.test(w) && existsSync(join(ROOT, 'samples', w)));
@@ -108,7 +147,17 @@ describe('the docs the package ships', () => {
 for (const doc of DOCS) {
   const all = blocks(readFileSync(join(ROOT, doc), 'utf8'));
   const shown = all.filter((b) => b.lang === 'console').flatMap(steps);
-  const readmeLines = doc === 'README.md' ? all.filter((b) => b.lang === 'sh').flatMap((b) => b.lines.join('\n').replace(/\\\n\s*/g, '').split('\n')) : [];
+  const readmeLines =
+    doc === 'README.md'
+      ? all
+          .filter((b) => b.lang === 'sh')
+          .flatMap((b) =>
+            b.lines
+              .join('\n')
+              .replace(/\\\n\s*/g, '')
+              .split('\n'),
+          )
+      : [];
   const runnable = readmeLines.filter((l) => /^se-secrets\s+\S/.test(l)).map((l) => l.replace(/\s+#.*$/, ''));
   if (!shown.length && !runnable.length) continue;
 
@@ -120,8 +169,23 @@ for (const doc of DOCS) {
       if (file && !file.includes('/')) writeFileSync(join(dir, file), `${b.lines.join('\n')}\n`);
     }
 
+    let planned: string | undefined;
     for (const step of shown) {
       const [program, ...args] = words(step.command);
+      if (step.root) {
+        if (!(program && program in PLAN_SCRIPTS)) {
+          it(`# ${step.command} — shown only (run as root on a real machine)`, () => expect(ROOT_COMMANDS.has(program ?? '')).toBe(true));
+          continue;
+        }
+        const from = planned;
+        it(`# ${step.command} — in a stand-in ${PLAN_SCRIPTS[program]}`, () => {
+          expect(from, 'a `se-secrets plan … -o DIR` shown before it').toBeDefined();
+          const r = runPlanScript(join(dir, from as string), program, args);
+          expect(outputPattern(step.output).test(r.printed), `exit ${r.code}; printed:\n${r.printed}\nshown:\n${step.output.join('\n')}`).toBe(true);
+        });
+        continue;
+      }
+      if (program === 'se-secrets' && args[0] === 'plan' && args.includes('-o')) planned = args[args.indexOf('-o') + 1];
       if (program === 'ls' && args[0] === '-l') {
         it(`$ ${step.command} — modes and sizes as shown`, () => {
           let folder = args.length === 2 ? (args[1] ?? '.') : '.';

@@ -8,83 +8,38 @@
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PLAN_FILES, type PlanResult } from '../src/plan/index.js';
 import type { AssociationPlan } from '../src/plan/validate.js';
-import { type HostKey, hostKeysFromDocuments } from '../src/request/host-key.js';
-import { parseSeHeader, planAssociations } from './helpers/api.js';
+import { planAssociations } from './helpers/api.js';
 import { SAMPLE_MKVP, samplePlan, WHITE_PAPER_QUEUES } from './helpers/plans.js';
-import { SAMPLES, sample } from './helpers/samples.js';
+import { SAMPLES } from './helpers/samples.js';
+import { type QueueMode, type StandInGuest, standInGuest, writePlanFiles } from './helpers/stand-ins.js';
 
-const FAKE = join(import.meta.dirname, 'fixtures', 'fake-guest.sh');
 const MKVP = SAMPLE_MKVP;
 const idOf = (name: string) => createHash('sha256').update(name).digest('hex');
 
 const PLAN: AssociationPlan = samplePlan([...WHITE_PAPER_QUEUES, { apqn: '18.0005', mode: 'Accel' }]);
 
-interface Guest {
-  dir: string;
-  out: string;
-  env: NodeJS.ProcessEnv;
-  attr(q: string, a: string): string;
-  store(): { index: number; type: number; id: string }[];
-  log(): string[];
-}
+type Guest = StandInGuest;
 
 /** A guest with AP queues 16.001e, 17.001e (EP11) and 18.0005 (Accel), all unbound, and one unrelated secret stored. */
-function guest(result: PlanResult, o: { illicit?: string; hostKey?: 1 | 2; extra?: readonly (readonly [string, 'EP11' | 'Accel'])[] } = {}): Guest {
-  // the host this guest runs on
-  const dir = mkdtempSync(join(tmpdir(), 'se-guest-'));
-  const bin = join(dir, 'bin');
-  mkdirSync(bin);
-  for (const tool of ['pvsecret', 'lszcrypt', 'chzcrypt', 'pvapconfig']) {
-    writeFileSync(join(bin, tool), `#!/bin/sh\nexec bash "${FAKE}" ${tool} "$@"\n`);
-    chmodSync(join(bin, tool), 0o755);
-  }
-  const sys = join(dir, 'sys');
-  for (const [q, mode] of [['16.001e', 'EP11'], ['17.001e', 'EP11'], ['18.0005', 'Accel'], ...(o.extra ?? [])] as const) {
-    const qd = join(sys, 'bus/ap/devices', `card${q.slice(0, 2)}`, q);
-    mkdirSync(qd, { recursive: true });
-    writeFileSync(join(qd, 'se_bind'), 'unbound\n');
-    writeFileSync(join(qd, 'se_associate'), 'unassociated\n');
-    writeFileSync(join(qd, 'fake_mode'), `${mode}\n`);
-    if (mode === 'EP11') writeFileSync(join(qd, 'fake_mkvp'), `${MKVP}\n`);
-    if (mode === 'EP11') writeFileSync(join(qd, 'mkvps'), `WK CUR: valid 0x${MKVP}${'00'.repeat(16)}\nWK NEW: empty -\n`);
-    if (o.illicit === q) writeFileSync(join(qd, 'fake_illicit'), '1\n');
-  }
-  const storeFile = join(dir, 'uv-store');
-  writeFileSync(storeFile, `0 6 ${idOf('some aes key')}\n`);
-  const out = join(dir, 'out');
-  mkdirSync(out);
-  for (const f of result.files) if (!f.secret) writeFileSync(join(out, f.path), f.bytes, { mode: f.mode ?? 0o644 });
-  const env = {
-    PATH: `${bin}:${process.env.PATH}`,
-    SYSFS_ROOT: sys,
-    FAKE_UV_STORE: storeFile,
-    FAKE_LOG: join(dir, 'calls.log'),
-    FAKE_HOST_KEY_HASH: Buffer.from((hostKeysFromDocuments([sample(`HKD-sample-${o.hostKey ?? 2}.crt`)])[0] as HostKey).hash).toString('hex'),
-    FAKE_SE_HEADER_TAG: Buffer.from(parseSeHeader(sample('sample-se.img')).tag).toString('hex'),
-  };
-  return {
-    dir,
-    out,
-    env,
-    attr: (q, a) => readFileSync(join(sys, 'bus/ap/devices', `card${q.slice(0, 2)}`, q, a), 'utf8').trim(),
-    store: () =>
-      readFileSync(storeFile, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => l.split(' '))
-        .map(([index, type, id]) => ({ index: Number(index), type: Number(type), id: id as string })),
-    log: () => readFileSync(env.FAKE_LOG, 'utf8').trim().split('\n'),
-  };
+function guest(result: PlanResult, o: { illicit?: string; hostKey?: 1 | 2; extra?: readonly (readonly [string, QueueMode])[] } = {}): Guest {
+  const g = standInGuest({
+    queues: [['16.001e', 'EP11'], ['17.001e', 'EP11'], ['18.0005', 'Accel'], ...(o.extra ?? [])],
+    mkvp: MKVP,
+    stored: [`0 6 ${idOf('some aes key')}`],
+    ...(o.illicit ? { illicit: o.illicit } : {}),
+    ...(o.hostKey ? { hostKey: o.hostKey } : {}),
+  });
+  writePlanFiles(result, g.out);
+  return g;
 }
 
 function runScript(g: Guest, ...args: string[]) {
-  return spawnSync('bash', [join(g.out, PLAN_FILES.guestSetup), ...args], { env: g.env, cwd: g.dir, encoding: 'utf8' });
+  return g.run(PLAN_FILES.guestSetup, ...args);
 }
 
 describe('guest-setup.sh in a (simulated) SE guest', () => {

@@ -4,8 +4,7 @@
  * element read by Python's XML parser. No s390x host runs here.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mdevUuidFor, PLAN_FILES, type PlanResult } from '../src/plan/index.js';
@@ -13,8 +12,7 @@ import type { AssociationPlan } from '../src/plan/validate.js';
 import { planAssociations } from './helpers/api.js';
 import { SAMPLE_MKVP, samplePlan } from './helpers/plans.js';
 import { SAMPLES } from './helpers/samples.js';
-
-const FAKE = join(import.meta.dirname, 'fixtures', 'fake-host.sh');
+import { standInHost, writePlanFiles } from './helpers/stand-ins.js';
 
 /** EP11 on 16.001e and 17.0005: the matrix 16,17 × 0005,001e also holds 16.0005 and 17.001e. */
 const PLAN: AssociationPlan = samplePlan([
@@ -23,24 +21,11 @@ const PLAN: AssociationPlan = samplePlan([
 ]);
 const GRID = '16.0005 16.001e 17.0005 17.001e';
 
+/** A stand-in KVM host with the plan's files; `run(...args)` runs host-setup.sh. */
 function host(result: PlanResult, o: { chzdev?: boolean } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'se-host-'));
-  const bin = join(dir, 'bin');
-  mkdirSync(bin);
-  for (const tool of o.chzdev === false ? ['mdevctl'] : ['mdevctl', 'chzdev']) {
-    writeFileSync(join(bin, tool), `#!/bin/sh\nexec bash "${FAKE}" ${tool} "$@"\n`);
-    chmodSync(join(bin, tool), 0o755);
-  }
-  const sys = join(dir, 'sys');
-  mkdirSync(join(sys, 'bus/ap'), { recursive: true });
-  mkdirSync(join(sys, 'devices/vfio_ap/matrix'), { recursive: true });
-  const out = join(dir, 'out');
-  mkdirSync(out);
-  for (const f of result.files) if (!f.secret) writeFileSync(join(out, f.path), f.bytes, { mode: f.mode ?? 0o644 });
-  const env = { PATH: `${bin}:/usr/bin:/bin`, SYSFS_ROOT: sys, FAKE_MDEVCTL_DIR: join(dir, 'mdevctl.d'), FAKE_LOG: join(dir, 'calls.log') };
-  const run = (...args: string[]) => spawnSync('bash', [join(out, PLAN_FILES.hostSetup), ...args], { env, cwd: dir, encoding: 'utf8' });
-  const read = (p: string) => (existsSync(join(dir, p)) ? readFileSync(join(dir, p), 'utf8') : undefined);
-  return { dir, sys, out, env, run, read };
+  const h = standInHost(o);
+  writePlanFiles(result, h.out);
+  return { ...h, run: (...args: string[]) => h.run(PLAN_FILES.hostSetup, ...args) };
 }
 
 describe('host-setup.sh and <guest>-hostdev.xml', () => {
