@@ -608,7 +608,7 @@ describe('no public function writes to what it was given', () => {
       const calls = CALLS[name];
       if (!calls) continue;
       for (const [what, call] of Object.entries(calls)) {
-        it(`${name} (${entry}): ${what} — ${kind} inputs unchanged over ${ROUNDS} rounds, same results`, { timeout: 120_000 }, async () => {
+        it(`${name} (${entry}): ${what} — ${kind} inputs unchanged over ${ROUNDS} rounds, same results`, async () => {
           const h = new Holder(kind);
           const i = makeInputs(h);
           const r = await makeRequests(h);
@@ -636,7 +636,7 @@ describe('the crypto backends do not write to what they are given', () => {
   };
   for (const kind of KINDS) {
     for (const [name, b] of Object.entries(backends)) {
-      it(`${name}: ${kind} inputs unchanged, same results`, { timeout: 120_000 }, async () => {
+      it(`${name}: ${kind} inputs unchanged, same results`, async () => {
         const h = new Holder(kind);
         const i = makeInputs(h);
         let first: unknown;

@@ -61,7 +61,9 @@ const ARGS = [
 
 export function launchChromium(): Promise<Browser> {
   assertPrerequisites();
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 20_000 });
+  // No launch timeout of its own: the hook's timeout bounds it (on a busy machine Chromium
+  // may take long to start).
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 0 });
 }
 
 /** Every URL a context asked for that is not local (file:, blob:, data:, about:). */

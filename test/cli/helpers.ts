@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, vi } from 'vitest';
+import { afterAll } from 'vitest';
 import { GUEST_ENV, runMain } from '../helpers/cli.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -87,10 +87,6 @@ export function cliProcess(args: readonly string[], opts: CliOptions = {}): Prom
     child.stdin.end(opts.input ?? undefined);
   });
 }
-
-// Some tests run a dozen commands one after the other: on a 2-core machine shared with
-// other CPU-bound work each may take seconds. Correctness, not speed, is tested here.
-vi.setConfig({ testTimeout: 180_000 });
 
 /** One temporary root per test file, removed after the file: safe with concurrent tests. */
 const tmpRoot = mkdtempSync(join(tmpdir(), 'se-secrets-cli-'));
