@@ -79,7 +79,6 @@ export interface CryptoBackend {
   p521KeyAgreement?(privateKey: Uint8Array | undefined, peers: readonly Uint8Array[], tables?: HostPointCache): Promise<P521Agreement>;
 }
 
-/** One P-521 private key agreed with several peers. Everything but `publicKey` is confidential. */
 /**
  * The part of a {@link CryptoBackend} that builds requests: keys, ECDH, AES-GCM
  * encryption and signing, without decryption or signature verification. Request
@@ -88,6 +87,7 @@ export interface CryptoBackend {
  */
 export type SealingBackend = Omit<CryptoBackend, 'aesGcmDecrypt' | 'verifySha512'>;
 
+/** One P-521 private key agreed with several peers. Everything but `publicKey` is confidential. */
 export interface P521Agreement extends P521KeyPair {
   /** The 66-byte ECDH x coordinate with each peer, in the order given. Zero after use. */
   readonly shared: readonly Uint8Array[];

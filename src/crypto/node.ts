@@ -34,10 +34,9 @@ import {
 import { CryptoError } from '../errors.js';
 import { signingKeyJwk, verificationKeyJwk } from './keys.js';
 import { concatBytes, leftPad, toHex, zeroize } from '../internal/bytes.js';
-import { redactSecrets } from '../internal/redact.js';
-import { type CryptoBackend, GCM_TAG_SIZE, P521_POINT_SIZE, P521_SCALAR_SIZE, type P521Agreement } from './backend.js';
+import { type CryptoBackend, GCM_TAG_SIZE, P521_POINT_SIZE, P521_SCALAR_SIZE } from './backend.js';
 import type { HostPointCache } from './host-point-cache.js';
-import { assertP521Point, noblePublicKey, nobleRandomPrivateKey, normalizeP521PrivateKey } from './p521.js';
+import { noblePublicKey, p521KeyFunctions } from './p521.js';
 import { checkAes } from './portable.js';
 
 function randomBytes(n: number): Uint8Array {
@@ -166,49 +165,18 @@ function publicPoint(d: Uint8Array): Uint8Array {
   return new Uint8Array(ecdh.getPublicKey());
 }
 
+/** A generated key from OpenSSL while its base-point multiplication is the faster one. */
+function freshKey(): GeneratedKey | undefined {
+  if (baseMultiplications >= OPENSSL_BASE_MULTIPLICATIONS) return undefined;
+  const generated = opensslKey();
+  if (generated) baseMultiplications++;
+  return generated;
+}
+
 export const nodeBackend: CryptoBackend = {
   name: 'node',
   randomBytes,
-  async generateP521() {
-    const privateKey = nobleRandomPrivateKey();
-    return redactSecrets({ privateKey, publicKey: publicPoint(privateKey) }, ['privateKey']);
-  },
-  async p521PublicKey(privateKey) {
-    const d = normalizeP521PrivateKey(privateKey);
-    try {
-      return publicPoint(d);
-    } finally {
-      d.fill(0);
-    }
-  },
-  async ecdhP521(privateKey, publicKey) {
-    const d = normalizeP521PrivateKey(privateKey);
-    try {
-      assertP521Point(publicKey);
-      return agree(d, publicPoint(d), [publicKey])[0] as Uint8Array;
-    } finally {
-      d.fill(0);
-    }
-  },
-  async p521KeyAgreement(privateKey, peers, tables): Promise<P521Agreement> {
-    let d = privateKey === undefined ? undefined : normalizeP521PrivateKey(privateKey);
-    try {
-      for (const p of peers) assertP521Point(p);
-      // A key of our own: from OpenSSL while its base-point multiplication is the faster one.
-      const generated = d === undefined && baseMultiplications < OPENSSL_BASE_MULTIPLICATIONS ? opensslKey() : undefined;
-      if (generated) {
-        baseMultiplications++;
-        d = generated.d;
-        return redactSecrets({ privateKey: d, publicKey: generated.q, shared: agree(d, generated.q, peers, tables, generated.key) }, ['privateKey', 'shared']);
-      }
-      d ??= nobleRandomPrivateKey();
-      const publicKey = publicPoint(d);
-      return redactSecrets({ privateKey: d, publicKey, shared: agree(d, publicKey, peers, tables) }, ['privateKey', 'shared']);
-    } catch (e) {
-      d?.fill(0);
-      throw e;
-    }
-  },
+  ...p521KeyFunctions({ publicPoint, agree: (d, q, peers, tables, fresh) => agree(d, q, peers, tables, fresh?.key), freshKey }),
   async aesGcmEncrypt(key, iv, plaintext, aad) {
     checkAes(key, iv);
     const c = createCipheriv('aes-256-gcm', key, iv, { authTagLength: GCM_TAG_SIZE });

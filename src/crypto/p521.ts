@@ -13,7 +13,9 @@
 import { p521 } from '@noble/curves/nist.js';
 import { CryptoError } from '../errors.js';
 import { isAllZero, leftPad, stripLeadingZeros } from '../internal/bytes.js';
-import { P521_POINT_SIZE, P521_SCALAR_SIZE } from './backend.js';
+import { redactSecrets } from '../internal/redact.js';
+import { type CryptoBackend, P521_POINT_SIZE, P521_SCALAR_SIZE, type P521Agreement } from './backend.js';
+import type { HostPointCache } from './host-point-cache.js';
 import { sha256 } from './hash.js';
 
 /** Size of one coordinate on the wire (the reference's `ECC_PUB_KEY_COORD_SIZE`: 80). */
@@ -100,4 +102,70 @@ export function nobleRandomPrivateKey(): Uint8Array {
   } finally {
     seed.fill(0);
   }
+}
+
+/** A fresh key pair of a backend's own making (`d` 66 bytes, `q` its 133-byte point). */
+export interface P521FreshKey {
+  readonly d: Uint8Array;
+  readonly q: Uint8Array;
+}
+
+/** What a backend does its own way on P-521; {@link p521KeyFunctions} builds the rest. */
+export interface P521Primitives<K extends P521FreshKey> {
+  /** The public point of a normalised 66-byte scalar. */
+  publicPoint(d: Uint8Array): Uint8Array;
+  /**
+   * The 66-byte shared x of the normalised scalar `d` (point `q`) with each peer, all
+   * checked on the curve; `fresh` is the key {@link freshKey} made, where it made one.
+   */
+  agree(d: Uint8Array, q: Uint8Array, peers: readonly Uint8Array[], tables?: HostPointCache, fresh?: K): Promise<Uint8Array[]> | Uint8Array[];
+  /** A generated key of the backend's own, or undefined to use {@link nobleRandomPrivateKey}. */
+  freshKey?(): K | undefined;
+}
+
+/**
+ * The key functions of every backend, made from its P-521 primitives: each normalises
+ * its own copy of a given private key and zeroes it; a generated key comes from the
+ * backend's `freshKey` or else {@link nobleRandomPrivateKey}.
+ */
+export function p521KeyFunctions<K extends P521FreshKey>(
+  p: P521Primitives<K>,
+): Required<Pick<CryptoBackend, 'generateP521' | 'p521PublicKey' | 'ecdhP521' | 'p521KeyAgreement'>> {
+  return {
+    async generateP521() {
+      const privateKey = nobleRandomPrivateKey();
+      return redactSecrets({ privateKey, publicKey: p.publicPoint(privateKey) }, ['privateKey']);
+    },
+    async p521PublicKey(privateKey) {
+      const d = normalizeP521PrivateKey(privateKey);
+      try {
+        return p.publicPoint(d);
+      } finally {
+        d.fill(0);
+      }
+    },
+    async ecdhP521(privateKey, publicKey) {
+      const d = normalizeP521PrivateKey(privateKey);
+      try {
+        assertP521Point(publicKey);
+        return (await p.agree(d, p.publicPoint(d), [publicKey]))[0] as Uint8Array;
+      } finally {
+        d.fill(0);
+      }
+    },
+    async p521KeyAgreement(privateKey, peers, tables): Promise<P521Agreement> {
+      let d = privateKey === undefined ? undefined : normalizeP521PrivateKey(privateKey);
+      try {
+        for (const q of peers) assertP521Point(q);
+        const fresh = d === undefined ? p.freshKey?.() : undefined;
+        d = fresh?.d ?? d ?? nobleRandomPrivateKey();
+        const publicKey = fresh?.q ?? p.publicPoint(d);
+        const shared = await p.agree(d, publicKey, peers, tables, fresh);
+        return redactSecrets({ privateKey: d, publicKey, shared }, ['privateKey', 'shared']);
+      } catch (e) {
+        d?.fill(0);
+        throw e;
+      }
+    },
+  };
 }

@@ -8,19 +8,16 @@ import { CryptoError } from '../errors.js';
 import { p521 } from '@noble/curves/nist.js';
 import { signingKeyJwk } from './keys.js';
 import { base64Url, equalBytes, zeroize } from '../internal/bytes.js';
-import { redactSecrets } from '../internal/redact.js';
 import {
   type CryptoBackend,
   GCM_IV_SIZE,
-  type P521Agreement,
   P521_SCALAR_SIZE,
-  type P521KeyPair,
   type SealingBackend,
   type SigningKey,
   type VerificationKey,
 } from './backend.js';
 import type { HostPointCache } from './host-point-cache.js';
-import { assertP521Point, nobleEcdh, noblePublicKey, nobleRandomPrivateKey, normalizeP521PrivateKey } from './p521.js';
+import { nobleEcdh, noblePublicKey, nobleRandomPrivateKey, p521KeyFunctions } from './p521.js';
 import { ecdsaDerToRaw, ecdsaRawToDer, pssMaxSaltLength, rsaPssSha512Verify } from './signature.js';
 
 function subtle(): SubtleCrypto {
@@ -189,40 +186,7 @@ function makeSealingBackend(name: string, agree: Agree): SealingBackend {
   return {
     name,
     randomBytes: webRandomBytes,
-    async generateP521(): Promise<P521KeyPair> {
-      const privateKey = nobleRandomPrivateKey();
-      return redactSecrets({ privateKey, publicKey: noblePublicKey(privateKey) }, ['privateKey']);
-    },
-    async p521PublicKey(privateKey) {
-      const d = normalizeP521PrivateKey(privateKey);
-      try {
-        return noblePublicKey(d);
-      } finally {
-        d.fill(0);
-      }
-    },
-    async ecdhP521(privateKey, publicKey) {
-      const d = normalizeP521PrivateKey(privateKey);
-      try {
-        assertP521Point(publicKey);
-        return (await agree(d, noblePublicKey(d), [publicKey]))[0] as Uint8Array;
-      } finally {
-        d.fill(0);
-      }
-    },
-    async p521KeyAgreement(privateKey, peers, tables): Promise<P521Agreement> {
-      let d = privateKey === undefined ? undefined : normalizeP521PrivateKey(privateKey);
-      try {
-        for (const q of peers) assertP521Point(q);
-        d ??= nobleRandomPrivateKey();
-        const publicKey = noblePublicKey(d);
-        const shared = await agree(d, publicKey, peers, tables);
-        return redactSecrets({ privateKey: d, publicKey, shared }, ['privateKey', 'shared']);
-      } catch (e) {
-        d?.fill(0);
-        throw e;
-      }
-    },
+    ...p521KeyFunctions({ publicPoint: noblePublicKey, agree }),
     aesGcmEncrypt: webAesGcmEncrypt,
     signSha512: webSignSha512,
   };
