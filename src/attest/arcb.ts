@@ -146,12 +146,15 @@ export function requestedAdditional(flags: bigint): Required<AttestationFlags> {
   };
 }
 
-/** True when `bytes` starts like an attestation request: zero magic, version 0x100, rql = length. */
-export function looksLikeAttestationRequest(bytes: Uint8Array): boolean {
-  if (bytes.length < ARCB_KEY_SLOTS_OFFSET) return false;
-  for (let i = 0; i < 8; i++) if (bytes[i] !== 0) return false;
-  const v = new DataView(bytes.buffer, bytes.byteOffset, 16);
-  return v.getUint32(8) === ARCB_VERSION_1 && v.getUint32(12) === bytes.length;
+/**
+ * True when `bytes` starts like an attestation request of `size` bytes (default: all of
+ * `bytes`; a caller that read only the head passes the file's size): zero magic,
+ * version 0x100, rql = size. Reads the first 16 bytes only.
+ */
+export function looksLikeAttestationRequest(bytes: Uint8Array, size = bytes.length): boolean {
+  if (bytes.length < 16 || size < ARCB_KEY_SLOTS_OFFSET) return false;
+  const r = new ByteReader(bytes, 'attestation request');
+  return r.bytesOf(8, 'magic').every((b) => b === 0) && r.u32('version') === ARCB_VERSION_1 && r.u32('rql') === size;
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { CertInfo as Certificate } from '../certs/cert-info.js';
 import { parseCertificates } from '../certs/inputs.js';
 import { nodeBackend } from '../crypto/node.js';
-import type { FetchCrl, VerificationStep } from '../certs/verify.js';
+import type { FetchCrl, HostKeyVerificationOptions } from '../certs/verify.js';
 import type { SeHeader } from '../header/se-header.js';
 import { createAddSecretRequest } from '../request/create.js';
 import { type HostKey, hostKeyFromCertificate } from '../request/host-key.js';
@@ -20,7 +20,7 @@ export { FileError, isSeSecretsError } from '../errors.js';
 export { nodeBackend } from '../crypto/node.js';
 export { FLAG_DISABLE_DUMP, parseAddSecretRequest, type AddSecretRequestInfo } from '../request/asrcb.js';
 export { SecretType, secretTypeName } from '../request/secret.js';
-export { UserDataType } from '../request/user-data.js';
+export { UserDataType, signedDataSize, userDataTypeName } from '../request/user-data.js';
 export { secretId } from '../request/secret-id.js';
 export { readSeHeader } from '../node/read-se-header.js';
 export { headerReport, headerReportText, requestReport, requestReportText } from '../request/inspect-report.js';
@@ -50,6 +50,7 @@ export async function verifyAttestation(
 }
 export { attestationResultYaml, checkResultYaml } from '../attest/yaml.js';
 export { attestationExchangeReport, attestationReportText, attestationRequestReport } from '../attest/report.js';
+export { looksLikeAttestationRequest } from '../attest/arcb.js';
 export { hasRequestMagic, REQUEST_MAGIC } from '../request/asrcb.js';
 export { toHex } from '../internal/bytes.js';
 
@@ -64,21 +65,12 @@ export type CliSecret =
   | { readonly type: 'retrievable'; readonly kind: RetrievableKind; readonly name: string; readonly value: Uint8Array; readonly useName?: boolean }
   | { readonly type: 'update-cck'; readonly value: Uint8Array };
 
-/** Host-key verification inputs (issue 3's shape); all file contents as bytes. */
-export interface VerificationInputs {
-  readonly certificates: readonly Uint8Array[];
-  readonly crls?: readonly Uint8Array[];
-  readonly rootCa?: Uint8Array;
-  readonly offline?: boolean;
-  /** `--verify-time`. */
-  readonly now?: Date;
-  /** Reports each step (`-v`). */
-  readonly onStep?: (step: VerificationStep) => void;
-  /** Downloads CRLs (the CLI's wraps the HTTP fetcher to report each URL). */
-  readonly fetchCrl?: FetchCrl;
-  /** The file names, for messages. */
-  readonly names?: { readonly hostKeyDocuments?: readonly string[]; readonly certificates?: readonly string[]; readonly crls?: readonly string[]; readonly rootCa?: string };
-}
+/**
+ * Host-key verification inputs, all file contents as bytes: the library's options less
+ * `trustedRoots` (the Node entry fills those in). `now` is `--verify-time`, `onStep`
+ * reports each step (`-v`), `fetchCrl` wraps the HTTP fetcher to report each URL.
+ */
+export type VerificationInputs = Omit<HostKeyVerificationOptions, 'trustedRoots'>;
 
 export interface CreateInputs {
   readonly secret: CliSecret;

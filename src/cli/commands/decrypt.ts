@@ -12,15 +12,8 @@ import { readFileBytes } from '../../node/files.js';
 import { FLAG_DISABLE_DUMP } from '../../request/asrcb.js';
 import { type DecryptedAddSecretRequest, decryptAddSecretRequest } from '../../request/decrypt.js';
 import { getFlag, getString, type ParsedCommand } from '../args.js';
+import { signedDataSize, userDataTypeName } from '../lib.js';
 import type { Logger } from '../log.js';
-
-const USER_DATA = [
-  'none',
-  'unsigned',
-  'EC P-521 signed (signature not checked)',
-  'RSA-2048 signed (signature not checked)',
-  'RSA-3072 signed (signature not checked)',
-];
 
 function trimZeros(b: Uint8Array): Uint8Array {
   let n = b.length;
@@ -41,7 +34,7 @@ export function formatDecrypted(file: string, d: DecryptedAddSecretRequest, show
     ['pld', toHex(r.pld)],
     ['ald', toHex(r.ald)],
     ['tld', toHex(r.tld)],
-    ['user data', USER_DATA[r.userDataType] ?? `type ${r.userDataType}`],
+    ['user data', `${userDataTypeName(r.userDataType)}${signedDataSize(r.userDataType) === undefined ? '' : ' (signature not checked)'}`],
   ];
   const data = trimZeros(r.userDataArea);
   if (r.userDataType !== 0 && data.length > 0) rows.push(['user data bytes', toHex(data)]);

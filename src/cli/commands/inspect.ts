@@ -10,7 +10,7 @@ import { CliError } from '../errors.js';
 import { fsReason, readInput } from '../files.js';
 import { FileError, hasRequestMagic, headerReport, headerReportText, isSeSecretsError, parseAddSecretRequest, readSeHeader, requestReport, requestReportText } from '../lib.js';
 import type { Logger } from '../log.js';
-import { attestationExchangeReport, attestationReportText, attestationRequestReport } from '../lib.js';
+import { attestationExchangeReport, attestationReportText, attestationRequestReport, looksLikeAttestationRequest } from '../lib.js';
 
 /**
  * The version of the `--json` shape, first in every object printed. Fields are only
@@ -40,7 +40,7 @@ async function head(path: string, n: number): Promise<{ bytes: Uint8Array; size:
 /** An attestation exchange file ("pvattest") or bare attestation request (zero magic, version 0x100, rql = size). */
 async function inspectAttestation(file: string, head: Uint8Array, size: number): Promise<Record<string, unknown> | undefined> {
   const latin1 = new TextDecoder('latin1').decode(head.subarray(0, 8));
-  const bareRequest = head.length === 16 && head.subarray(0, 8).every((b) => b === 0) && new DataView(head.buffer, head.byteOffset).getUint32(8) === 0x100 && new DataView(head.buffer, head.byteOffset).getUint32(12) === size;
+  const bareRequest = looksLikeAttestationRequest(head, size);
   if (latin1 !== 'pvattest' && !bareRequest) return undefined;
   const bytes = await readInput(file, 'attestation request');
   return latin1 === 'pvattest' ? attestationExchangeReport(bytes, file) : attestationRequestReport(bytes, file);
