@@ -31,12 +31,19 @@ function write(stream: NodeJS.WriteStream, chunk: string | Uint8Array): Promise<
   });
 }
 
+/**
+ * The process's own streams. Node creates `process.stdout` and `process.stderr` on first
+ * access (about half a millisecond each), so they are touched only when something is
+ * written or the progress bar asks for the terminal: a `create -q` run creates neither.
+ */
 export const processStreams: Streams = {
   out: (chunk) => write(process.stdout, chunk),
   err: (line) => {
     process.stderr.write(`${line}\n`);
   },
-  ...(process.stderr.isTTY ? { tty: process.stderr } : {}),
+  get tty() {
+    return process.stderr.isTTY ? process.stderr : undefined;
+  },
 };
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we escape
@@ -64,7 +71,10 @@ export function terminalSafe(streams: Streams): Streams {
   return {
     out: (chunk) => streams.out(typeof chunk === 'string' ? escapeControl(chunk) : chunk),
     err: (line) => streams.err(escapeControl(line)),
-    ...(streams.tty ? { tty: streams.tty } : {}),
+    // read when asked for, not now (see processStreams)
+    get tty() {
+      return streams.tty;
+    },
     [SAFE]: true,
   } as Streams;
 }

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { CryptoError } from '../errors.js';
 import type { RsaPrivateComponents } from './private-key.js';
 import type { HostPointCache } from './host-point-cache.js';
 
@@ -100,3 +101,9 @@ export const P521_POINT_SIZE = 133;
 export const AES256_KEY_SIZE = 32;
 export const GCM_IV_SIZE = 12;
 export const GCM_TAG_SIZE = 16;
+
+/** Checks an AES-256-GCM key (32 bytes) and IV (12 bytes), for every backend. @throws CryptoError `ERR_CRYPTO` */
+export function checkAes(key: Uint8Array, iv: Uint8Array): void {
+  if (key.length !== AES256_KEY_SIZE) throw new CryptoError('ERR_CRYPTO', `aes-gcm: key has ${key.length} bytes (expected ${AES256_KEY_SIZE})`);
+  if (iv.length !== GCM_IV_SIZE) throw new CryptoError('ERR_CRYPTO', `aes-gcm: IV has ${iv.length} bytes (expected ${GCM_IV_SIZE})`);
+}

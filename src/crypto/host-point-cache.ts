@@ -19,11 +19,12 @@
  *
  * @module
  */
-import { p521 } from '@noble/curves/nist.js';
+import type { WeierstrassPoint } from '@noble/curves/abstract/weierstrass.js';
 import { toHex } from '../internal/bytes.js';
 import { P521_SCALAR_SIZE } from './backend.js';
+import { nobleP521 } from './p521.js';
 
-type Point = ReturnType<typeof p521.Point.fromBytes>;
+type Point = WeierstrassPoint<bigint>;
 
 /** When and how tables are built. */
 export interface HostPointCacheConfig {
@@ -95,13 +96,14 @@ export class HostPointCache {
     this.entries.set(key, e);
     e.uses++;
     if (!e.point && e.uses >= this.config.afterUses) {
-      e.point = p521.Point.fromBytes(q).precompute(this.config.window, false);
+      e.point = nobleP521().Point.fromBytes(q).precompute(this.config.window, false);
       this.built++;
     }
     this.evict();
     if (!e.point) return undefined;
-    const x = e.point.multiply(p521.Point.Fn.fromBytes(d)).toAffine().x;
-    const out = p521.Point.Fp.toBytes(x);
+    const { Fn, Fp } = nobleP521().Point;
+    const x = e.point.multiply(Fn.fromBytes(d)).toAffine().x;
+    const out = Fp.toBytes(x);
     return out.length === P521_SCALAR_SIZE ? out : undefined;
   }
 }

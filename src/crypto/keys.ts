@@ -4,11 +4,10 @@
  *
  * @module
  */
-import { p521 } from '@noble/curves/nist.js';
 import { base64Url, copyBytes, leftPad } from '../internal/bytes.js';
 import { P521_SCALAR_SIZE, type SigningKey, type VerificationKey } from './backend.js';
 import { BER, TAG_SEQUENCE, children, expectUniversal, orUndefined, readSingle, unsignedInteger } from '../internal/der.js';
-import { assertP521Point, normalizeP521PrivateKey } from './p521.js';
+import { assertP521Point, noblePublicKey, normalizeP521PrivateKey } from './p521.js';
 import { bitLength, describePrivateKey, parsePrivateKey, type PrivateKeyInfo, zeroizePrivateKey } from './private-key.js';
 import { looksLikePem } from '../internal/pem.js';
 import { OID_EC_PUBLIC_KEY, OID_P521, OID_RSA_ENCRYPTION } from '../internal/oids.js';
@@ -22,7 +21,7 @@ import { CryptoError } from '../errors.js';
 export function signingKeyFromPrivateKey(key: PrivateKeyInfo): SigningKey | undefined {
   if (key.kind === 'ec' && key.curve === 'P-521') {
     const privateKey = leftPad(key.scalar, P521_SCALAR_SIZE);
-    return { type: 'ec-p521', privateKey, publicKey: p521.getPublicKey(privateKey, false) };
+    return { type: 'ec-p521', privateKey, publicKey: noblePublicKey(privateKey) };
   }
   if (key.kind === 'rsa') return { type: 'rsa', modulusBits: key.modulusBits, components: key.components };
   return undefined;

@@ -5,19 +5,18 @@
  * @module
  */
 import { CryptoError } from '../errors.js';
-import { p521 } from '@noble/curves/nist.js';
 import { signingKeyJwk } from './keys.js';
 import { base64Url, equalBytes, zeroize } from '../internal/bytes.js';
 import {
+  checkAes,
   type CryptoBackend,
-  GCM_IV_SIZE,
   P521_SCALAR_SIZE,
   type SealingBackend,
   type SigningKey,
   type VerificationKey,
 } from './backend.js';
 import type { HostPointCache } from './host-point-cache.js';
-import { nobleEcdh, noblePublicKey, nobleRandomPrivateKey, p521KeyFunctions } from './p521.js';
+import { nobleEcdh, nobleP521, noblePublicKey, nobleRandomPrivateKey, p521KeyFunctions } from './p521.js';
 import { ecdsaDerToRaw, ecdsaRawToDer, pssMaxSaltLength, rsaPssSha512Verify } from './signature.js';
 
 function subtle(): SubtleCrypto {
@@ -72,10 +71,6 @@ export async function webAesGcmDecrypt(key: Uint8Array, iv: Uint8Array, data: Ui
   }
 }
 
-export function checkAes(key: Uint8Array, iv: Uint8Array): void {
-  if (key.length !== 32) throw new CryptoError('ERR_CRYPTO', `aes-gcm: key has ${key.length} bytes (expected 32)`);
-  if (iv.length !== GCM_IV_SIZE) throw new CryptoError('ERR_CRYPTO', `aes-gcm: IV has ${iv.length} bytes (expected ${GCM_IV_SIZE})`);
-}
 
 /**
  * P-521 ECDH in WebCrypto for several peers, importing the private key once. WebCrypto
@@ -133,7 +128,7 @@ export async function webSignSha512(key: SigningKey, message: Uint8Array): Promi
     try {
       k = await s.importKey('jwk', jwk, { name: 'ECDSA', namedCurve: 'P-521' }, false, ['sign']);
     } catch {
-      return p521.sign(message, key.privateKey, { prehash: true, format: 'der', lowS: false, extraEntropy: true });
+      return nobleP521().sign(message, key.privateKey, { prehash: true, format: 'der', lowS: false, extraEntropy: true });
     }
     return ecdsaRawToDer(new Uint8Array(await s.sign({ name: 'ECDSA', hash: 'SHA-512' }, k, buf(message))));
   } catch (cause) {
@@ -150,7 +145,7 @@ export async function portableVerifySha512(key: VerificationKey, message: Uint8A
   const raw = ecdsaDerToRaw(signature);
   if (!raw || !equalBytes(ecdsaRawToDer(raw), signature)) return false;
   try {
-    return p521.verify(raw, message, key.publicKey, { prehash: true, format: 'compact', lowS: false });
+    return nobleP521().verify(raw, message, key.publicKey, { prehash: true, format: 'compact', lowS: false });
   } catch {
     return false;
   }
