@@ -2,7 +2,12 @@
  * Building a prepared batch on every core (`se-secrets create --batch`): the calling
  * thread and worker threads (./batch-worker.ts) take chunks of entries from one queue
  * until none are left, so a worker that starts late, or a core another process holds,
- * simply builds fewer. Each thread keeps its own host-point tables. The requests come
+ * simply builds fewer. Each thread keeps its own host-point tables.
+ *
+ * A worker is given its next chunk before it has finished the one it builds
+ * ({@link IN_FLIGHT}): the calling thread hears of a finished chunk only between two
+ * chunks of its own, and a worker that waited for that sat idle for half a chunk on
+ * average (measured: a third of its time). The requests come
  * back in entry order, built by the same `buildPreparedRequests` as on one thread, so
  * they are the bytes one thread would build from the same inputs.
  *
@@ -32,6 +37,19 @@ export const CHUNK_ENTRIES = 16;
  */
 export const ENTRIES_PER_WORKER = 64;
 
+/**
+ * Chunks a worker holds at most (the one it builds and the next), while the queue
+ * still has {@link IN_FLIGHT} chunks per thread left; near the end one, so that the
+ * last chunks are shared out evenly.
+ */
+export const IN_FLIGHT = 2;
+
+/** A chunk as a worker is sent it: the index of its first entry, and the entries (a transferred copy). */
+export interface WorkerChunk {
+  readonly start: number;
+  readonly entries: PreparedRequest[];
+}
+
 /** A failure as it crosses from a worker: class name, code and message. */
 export interface WorkerFailure {
   readonly name: string;
@@ -39,8 +57,8 @@ export interface WorkerFailure {
   readonly message: string;
 }
 
-/** What a worker posts back for a chunk. */
-export type WorkerReply = { readonly requests: Uint8Array[] } | { readonly error: WorkerFailure };
+/** What a worker posts back for a chunk: the `start` it was sent, with its requests or the failure. */
+export type WorkerReply = { readonly start: number } & ({ readonly requests: Uint8Array[] } | { readonly error: WorkerFailure });
 
 /** A worker's error as the worker sends it. */
 export function failureOf(e: unknown): WorkerFailure {
@@ -103,42 +121,6 @@ export interface ThreadOptions {
   readonly onChunk?: (thread: number, entries: number) => void;
 }
 
-/** Sends one chunk to a worker and waits for its requests. */
-function roundTrip(w: Worker, chunk: readonly PreparedRequest[]): Promise<Uint8Array[]> {
-  const transfer: ArrayBuffer[] = [];
-  const message = transferableCopy(chunk, transfer);
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      w.off('message', onMessage);
-      w.off('error', onError);
-      w.off('exit', onExit);
-    };
-    const onMessage = (reply: WorkerReply) => {
-      done();
-      if ('error' in reply) reject(revive(reply.error));
-      else resolve(reply.requests);
-    };
-    const onError = (e: unknown) => {
-      done();
-      reject(e);
-    };
-    const onExit = (code: number) => {
-      done();
-      reject(new Error(`batch worker stopped (exit code ${code})`));
-    };
-    w.on('message', onMessage);
-    w.on('error', onError);
-    w.on('exit', onExit);
-    try {
-      w.postMessage(message, transfer);
-    } catch (e) {
-      done();
-      zeroAll(message);
-      reject(e);
-    }
-  });
-}
-
 /**
  * Builds `prepared` on up to `threads` threads (this one and workers, one per
  * {@link ENTRIES_PER_WORKER} entries at most); the requests in entry order.
@@ -183,20 +165,56 @@ export async function buildInThreads(prepared: readonly PreparedRequest[], optio
       if (workers > 0) await new Promise((r) => setImmediate(r));
     }
   };
-  const inWorker = async (thread: number) => {
-    const w = new Worker(options.workerFile);
-    try {
-      for (let start = take(); start !== undefined; start = take()) {
-        try {
-          finished(thread, start, await roundTrip(w, prepared.slice(start, start + CHUNK_ENTRIES)));
-        } catch (e) {
-          fail(start, e);
+  /**
+   * One worker: kept supplied with chunks (up to IN_FLIGHT) until the queue is empty or
+   * a chunk failed; resolves once it holds none and has been stopped.
+   */
+  const inWorker = (thread: number) =>
+    new Promise<void>((resolve) => {
+      const w = new Worker(options.workerFile);
+      const held = new Set<number>();
+      let closed = false;
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        // Its listeners stay: an 'exit' or 'error' after this finds no chunk to fail.
+        w.terminate().then(
+          () => resolve(),
+          () => resolve(),
+        );
+      };
+      /** Fails every chunk the worker holds (it stopped or broke). */
+      const lose = (e: unknown) => {
+        for (const start of held) fail(start, e);
+        held.clear();
+        close();
+      };
+      const supply = () => {
+        while (!closed && held.size < (total - next > IN_FLIGHT * (workers + 1) * CHUNK_ENTRIES ? IN_FLIGHT : 1)) {
+          const start = take();
+          if (start === undefined) break;
+          const transfer: ArrayBuffer[] = [];
+          const message: WorkerChunk = { start, entries: transferableCopy(prepared.slice(start, start + CHUNK_ENTRIES), transfer) };
+          try {
+            w.postMessage(message, transfer);
+            held.add(start);
+          } catch (e) {
+            zeroAll(message.entries);
+            fail(start, e);
+          }
         }
-      }
-    } finally {
-      await w.terminate();
-    }
-  };
+        if (held.size === 0) close();
+      };
+      w.on('message', (reply: WorkerReply) => {
+        held.delete(reply.start);
+        if ('error' in reply) fail(reply.start, revive(reply.error));
+        else finished(thread, reply.start, reply.requests);
+        supply();
+      });
+      w.on('error', lose);
+      w.on('exit', (code: number) => lose(new Error(`batch worker stopped (exit code ${code})`)));
+      supply();
+    });
   await Promise.all([here(), ...Array.from({ length: workers }, (_, i) => inWorker(i + 1))]);
   if (failure !== undefined) throw failure.error;
   return out;
