@@ -102,6 +102,14 @@ describe.skipIf(!existsSync(WORKER))('building a batch on worker threads', () =>
     expect((e as Error).message).toMatch(new RegExp(`^batch entry ${bad + 1} \\(r${bad}\\.bin\\): `));
   });
 
+  it('a worker that cannot start fails the batch (the chunks it was given are not lost silently)', async () => {
+    const { prepared } = await prepare(ENTRIES_PER_WORKER * 2);
+    const e = await buildInThreads(prepared, { threads: 2, workerFile: join(tmpdir(), 'se-secrets-no-such-worker.js'), backend: nodeBackend }).catch(
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(Error);
+  });
+
   it('workers get fresh buffers to transfer, and zero them after use', () => {
     const secret = new Uint8Array([1, 2, 3]);
     const hostKeys = hostKeysFromDocuments([hkd1]);
