@@ -10,8 +10,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { nodeBackend } from '../src/crypto/node.js';
-import { buildInThreads } from '../src/node/batch-threads.js';
+import { buildInThreads, transferableCopy, type WorkerChunk } from '../src/node/batch-threads.js';
 import { buildPreparedRequests, type PreparedRequest, prepareAddSecretRequests } from '../src/request/batch.js';
 import { createAddSecretRequest, type HostKey, HostPointCache } from '../src/node.js';
 import { header, hkd1 } from './inputs.js';
@@ -64,6 +65,26 @@ async function preparedBatch(): Promise<PreparedRequest[]> {
   return (await prepareAddSecretRequests(noVerifier, items)).prepared;
 }
 
+/** A worker's start on its own: ms until it is online, and until its first one-entry chunk comes back. */
+async function timeWorkerStart(prepared: readonly PreparedRequest[]): Promise<{ online: number; first: number }> {
+  const t0 = performance.now();
+  const w = new Worker(WORKER);
+  try {
+    await new Promise((resolve) => w.once('online', resolve));
+    const online = performance.now() - t0;
+    const transfer: ArrayBuffer[] = [];
+    const chunk: WorkerChunk = { start: 0, entries: transferableCopy(prepared.slice(0, 1), transfer) };
+    await new Promise((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+      w.postMessage(chunk, transfer);
+    });
+    return { online, first: performance.now() - t0 };
+  } finally {
+    await w.terminate();
+  }
+}
+
 /** ms per native `pvsecret create` run, or undefined when it is not installed. */
 function measurePvsecret(): number | undefined {
   const probe = spawnSync('pvsecret', ['--version'], { encoding: 'utf8' });
@@ -94,10 +115,27 @@ export async function benchBatch(cliMsPerRequest?: number): Promise<Check[]> {
   const rounds = QUICK ? 2 : 3;
   const ones: Run[] = [];
   const alls: Run[] = [];
+  const splits: number[][] = [];
   for (let r = 0; r < rounds; r++) {
     ones.push(await timed(() => buildPreparedRequests(prepared, { backend: nodeBackend })));
-    if (threaded) alls.push(await timed(() => buildInThreads(prepared, { threads: cores, workerFile: WORKER, backend: nodeBackend })));
+    if (threaded) {
+      const split = Array.from({ length: cores }, () => 0);
+      alls.push(
+        await timed(() =>
+          buildInThreads(prepared, {
+            threads: cores,
+            workerFile: WORKER,
+            backend: nodeBackend,
+            onChunk: (t, n) => {
+              split[t] = (split[t] ?? 0) + n;
+            },
+          }),
+        ),
+      );
+      splits.push(split);
+    }
   }
+  const workerStart = threaded ? await timeWorkerStart(prepared) : undefined;
   const median = <T>(xs: T[], key: (x: T) => number) => [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)] as T;
   const single = median(ones, (x) => x.ms);
   const par = threaded ? median(alls, (x) => x.ms) : undefined;
@@ -148,7 +186,13 @@ export async function benchBatch(cliMsPerRequest?: number): Promise<Check[]> {
   table(['what', 'wall ms', 'requests/s (wall)', 'vs native pvsecret loop', 'CPU ms / request', `requests/s on idle cores (CPU)`], rows);
   const best = Math.max(rate(single.ms), par ? rate(par.ms) : 0);
   const bestCpu = Math.max(cpuRate(single, 1), par ? cpuRate(par, cores) : 0);
-  if (speedup !== undefined) console.log(`create --batch on ${cores} threads / one thread: ${speedup.toFixed(2)}x (median of ${rounds} interleaved rounds)\n`);
+  if (speedup !== undefined) {
+    console.log(`create --batch on ${cores} threads / one thread: ${speedup.toFixed(2)}x (median of ${rounds} interleaved rounds)`);
+    console.log(`entries built per thread (this one first), each round: ${splits.map((s) => s.join('/')).join(', ')}`);
+    console.log(`cores busy on average (CPU / wall), each round: ${alls.map((r) => (r.cpuMs / r.ms).toFixed(2)).join(', ')}`);
+    if (workerStart) console.log(`a worker's start, alone: ${fmt(workerStart.online)} ms until online, ${fmt(workerStart.first)} ms until its first request is back`);
+    console.log();
+  }
   return [
     {
       name: `create --batch of ${BATCH}, ${cores} threads / one thread (wall clock)`,
