@@ -8,8 +8,13 @@
  * in (`module.enableCompileCache`); this entry does it on Node 20 as well, for the code
  * of the CLI only.
  *
- * - One cache file per command (`cli.cjs.create.cache`, …): V8 caches the functions a
- *   run compiled, so a cache made by `--help` would hold little that `create` needs.
+ * - One cache file per command (`cli.cjs.create.cache`, …; `create --batch` has its own,
+ *   `cli.cjs.create-batch.cache`): V8 caches the functions a run compiled, so a cache
+ *   made by `--help` would hold little that `create` needs, and one made by `create
+ *   --batch` (YAML, threads) a third more than it needs, which every `create` would then
+ *   read and deserialise (measured: about 5 ms of each run).
+ * - A cache is written only by a run that succeeded (exit code 0): a failed run stopped
+ *   early, before compiling most of what its command needs.
  * - A cache is used only for the exact bytes it was made from: it starts with the
  *   SHA-256 of cli.cjs (V8 itself checks only the source's length, its own version and
  *   its flags), and V8's rejection is honoured. Otherwise the run compiles as usual and
@@ -33,8 +38,10 @@ const HASH_SIZE = 32;
 const dir = __dirname;
 const file = join(dir, 'cli.cjs');
 const source = readFileSync(file, 'utf8');
-const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
-const cacheFile = `${file}.${command !== undefined && /^[a-z][a-z-]{0,30}$/.test(command) ? command : 'other'}.cache`;
+const args = process.argv.slice(2);
+const command = args.find((a) => !a.startsWith('-'));
+const variant = command !== undefined && /^[a-z][a-z-]{0,30}$/.test(command) ? command + (args.includes('--batch') ? '-batch' : '') : 'other';
+const cacheFile = `${file}.${variant}.cache`;
 const useCache = process.env.NODE_DISABLE_COMPILE_CACHE === undefined;
 
 let hash: Buffer | undefined;
@@ -55,7 +62,8 @@ const script = new Script(`(function (exports, require, module, __filename, __di
   ...(cached ? { cachedData: cached } : {}),
 });
 if (useCache && (cached === undefined || script.cachedDataRejected)) {
-  process.once('exit', () => {
+  process.once('exit', (code) => {
+    if (code !== 0) return;
     const tmp = `${cacheFile}.${process.pid}.tmp`;
     try {
       writeFileSync(tmp, Buffer.concat([hash as Buffer, script.createCachedData()]));
