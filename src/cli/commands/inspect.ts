@@ -7,7 +7,7 @@
 import { type ParsedCommand, getFlag, getString } from '../args.js';
 import { CliError } from '../errors.js';
 import { readInput, readInputHead } from '../files.js';
-import { FileError, hasRequestMagic, headerReport, headerReportText, isSeSecretsError, parseAddSecretRequest, readSeHeader, requestReport, requestReportText } from '../lib.js';
+import { hasRequestMagic, headerReport, headerReportText, isSeSecretsError, parseAddSecretRequest, readSeHeader, requestReport, requestReportText } from '../lib.js';
 import type { Logger } from '../log.js';
 import { attestationExchangeReport, attestationReportText, attestationRequestReport, looksLikeAttestationRequest } from '../lib.js';
 
