@@ -550,6 +550,8 @@ const NO_BYTES = new Set([
   'secretId',
   'parseCuidText',
   'secretTypeName',
+  'secretTypeLabel',
+  'secretTypeJsonName',
   'userDataTypeName',
   'signedDataSize',
   'maxUserDataSize',
