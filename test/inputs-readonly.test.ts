@@ -359,6 +359,7 @@ const CALLS: Record<string, Record<string, Call>> = {
     ],
   },
   hasRequestMagic: { 'a request and a header': (f, { r, i }) => [f(r.assoc), f(i.hdr)] },
+  assertRequestMagic: { 'a request': (f, { r }) => f(r.assoc) },
   parseCuidFile: { '16 raw bytes and YAML': async (f, { i }) => [await f(i.cuid), await f(i.cuidYaml)] },
   parseAddSecretRequest: { 'each request': (f, { r }) => Object.entries(r).filter(([k]) => k !== 'attestation').map(([, q]) => f(q)) },
   diffAddSecretRequests: { 'two requests and one with itself': (f, { r }) => [f(r.assoc, r.meta), f(r.signedEc, r.signedEc)] },
