@@ -3,7 +3,7 @@
  * node:crypto only) answering for the sealed sample SE header, `attest verify` and
  * `attest check`, then `create --cuid result.yaml` binding a secret to that guest.
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyAttestation } from '../src/attest/index.js';
 import { isSeSecretsError } from '../src/errors.js';
 import { performAttestation } from './attest-uv.js';
+import { HAVE_UPSTREAM, UPSTREAM_DIR, UPSTREAM_SKIP_REASON } from './helpers/upstream.js';
 import { cli, listDir, openRequest, sample, tempDir } from './cli/helpers.js';
 
 const CUID = Buffer.from('0123456789abcdef0011223344556677', 'hex');
@@ -149,6 +150,29 @@ describe('attest create / perform (simulated) / verify / check', () => {
     const b = JSON.parse((await cli(['inspect', '--json', bare])).out);
     expect(b.kind).toBe('attestation-request');
     expect(b.keySlots).toHaveLength(1);
+  });
+
+  it.skipIf(!HAVE_UPSTREAM)(`inspect shows every exchange file pvattest wrote, its dummy request marked unreadable${HAVE_UPSTREAM ? '' : ` — SKIPPED: ${UPSTREAM_SKIP_REASON}`}`, async () => {
+    const dir = join(UPSTREAM_DIR, 'pvattest', 'exchange');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.bin')).sort();
+    expect(files).toHaveLength(9);
+    for (const f of files) {
+      const file = join(dir, f);
+      const bytes = readFileSync(file);
+      const j = JSON.parse((await cli(['inspect', '--json', file])).out);
+      const response = f === 'full.bin' || f.includes('resp');
+      expect(j.kind, f).toBe(response ? 'attestation-response' : 'attestation-request-exchange');
+      expect(j.size, f).toBe(bytes.length);
+      // The measurement entry (size at 0x20, offset at 0x24) read independently of the library.
+      const mSize = bytes.readUInt32BE(0x20);
+      const mOffset = bytes.readUInt32BE(0x24);
+      expect(j.measurement, f).toEqual(response ? `0x${bytes.subarray(mOffset, mOffset + mSize).toString('hex')}` : { expectedSize: mSize });
+      if (response) expect(j.cuid, f).toBe(`0x${bytes.subarray(bytes.readUInt32BE(0x3c), bytes.readUInt32BE(0x3c) + 16).toString('hex')}`);
+      expect(j.request, f).toEqual({ size: bytes.readUInt32BE(0x18), unreadable: expect.stringMatching(/^attestation request: /) });
+      const t = await cli(['inspect', file]);
+      expect(t.code, f).toBe(0);
+      expect(t.out, f).toMatch(/request:\n {4}size: 16\n {4}unreadable: attestation request: /);
+    }
   });
 });
 

@@ -133,6 +133,24 @@ describe('every CLI input goes through it', () => {
     expect(await codeOf(readBatchFile(join(d, 'b.yaml')))).toBe('ERR_FILE');
   });
 
+  it('an input read at offsets (inspect, --hdr) says a pipe cannot be read so; `-` is a file, not standard input', async () => {
+    const hdr = join(SAMPLES, 'sample.hdr');
+    const p = fifo(`cat '${hdr}'`);
+    const i = await run(['inspect', p.path]);
+    expect(i.code).toBe(1);
+    expect(i.err).toBe(`se-secrets: error: cannot read '${p.path}': is a pipe (this input must be a file that can be read at any offset)\n`);
+    await p.done;
+    const q = fifo(`cat '${hdr}'`);
+    const c = await run(['create', '-k', K, '--hdr', q.path, '--no-verify', '-o', join(dir(), 'r.bin'), 'meta']);
+    expect(c.err).toContain(`cannot read SE header '${q.path}': is a pipe (this input must be a file that can be read at any offset)`);
+    await q.done;
+    const d = dir();
+    const dash = await run(['inspect', '-'], d);
+    expect(dash.err).toBe("se-secrets: error: cannot read '-': no such file or directory (standard input is not read: give a file)\n");
+    copyFileSync(hdr, join(d, '-'));
+    expect((await run(['inspect', '-'], d)).out).toContain('Format:             SE header');
+  });
+
   it('a pipe works as -k (bash process substitution)', () => {
     const d = dir();
     const cliMain = resolve(import.meta.dirname, '../dist/cli/main.js');

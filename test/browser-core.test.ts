@@ -69,7 +69,7 @@ describe('verification steps (onStep)', () => {
     const steps: VerificationStep[] = [];
     const keys = await verifyHostKeyDocuments({ ...verifyInputs(), onStep: (s) => steps.push(s) });
     expect(steps.map((s) => s.step)).toEqual(['inputs', 'signing-key', 'chain', 'host-key-document', 'host-key-document']);
-    expect(steps[0]).toEqual({ step: 'inputs', certificates: 2, crls: 3, roots: 1 });
+    expect(steps[0]).toEqual({ step: 'inputs', certificates: 2, crls: 3, roots: 1, unused: [] });
     expect(steps[1]).toMatchObject({ subject: expect.stringMatching(/OU=IBM Z Host Key Signing Service$/) });
     expect(steps[2]).toMatchObject({
       subjects: [expect.stringMatching(/Signing Service$/), expect.stringMatching(/Code Signing CA$/), expect.stringMatching(/Root CA G4$/)],

@@ -172,7 +172,7 @@ export function looksLikeAttestationRequest(bytes: Uint8Array, size = bytes.leng
 export function parseAttestationRequest(bytes: Uint8Array): AttestationRequestInfo {
   if (!(bytes instanceof Uint8Array)) fail('input is not a byte array');
   if (bytes.length < 16) fail(`${bytes.length} bytes is too short for a request header`);
-  for (let i = 0; i < 8; i++) if (bytes[i] !== 0) fail('not an attestation request (its magic is eight zero bytes)');
+  for (let i = 0; i < 8; i++) if (bytes[i] !== 0) fail('not an attestation request (one starts with eight zero bytes)');
   const r = new ByteReader(bytes, 'attestation request', 'ERR_ATTESTATION_REQUEST', 8);
   const version = r.u32('version');
   if (version !== ARCB_VERSION_1) fail(`unsupported version 0x${version.toString(16)} (expected 0x100)`);

@@ -80,7 +80,14 @@ export interface InputNames {
  * each host-key document in turn (every certificate of it).
  */
 export type VerificationStep =
-  | { readonly step: 'inputs'; readonly certificates: number; readonly crls: number; readonly roots: number }
+  | {
+      readonly step: 'inputs';
+      readonly certificates: number;
+      readonly crls: number;
+      readonly roots: number;
+      /** The `certificates` inputs that held neither a certificate nor a CRL (pvsecret ignores them silently), by label. */
+      readonly unused: readonly string[];
+    }
   | { readonly step: 'signing-key'; readonly subject: string }
   | { readonly step: 'chain'; readonly subjects: readonly string[] }
   | { readonly step: 'host-key-document'; readonly index: number; readonly keys: readonly VerifiedHostKey[] };
@@ -161,19 +168,24 @@ async function buildVerifier(options: HostKeyVerificationOptions): Promise<Verif
     throw new InputError('ERR_INVALID_OPTION', 'options.rootCa: no trusted root (give rootCa or trustedRoots; only the Node entry has a default root store)');
   }
   for (const [i, b] of crlInputs.entries()) addUnique(crls, readCrlFile(b, label('CRL', names?.crls, i)));
-  for (const [i, b] of certificates.entries()) addUnique(crls, readCrlsLeniently(b, label('certificate', names?.certificates, i)));
+  const crlsInside = certificates.map((b, i) => readCrlsLeniently(b, label('certificate', names?.certificates, i)));
+  for (const inside of crlsInside) addUnique(crls, inside);
 
   const certs: CertInfo[] = [];
+  const unused: string[] = [];
   for (const [i, b] of certificates.entries()) {
-    const found = readCertificates(b, label('certificate', names?.certificates, i));
+    const source = label('certificate', names?.certificates, i);
+    const found = readCertificates(b, source);
+    if (found.length === 0 && crlsInside[i]?.length === 0) unused.push(source);
     if (fetchCrl) for (const c of found) addUnique(crls, await downloadFirstCrl(c, fetchCrl));
     certs.push(...found);
   }
-  options.onStep?.({ step: 'inputs', certificates: certs.length, crls: crls.length, roots: roots.length });
+  options.onStep?.({ step: 'inputs', certificates: certs.length, crls: crls.length, roots: roots.length, unused });
 
   const signing = certs.filter((c) => isIbmSigningKeySubject(c.subject));
   if (signing.length === 0) {
-    throw new CertificateError('ERR_NO_SIGNING_KEY', `host-key verification: no IBM Z signing key among the ${certs.length} certificates given (expected exactly one)`);
+    const held = unused.length ? `; ${unused.join(', ')} held no certificate` : '';
+    throw new CertificateError('ERR_NO_SIGNING_KEY', `host-key verification: no IBM Z signing key among the ${certs.length} certificates given (expected exactly one)${held}`);
   }
   if (signing.length > 1) {
     throw new CertificateError('ERR_MANY_SIGNING_KEYS', `host-key verification: ${signing.length} IBM Z signing keys among the certificates (expected exactly one)`);

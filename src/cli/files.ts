@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { fsReason, INPUT_CAPS, inputFileSize, readInputFile, readInputStream } from '../node/input.js';
+import { fsReason, INPUT_CAPS, inputFileSize, readInputFile, readInputHead, readInputStream } from '../node/input.js';
 import { CliError } from './errors.js';
 
-export { fsReason, INPUT_CAPS };
+export { fsReason, INPUT_CAPS, readInputHead };
 
 /**
  * The size of an input file that must exist and be a regular file or a pipe (an SE

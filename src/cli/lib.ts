@@ -19,7 +19,7 @@ import { secretInfoYaml as secretInfoText } from '../request/secret-info.js';
 export { FileError, isSeSecretsError } from '../errors.js';
 export { nodeBackend } from '../crypto/node.js';
 export { FLAG_DISABLE_DUMP, parseAddSecretRequest, type AddSecretRequestInfo } from '../request/asrcb.js';
-export { SecretType, secretTypeName } from '../request/secret.js';
+export { SecretType, secretTypeLabel, secretTypeName } from '../request/secret.js';
 export { UserDataType, signedDataSize, userDataTypeName } from '../request/user-data.js';
 export { secretId } from '../request/secret-id.js';
 export { readSeHeader } from '../node/read-se-header.js';

@@ -56,5 +56,10 @@ export function reportingOptions(log: Logger, now?: Date, files: readonly string
       throw e;
     }
   };
-  return { ...(now ? { now } : {}), onStep: (s) => log.info(`Verification: ${describe(s, files)}`), fetchCrl };
+  const onStep = (s: VerificationStep) => {
+    // pvsecret ignores a -C file without a certificate or CRL silently; say so.
+    if (s.step === 'inputs') for (const u of s.unused) log.warn(`${u} holds no certificate and no CRL; it is ignored`);
+    log.info(`Verification: ${describe(s, files)}`);
+  };
+  return { ...(now ? { now } : {}), onStep, fetchCrl };
 }

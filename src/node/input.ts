@@ -58,6 +58,8 @@ export function fsReason(e: unknown): string {
       return 'too many symbolic links';
     case 'ENXIO':
       return 'no such device or address';
+    case 'ESPIPE':
+      return 'is a pipe (this input must be a file that can be read at any offset)';
     default:
       return code ?? (e instanceof Error ? e.message : String(e));
   }
@@ -66,6 +68,12 @@ export function fsReason(e: unknown): string {
 /** `host-key document 'F'`, or `'F'` without a label. */
 function named(label: string | undefined, path: string): string {
   return label ? `${label} '${path}'` : `'${path}'`;
+}
+
+/** {@link fsReason}, saying for a missing `-` that standard input is not read. */
+function readReason(path: string, cause: unknown): string {
+  const reason = fsReason(cause);
+  return path === '-' && (cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' ? `${reason} (standard input is not read: give a file)` : reason;
 }
 
 function readError(what: string, reason: string, cause?: unknown): FileError {
@@ -102,7 +110,7 @@ export async function inputFileSize(path: string, options: Pick<ReadInputOptions
   try {
     st = await stat(path);
   } catch (cause) {
-    throw readError(what, fsReason(cause), cause);
+    throw readError(what, readReason(path, cause), cause);
   }
   checkKind(st, what);
   return st.size;
@@ -167,6 +175,28 @@ async function readAll(fh: Awaited<ReturnType<typeof open>>, what: string, max: 
   const out = buf.slice(0, n);
   buf.fill(0);
   return out;
+}
+
+/**
+ * The first `n` bytes of an input that must be a regular file (read at offset 0), and
+ * its size: enough to tell what kind of file it is before reading it whole.
+ *
+ * @throws FileError `ERR_FILE`: `cannot read <label> '<path>': <reason>`
+ */
+export async function readInputHead(path: string, n: number, options: Pick<ReadInputOptions, 'label'> = {}): Promise<{ bytes: Uint8Array; size: number }> {
+  const size = await inputFileSize(path, options);
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const buf = new Uint8Array(n);
+      const { bytesRead } = await fh.read(buf, 0, n, 0);
+      return { bytes: buf.subarray(0, bytesRead), size };
+    } finally {
+      await fh.close();
+    }
+  } catch (cause) {
+    throw readError(named(options.label, path), readReason(path, cause), cause);
+  }
 }
 
 /**

@@ -144,6 +144,17 @@ function fail(code: 'ERR_REQUEST_MAGIC' | 'ERR_REQUEST_VERSION' | 'ERR_REQUEST_L
 }
 
 /**
+ * Bytes that start with the request magic, else `ERR_REQUEST_MAGIC`: the first check of
+ * every reader of requests (the strict parser here, `pvsecret verify`'s in verify.ts).
+ *
+ * @throws RequestError `ERR_REQUEST_MAGIC`
+ */
+export function assertRequestMagic(bytes: unknown, minLength = REQUEST_MAGIC.length): asserts bytes is Uint8Array {
+  if (!(bytes instanceof Uint8Array)) fail('ERR_REQUEST_MAGIC', 'input is not a byte array');
+  if (bytes.length < minLength || !hasRequestMagic(bytes)) fail('ERR_REQUEST_MAGIC', 'not an add-secret request (magic "asrcbM" not found)');
+}
+
+/**
  * Decodes every non-confidential field of an add-secret request. Strict: the buffer
  * must be exactly `rql` bytes, reserved fields zero, the sizes consistent.
  *
@@ -160,10 +171,7 @@ function fail(code: 'ERR_REQUEST_MAGIC' | 'ERR_REQUEST_VERSION' | 'ERR_REQUEST_L
  *   `ERR_REQUEST_SECRET_TYPE`; FormatError `ERR_TRUNCATED`, `ERR_REQUEST_RESERVED`
  */
 export function parseAddSecretRequest(bytes: Uint8Array): AddSecretRequestInfo {
-  if (!(bytes instanceof Uint8Array)) fail('ERR_REQUEST_MAGIC', 'input is not a byte array');
-  if (!hasRequestMagic(bytes)) {
-    fail('ERR_REQUEST_MAGIC', 'not an add-secret request (magic "asrcbM" not found)');
-  }
+  assertRequestMagic(bytes);
   const r = new ByteReader(bytes, 'request', 'ERR_REQUEST_LENGTH', REQUEST_MAGIC.length);
   const userDataType = r.u16('user-data type');
   if (userDataType > UserDataType.SignedRsa3072) fail('ERR_REQUEST_USER_DATA_TYPE', `unknown user-data type ${userDataType}`);

@@ -15,7 +15,7 @@ import { SeSecretsError } from '../errors.js';
 import { toHex } from '../internal/bytes.js';
 import { type AddSecretRequestInfo, parseAddSecretRequest } from './asrcb.js';
 import { signedDataSize, userDataTypeName } from './user-data.js';
-import { secretTypeName } from './secret.js';
+import { secretTypeLabel } from './secret.js';
 
 /** One compared field. */
 export interface FieldDiff {
@@ -110,8 +110,7 @@ export function diffAddSecretRequests(a: Uint8Array, b: Uint8Array): AddSecretRe
     add(`key slot ${i} wrapped key`, true, p?.wrappedKey, q?.wrappedKey);
     add(`key slot ${i} tag`, true, p?.tag, q?.tag);
   }
-  const typeName = (t: number) => `0x${t.toString(16).padStart(2, '0')} (${secretTypeName(t)})`;
-  add('secret type', false, typeName(x.secret.type), typeName(y.secret.type));
+  add('secret type', false, secretTypeLabel(x.secret.type), secretTypeLabel(y.secret.type));
   add('secret length', false, x.secret.length, y.secret.length);
   add('secret id', false, x.secret.id, y.secret.id);
   add('ciphertext', true, x.encrypted, y.encrypted);

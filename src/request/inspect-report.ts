@@ -11,16 +11,9 @@
 import type { SeHeader } from '../header/se-header.js';
 import { toHex as hex } from '../internal/bytes.js';
 import type { AddSecretRequestInfo } from './asrcb.js';
-import { secretTypeName } from './secret.js';
+import { secretTypeJsonName, secretTypeLabel } from './secret.js';
 
 const word = (v: bigint) => v.toString(16).padStart(16, '0');
-
-/** Stable JSON names of the secret types (request secret header). */
-const SECRET_TYPES: Record<number, string> = {
-  0x01: 'meta', 0x02: 'association', 0x03: 'plaintext', 0x04: 'aes-128', 0x05: 'aes-192', 0x06: 'aes-256',
-  0x07: 'aes-xts-128', 0x08: 'aes-xts-256', 0x09: 'hmac-sha-256', 0x0a: 'hmac-sha-512', 0x11: 'ec-secp256r1',
-  0x12: 'ec-secp384r1', 0x13: 'ec-secp521r1', 0x14: 'ed25519', 0x15: 'ed448', 0x16: 'update-cck',
-};
 
 /** User-data types: JSON name and text (sizes come from the decoded request). */
 const USER_DATA: Record<number, [string, string]> = {
@@ -78,7 +71,7 @@ export function requestReport(r: AddSecretRequestInfo, file: string, fileSize: n
     requestLength: r.length,
     secret: {
       type: r.secret.type,
-      typeName: SECRET_TYPES[r.secret.type] ?? 'unknown',
+      typeName: secretTypeJsonName(r.secret.type),
       length: r.secret.length,
       id: r.secret.id ? hex(r.secret.id) : null,
       idAscii: r.secret.id ? idAscii(r.secret.id) : null,
@@ -129,12 +122,11 @@ const row = (label: string, value: string | number) => `${`${label}:`.padEnd(20)
 
 /** A request report as the text `se-secrets inspect` prints. */
 export function requestReportText(j: RequestReport): string {
-  const typeName = secretTypeName(j.secret.type);
   const ud = USER_DATA[j.userData.type];
   const lines = [
     row('File', `${j.file} (${j.fileSize} bytes)`),
     row('Format', `add-secret request, version 0x${j.version.toString(16)}`),
-    row('Secret type', `${typeName} (0x${j.secret.type.toString(16).padStart(2, '0')})`),
+    row('Secret type', secretTypeLabel(j.secret.type)),
     row('Secret length', `${j.secret.length} bytes`),
   ];
   if (j.secret.id) lines.push(row('Secret ID', `0x${j.secret.id}`));

@@ -42,28 +42,41 @@ export const SecretType = {
 } as const;
 export type SecretTypeCode = (typeof SecretType)[keyof typeof SecretType];
 
-const NAMES: Record<number, string> = {
-  0x01: 'Meta',
-  0x02: 'Association',
-  0x03: 'PLAINTEXT',
-  0x04: 'AES-128-KEY',
-  0x05: 'AES-192-KEY',
-  0x06: 'AES-256-KEY',
-  0x07: 'AES-XTS-128-KEY',
-  0x08: 'AES-XTS-256-KEY',
-  0x09: 'HMAC-SHA-256-KEY',
-  0x0a: 'HMAC-SHA-512-KEY',
-  0x11: 'EC-SECP256R1-PRIVATE-KEY',
-  0x12: 'EC-SECP384R1-PRIVATE-KEY',
-  0x13: 'EC-SECP521R1-PRIVATE-KEY',
-  0x14: 'EC-ED25519-PRIVATE-KEY',
-  0x15: 'EC-ED448-PRIVATE-KEY',
-  0x16: 'Update CCK',
+/** Each known secret type: the name pvsecret prints, and the stable name of `inspect --json`. */
+const NAMES: Record<number, readonly [display: string, json: string]> = {
+  0x01: ['Meta', 'meta'],
+  0x02: ['Association', 'association'],
+  0x03: ['PLAINTEXT', 'plaintext'],
+  0x04: ['AES-128-KEY', 'aes-128'],
+  0x05: ['AES-192-KEY', 'aes-192'],
+  0x06: ['AES-256-KEY', 'aes-256'],
+  0x07: ['AES-XTS-128-KEY', 'aes-xts-128'],
+  0x08: ['AES-XTS-256-KEY', 'aes-xts-256'],
+  0x09: ['HMAC-SHA-256-KEY', 'hmac-sha-256'],
+  0x0a: ['HMAC-SHA-512-KEY', 'hmac-sha-512'],
+  0x11: ['EC-SECP256R1-PRIVATE-KEY', 'ec-secp256r1'],
+  0x12: ['EC-SECP384R1-PRIVATE-KEY', 'ec-secp384r1'],
+  0x13: ['EC-SECP521R1-PRIVATE-KEY', 'ec-secp521r1'],
+  0x14: ['EC-ED25519-PRIVATE-KEY', 'ed25519'],
+  0x15: ['EC-ED448-PRIVATE-KEY', 'ed448'],
+  0x16: ['Update CCK', 'update-cck'],
 };
+
+const hexType = (type: number) => `0x${type.toString(16).padStart(2, '0')}`;
 
 /** A readable name for a secret type code. */
 export function secretTypeName(type: number): string {
-  return NAMES[type] ?? `unknown type 0x${type.toString(16).padStart(2, '0')}`;
+  return NAMES[type]?.[0] ?? `unknown type ${hexType(type)}`;
+}
+
+/** The stable lower-case name of a secret type in `--json` output (`unknown` if not known). */
+export function secretTypeJsonName(type: number): string {
+  return NAMES[type]?.[1] ?? 'unknown';
+}
+
+/** The one way a secret type is shown to a person: `0x02 (Association)`. */
+export function secretTypeLabel(type: number): string {
+  return `${hexType(type)} (${secretTypeName(type)})`;
 }
 
 /** Size of the secret header of a meta secret. */

@@ -18,7 +18,7 @@ import { type CertificatePublicKey, certificatePublicKey } from '../crypto/keys.
 import { portableBackend } from '../crypto/portable.js';
 import { InputError, RequestError } from '../errors.js';
 import { ByteReader, copyBytes } from '../internal/bytes.js';
-import { REQUEST_HEADER_SIZE, REQUEST_MAGIC, REQUEST_TAG_SIZE, REQUEST_VERSION_1, SEA_OFFSET, hasRequestMagic } from './asrcb.js';
+import { REQUEST_HEADER_SIZE, REQUEST_MAGIC, REQUEST_TAG_SIZE, REQUEST_VERSION_1, SEA_OFFSET, assertRequestMagic } from './asrcb.js';
 import {
   EC_SIGNATURE_MAX_SIZE,
   maxUserDataSize,
@@ -55,16 +55,14 @@ export interface VerifiedAddSecretRequest {
 const EC_SIGNATURE_OFFSET = 0x100;
 const EC_SIGNATURE_LENGTH_OFFSET = 0x190;
 
-function fail(code: 'ERR_REQUEST_MAGIC' | 'ERR_REQUEST_LENGTH' | 'ERR_REQUEST_VERSION' | 'ERR_REQUEST_USER_DATA_TYPE', msg: string): never {
+function fail(code: 'ERR_REQUEST_LENGTH' | 'ERR_REQUEST_VERSION' | 'ERR_REQUEST_USER_DATA_TYPE', msg: string): never {
   throw new RequestError(code, `request: ${msg}`);
 }
 
 /** The header checks of `AddSecretMagic::try_from_bytes` and `BinReqValues::get`. */
 function checkRequestHeader(bytes: Uint8Array): { type: UserDataTypeCode; rql: number } {
-  if (!(bytes instanceof Uint8Array)) fail('ERR_REQUEST_MAGIC', 'input is not a byte array');
-  if (bytes.length < 8 || !hasRequestMagic(bytes)) {
-    fail('ERR_REQUEST_MAGIC', 'not an add-secret request (magic "asrcbM" not found)');
-  }
+  // pvsecret reads the 8-byte magic field whole (`AddSecretMagic`): 6 or 7 bytes are no magic either.
+  assertRequestMagic(bytes, 8);
   const r = new ByteReader(bytes, 'request', 'ERR_REQUEST_LENGTH', REQUEST_MAGIC.length);
   const type = r.u16('user-data type');
   if (type > UserDataType.SignedRsa3072) fail('ERR_REQUEST_USER_DATA_TYPE', `unsupported user-data type 0x${type.toString(16).padStart(4, '0')}`);

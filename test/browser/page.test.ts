@@ -268,7 +268,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(suiteTitle('the offline page 
         const { page } = await openPage();
         const file = join(UPSTREAM_DIR, 'exp/asrcb/assoc_none_default_cuid_one');
         const text = await inspect(page, file);
-        expect(text).toMatch(/^Secret type: +Association \(0x02\)$/m);
+        expect(text).toMatch(/^Secret type: +0x02 \(Association\)$/m);
         expect(text).toMatch(/^CUID: +0x42424242424242424242424242424242$/m);
         const bytes = new Uint8Array(readFileSync(file));
         expect(text).toBe(requestReportText(requestReport(parseAddSecretRequest(bytes), 'assoc_none_default_cuid_one', bytes.length)));

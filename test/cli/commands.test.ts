@@ -125,6 +125,18 @@ describe.concurrent('verify-hkd', () => {
     expect(bad.out).toBe('');
     expect(bad.err).toMatch(/signing key/i);
   });
+
+  it('--cert: a file with no certificate and no CRL is ignored as pvsecret ignores it, with a warning naming it', async ({ expect }) => {
+    const empty = join(tempDir(), 'empty.crt');
+    writeFileSync(empty, '');
+    const crls = ['--crl', sample('ibm-z-host-key.crl'), '--crl', sample('intermediate-ca.crl'), '--crl', sample('root-ca.crl')];
+    const ok = await cli(['verify-hkd', '-k', sample('HKD-sample-1.crt'), '-C', sample('ibm-z-host-key-signing.crt'), '-C', empty, '-C', sample('intermediate-ca.crt'), '--root-ca', sample('root-ca.crt'), '--offline', ...crls]);
+    expect(ok.code).toBe(0);
+    expect(ok.err).toBe(`warning: certificate '${empty}' holds no certificate and no CRL; it is ignored\nHost-key documents verified.\n`);
+    const alone = await cli(['verify-hkd', '-k', sample('HKD-sample-1.crt'), '-C', empty, '-C', sample('intermediate-ca.crt'), '--root-ca', sample('root-ca.crt'), '--offline', ...crls]);
+    expect(alone.code).toBe(1);
+    expect(alone.err).toContain(`se-secrets: error: host-key verification: no IBM Z signing key among the 1 certificates given (expected exactly one); certificate '${empty}' held no certificate\n`);
+  });
 });
 
 describe.concurrent('verification time and steps', () => {

@@ -52,7 +52,7 @@ describe.skipIf(!HAVE_UPSTREAM)(`inspect decodes requests made by pvsecret${HAVE
     const r = await cli(['inspect', up('exp/asrcb/assoc_none_default_cuid_one')]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Format: +add-secret request, version 0x100$/m);
-    expect(r.out).toMatch(/^Secret type: +Association \(0x02\)$/m);
+    expect(r.out).toMatch(/^Secret type: +0x02 \(Association\)$/m);
     expect(r.out).toMatch(/^Secret ID: +0x[0-9a-f]{64}$/m);
     expect(r.out).toMatch(new RegExp(`^CUID: +0x${'42'.repeat(16)}$`, 'm'));
     expect(r.out).toMatch(new RegExp(`^  \\[0\\] host-key hash 0x${hostHash()}$`, 'm'));

@@ -12,7 +12,7 @@ import { readFileBytes } from '../../node/files.js';
 import { FLAG_DISABLE_DUMP } from '../../request/asrcb.js';
 import { type DecryptedAddSecretRequest, decryptAddSecretRequest } from '../../request/decrypt.js';
 import { getFlag, getString, type ParsedCommand } from '../args.js';
-import { signedDataSize, userDataTypeName } from '../lib.js';
+import { secretTypeLabel, signedDataSize, userDataTypeName } from '../lib.js';
 import type { Logger } from '../log.js';
 
 function trimZeros(b: Uint8Array): Uint8Array {
@@ -40,7 +40,7 @@ export function formatDecrypted(file: string, d: DecryptedAddSecretRequest, show
   if (r.userDataType !== 0 && data.length > 0) rows.push(['user data bytes', toHex(data)]);
   rows.push(['customer key', toHex(r.customerPublicKey)]);
   for (const [i, s] of r.keySlots.entries()) rows.push([`key slot ${i}`, `${toHex(s.hostKeyHash)}${i === d.keySlot ? ' (opened)' : ''}`]);
-  rows.push(['secret type', `0x${d.secret.type.toString(16).padStart(2, '0')} (${d.secret.typeName})`]);
+  rows.push(['secret type', secretTypeLabel(d.secret.type)]);
   if (d.secret.id) rows.push(['secret id', `0x${toHex(d.secret.id)}`]);
   rows.push(['secret length', String(d.secret.value.length)]);
   if (d.secret.value.length > 0) rows.push(['secret value', showSecret ? toHex(d.secret.value) : '(hidden; --show-secret prints it)']);

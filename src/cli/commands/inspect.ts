@@ -4,11 +4,10 @@
  *
  * @module
  */
-import { open, stat } from 'node:fs/promises';
 import { type ParsedCommand, getFlag, getString } from '../args.js';
 import { CliError } from '../errors.js';
-import { fsReason, readInput } from '../files.js';
-import { FileError, hasRequestMagic, headerReport, headerReportText, isSeSecretsError, parseAddSecretRequest, readSeHeader, requestReport, requestReportText } from '../lib.js';
+import { readInput, readInputHead } from '../files.js';
+import { hasRequestMagic, headerReport, headerReportText, isSeSecretsError, parseAddSecretRequest, readSeHeader, requestReport, requestReportText } from '../lib.js';
 import type { Logger } from '../log.js';
 import { attestationExchangeReport, attestationReportText, attestationRequestReport, looksLikeAttestationRequest } from '../lib.js';
 
@@ -20,22 +19,6 @@ export const JSON_FORMAT_VERSION = 1;
 
 const json = (report: object) => `${JSON.stringify({ formatVersion: JSON_FORMAT_VERSION, ...report }, null, 2)}\n`;
 
-async function head(path: string, n: number): Promise<{ bytes: Uint8Array; size: number }> {
-  try {
-    const st = await stat(path);
-    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    const fh = await open(path, 'r');
-    try {
-      const buf = new Uint8Array(n);
-      const { bytesRead } = await fh.read(buf, 0, n, 0);
-      return { bytes: buf.subarray(0, bytesRead), size: st.size };
-    } finally {
-      await fh.close();
-    }
-  } catch (cause) {
-    throw new FileError('ERR_FILE', `cannot read '${path}': ${fsReason(cause)}`, { cause });
-  }
-}
 
 /** An attestation exchange file ("pvattest") or bare attestation request (zero magic, version 0x100, rql = size). */
 async function inspectAttestation(file: string, head: Uint8Array, size: number): Promise<Record<string, unknown> | undefined> {
@@ -50,7 +33,7 @@ export async function runInspect(path: readonly ParsedCommand[], log: Logger): P
   const c = path[1] as ParsedCommand;
   const file = getString(c, 'file') as string;
   const asJson = getFlag(c, 'json');
-  const { bytes, size } = await head(file, 16);
+  const { bytes, size } = await readInputHead(file, 16);
   let out: string;
   const attestation = await inspectAttestation(file, bytes, size);
   if (attestation) {
