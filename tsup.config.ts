@@ -25,8 +25,7 @@ export default defineConfig([
     // keeps such modules in the bundle but runs them, and requires the Node built-ins
     // they use, only when first imported. Measured by `npm run bench -- cli`
     // (docs/performance.md).
-    // The worker threads of `create --batch` run the library's build, dist/node/batch-worker.js
-    // (not a second bundle of the same code in the package).
+    // The worker threads of `create --batch` run this bundle too (dist/cli/batch-worker.js).
     entry: { cli: 'src/cli/main.ts' },
     outDir: 'dist/cli',
     format: ['cjs'],
@@ -39,7 +38,7 @@ export default defineConfig([
     treeshake: false,
     minify: true,
     noExternal: [/.*/],
-    // main.ts finds its package.json, and runs itself, from its URL: dist/cli/main.js.
+    // main.ts finds its package.json, and its commands their files, from its URL: dist/cli/main.js.
     define: { 'import.meta.url': '__cliMainUrl' },
     banner: { js: "var __cliMainUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'main.js')).href;" },
     // The executable: the tiny entry that runs cli.cjs with its code cache, CommonJS
@@ -48,17 +47,10 @@ export default defineConfig([
     async onSuccess() {
       const { build } = await import('esbuild');
       const { chmodSync, writeFileSync } = await import('node:fs');
-      await build({
-        entryPoints: ['src/cli/bin.ts'],
-        outfile: 'dist/cli/main.js',
-        bundle: true,
-        format: 'cjs',
-        platform: 'node',
-        target: 'node20',
-        minify: true,
-        banner: { js: '#!/usr/bin/env node' },
-        logLevel: 'warning',
-      });
+      const entry = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, logLevel: 'warning' } as const;
+      await build({ ...entry, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli/main.js', banner: { js: '#!/usr/bin/env node' } });
+      // The worker threads of `create --batch`: the same bundle and code cache (src/cli/run-bundle.ts).
+      await build({ ...entry, entryPoints: ['src/cli/batch-worker-entry.ts'], outfile: 'dist/cli/batch-worker.js' });
       chmodSync('dist/cli/main.js', 0o755);
       writeFileSync('dist/cli/package.json', '{ "type": "commonjs" }\n');
     },

@@ -1,6 +1,6 @@
 /**
  * `create --batch` on worker threads (src/node/batch-threads.ts, the built worker
- * dist/node/batch-worker.js): the same bytes as one thread for the same deterministic
+ * dist/node/batch-worker.js, and the CLI's dist/cli/batch-worker.js): the same bytes as one thread for the same deterministic
  * inputs, each request opened independently with node:crypto, the caller's inputs left
  * alone, an entry's typed error crossing back from a worker, and the CLI on real files.
  */
@@ -18,6 +18,8 @@ import { openRequest } from './helpers/independent.js';
 import { hostScalar, SAMPLES, sample } from './helpers/samples.js';
 
 const WORKER = join(import.meta.dirname, '..', 'dist', 'node', 'batch-worker.js');
+/** The CLI's worker: the same code, run from the CLI bundle (src/cli/batch-worker-entry.ts). */
+const CLI_WORKER = join(import.meta.dirname, '..', 'dist', 'cli', 'batch-worker.js');
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
 const hkd1 = sample('HKD-sample-1.crt');
 const header = sample('sample.hdr');
@@ -58,7 +60,10 @@ async function prepare(n: number): Promise<{ prepared: PreparedRequest[]; values
 }
 
 describe.skipIf(!existsSync(WORKER))('building a batch on worker threads', () => {
-  it('writes the bytes one thread writes, and each opens with node:crypto', async () => {
+  it.each([
+    ['the library build', WORKER],
+    ['the CLI bundle', CLI_WORKER],
+  ])('writes the bytes one thread writes, and each opens with node:crypto (worker: %s)', async (_, workerFile) => {
     const n = ENTRIES_PER_WORKER + 40;
     const { prepared, values } = await prepare(n);
     const before = values.map((v) => Buffer.from(v));
@@ -67,7 +72,7 @@ describe.skipIf(!existsSync(WORKER))('building a batch on worker threads', () =>
     const progress: number[] = [];
     const two = await buildInThreads(prepared, {
       threads: 2,
-      workerFile: WORKER,
+      workerFile,
       backend: nodeBackend,
       onChunk: (t, k) => byThread.set(t, (byThread.get(t) ?? 0) + k),
       onProgress: (d, t) => {

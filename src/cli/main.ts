@@ -136,8 +136,11 @@ export async function main(argv: readonly string[], given: Streams = processStre
   }
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url.endsWith('/cli/main.js');
-if (isEntry) {
+/**
+ * Runs the CLI as this process (dist/cli/main.js calls it): `process.argv`, and its
+ * exit code as the process's.
+ */
+export function runAsProcess(): void {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
@@ -147,4 +150,9 @@ if (isEntry) {
       process.exitCode = 1;
     },
   );
+}
+
+/** Serves as a worker thread of `create --batch` (dist/cli/batch-worker.js calls it). */
+export function serveBatchWorker(): Promise<unknown> {
+  return import('../node/batch-worker.js');
 }

@@ -54,8 +54,8 @@ export async function runCreateBatch(path: readonly ParsedCommand[], log: Logger
     const bar = progressBar(log.streams.tty, { label: 'requests' });
     let requests: Uint8Array[];
     try {
-      // The built CLI (dist/cli) runs the library's own build of the worker (dist/node); run from source, one thread builds.
-      const workerFile = new URL('../node/batch-worker.js', import.meta.url);
+      // The built CLI's workers run its own bundle (dist/cli/batch-worker.js); run from source, one thread builds.
+      const workerFile = new URL('./batch-worker.js', import.meta.url);
       const threads = existsSync(workerFile) ? availableParallelism() : 1;
       requests = await buildInThreads(prepared, { threads, workerFile, backend: nodeBackend, onProgress: (d, t) => bar.update(d, t) });
     } finally {
