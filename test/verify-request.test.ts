@@ -104,6 +104,18 @@ describe('createAddSecretRequest with verification', () => {
     expect(slotHashes(req)).toEqual([independentSlotHash(hkd1)]);
   });
 
+  it('trustedRoots are read from the bytes given in each call, also when the same array is reused', async () => {
+    const { rootCa: _, ...noRoot } = verify;
+    const roots = read('root-ca.crt');
+    expect(await portable.verifyHostKeyDocuments({ ...noRoot, trustedRoots: [roots], hostKeyDocuments: [hkd1] })).toHaveLength(1);
+    roots.fill(0x20); // the caller reuses its array: it no longer holds a certificate
+    await expect(portable.verifyHostKeyDocuments({ ...noRoot, trustedRoots: [roots], hostKeyDocuments: [hkd1] })).rejects.toMatchObject({
+      code: 'ERR_SIGNING_KEY_UNTRUSTED',
+    });
+    roots.set(read('root-ca.crt').subarray(0, roots.length));
+    expect(await portable.verifyHostKeyDocuments({ ...noRoot, trustedRoots: [roots], hostKeyDocuments: [hkd1] })).toHaveLength(1);
+  });
+
   it('the portable entry verifies while building only with the verifier passed in', async () => {
     // Nothing is verified, nothing is built: the missing verifier is named.
     await expect(portable.createAddSecretRequest({ ...base, hostKeys: [hkd1], verify })).rejects.toMatchObject({

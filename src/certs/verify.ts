@@ -15,7 +15,7 @@
  * @module
  */
 import { CertificateError, InputError } from '../errors.js';
-import { copyBytes } from '../internal/bytes.js';
+import { copyBytes, equalBytes } from '../internal/bytes.js';
 import type { CertInfo } from './cert-info.js';
 import { verifySigningKeyChain } from './chain.js';
 import type { CrlInfo } from './crl-info.js';
@@ -101,7 +101,13 @@ export interface VerifyHostKeyDocumentsOptions extends HostKeyVerificationOption
   readonly hostKeyDocuments: readonly (Uint8Array | CertInfo)[];
 }
 
-const parsedRoots = new WeakMap<Uint8Array, CertInfo[]>();
+/**
+ * Trusted roots already read, by array: the platform store is read once per process. An
+ * entry holds a copy of the bytes it was read from and is used only while the array still
+ * holds them, so a caller that reuses an array for other roots is never trusted on a
+ * stale reading.
+ */
+const parsedRoots = new WeakMap<Uint8Array, { readonly bytes: Uint8Array; readonly certs: CertInfo[] }>();
 
 function bytesList(v: unknown, name: string, required: boolean): readonly Uint8Array[] {
   if (v === undefined && !required) return [];
@@ -114,14 +120,15 @@ function bytesList(v: unknown, name: string, required: boolean): readonly Uint8A
 function trustedRootCerts(list: readonly Uint8Array[]): CertInfo[] {
   const out: CertInfo[] = [];
   for (const bytes of list) {
-    let certs = parsedRoots.get(bytes);
+    const seen = parsedRoots.get(bytes);
+    let certs = seen && equalBytes(seen.bytes, bytes) ? seen.certs : undefined;
     if (!certs) {
       try {
         certs = readCertificates(bytes, 'trusted root', TRUSTED_CERT_LABELS);
       } catch {
         certs = []; // an unreadable entry of a platform store is skipped
       }
-      parsedRoots.set(bytes, certs);
+      parsedRoots.set(bytes, { bytes: copyBytes(bytes), certs });
     }
     out.push(...certs);
   }
