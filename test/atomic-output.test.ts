@@ -3,7 +3,7 @@
  * modes under the umask, secrets never inside the folder copied into the guest.
  * Real files in temp dirs; `plan` run in-process through `main(argv, streams)`.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,7 +73,11 @@ describe('plan writes all or nothing', () => {
     const inside = await run(['plan', 'plan.yaml', '-o', 'out', '--output-secrets', 'out/secrets'], d);
     expect(inside.code).toBe(1);
     expect(inside.err).toMatch(/the secrets directory '.*out\/secrets' is inside the output directory '.*out', which is copied into the guest/);
-    expect(readdirSync(join(d, 'out'))).toEqual(['secrets']);
+    // Refused before anything is created: no output folder, no secrets folder inside it.
+    expect(existsSync(join(d, 'out'))).toBe(false);
+    mkdirSync(join(d, 'out', 'secrets'), { recursive: true });
+    const existing = await run(['plan', 'plan.yaml', '-o', 'out', '--output-secrets', 'out/secrets/new'], d);
+    expect(existing.err).toMatch(/is inside the output directory/);
     expect(readdirSync(join(d, 'out', 'secrets'))).toEqual([]);
     symlinkSync(join(d, 'out'), join(d, 'link'));
     const viaLink = await run(['plan', 'plan.yaml', '-o', 'out', '--output-secrets', 'link'], d);

@@ -5,7 +5,7 @@
  * @module
  */
 import { realpath } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { nodeBackend } from '../crypto/node.js';
 import { FileError, InputError } from '../errors.js';
 import { parseAssociationPlan } from '../plan/parse.js';
@@ -38,10 +38,13 @@ export async function planAssociationsFromFile(path: string, options: Omit<PlanO
   return planAssociationsWith(nodeVerifyHostKeyDocuments, plan, { ...nodePlanOptions, ...options, baseDir: dirname(path) });
 }
 
+/** The real path of a directory; of one not made yet, its nearest existing parent's real path joined with the rest. */
 async function realDir(path: string): Promise<string> {
   try {
     return await realpath(path);
   } catch (cause) {
+    const parent = dirname(path);
+    if ((cause as { code?: string }).code === 'ENOENT' && parent !== path) return join(await realDir(parent), basename(path));
     throw new FileError('ERR_FILE', `cannot resolve directory '${path}': ${fsReason(cause)}`, { cause });
   }
 }
@@ -78,18 +81,23 @@ export async function writePlanFiles(result: PlanResult, dirs: PlanOutputDirs, o
     const hasSecrets = result.files.some((f) => f.secret);
     if (hasSecrets && dirs.secretsDir === undefined)
       throw new InputError('ERR_INVALID_OPTION', 'plan: the result holds secret values but no secrets directory was given');
-    await ensureDirectory(dirs.dir);
-    if (dirs.secretsDir !== undefined) {
-      await ensureDirectory(dirs.secretsDir, 0o700);
-      const [out, secrets] = await Promise.all([realDir(dirs.dir), realDir(dirs.secretsDir)]);
+    // Checked before anything is created (a refused plan leaves no directory behind) and again once both exist.
+    const secretsDir = dirs.secretsDir;
+    const apart = async () => {
+      if (secretsDir === undefined) return;
+      const [out, secrets] = await Promise.all([realDir(dirs.dir), realDir(secretsDir)]);
       const rel = relative(out, secrets);
       if (rel === '' || !(rel === '..' || rel.startsWith(`..${sep}`) || rel.startsWith(sep))) {
         throw new InputError(
           'ERR_INVALID_OPTION',
-          `the secrets directory '${dirs.secretsDir}' is ${rel === '' ? 'the output directory' : 'inside the output directory'} '${dirs.dir}', which is copied into the guest: keep secret values apart`,
+          `the secrets directory '${secretsDir}' is ${rel === '' ? 'the output directory' : 'inside the output directory'} '${dirs.dir}', which is copied into the guest: keep secret values apart`,
         );
       }
-    }
+    };
+    await apart();
+    await ensureDirectory(dirs.dir);
+    if (secretsDir !== undefined) await ensureDirectory(secretsDir, 0o700);
+    await apart();
     const written: string[] = [];
     for (const f of result.files) {
       const path = join(f.secret ? (dirs.secretsDir as string) : dirs.dir, f.path);
