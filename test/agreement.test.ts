@@ -103,6 +103,24 @@ describe('host keys reused across a batch (precomputed tables)', () => {
     expect(other.tables).toBe(0);
   });
 
+  it("the node backend keeps each host key's OpenSSL import in the cache it is given (once per key), and nowhere else", async () => {
+    const tables = new HostPointCache();
+    const made: string[] = [];
+    const imported = tables.imported.bind(tables);
+    tables.imported = <T>(q: Uint8Array, make: () => T): T =>
+      imported(q, () => {
+        made.push(hex(q));
+        return make();
+      });
+    for (let i = 0; i < 3; i++) {
+      const r = await p521KeyAgreement(nodeBackend, undefined, points, tables);
+      expect(r.shared.map(hex)).toEqual(independent(r.privateKey).shared);
+    }
+    expect(made).toEqual(points.map(hex));
+    // A key object is no use: the uses that build tables are counted by ecdhX alone.
+    expect(tables.tables).toBe(0);
+  });
+
   it('a cache with default settings builds no table for a single request', async () => {
     const tables = new HostPointCache();
     await p521KeyAgreement(nodeBackend, undefined, points, tables);

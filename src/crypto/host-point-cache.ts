@@ -15,7 +15,7 @@
  * kept (least recently used first out). There is no process-wide cache: the tables
  * belong to the {@link HostPointCache} a caller holds — `createAddSecretRequests` makes
  * one per call — and go with it. A single request, as from the CLI, has none. The
- * tables hold public data only.
+ * tables, and the backends' imported host keys kept beside them, hold public data only.
  *
  * @module
  */
@@ -43,6 +43,8 @@ const DEFAULTS: HostPointCacheConfig = { afterUses: 32, maxTables: 16, window: 8
 interface Entry {
   uses: number;
   point?: Point;
+  /** A backend's own import of the point (an OpenSSL key object): see {@link HostPointCache.imported}. */
+  imported?: unknown;
 }
 
 /**
@@ -81,6 +83,23 @@ export class HostPointCache {
         this.entries.delete(k);
       }
     }
+  }
+
+  /**
+   * A backend's own import of host point `q` (133 bytes, already checked), made once by
+   * `make` and kept with `q`'s entry while the cache tracks it: the node backend keeps
+   * its OpenSSL key object here, so a batch imports each host key once. Not a use.
+   */
+  imported<T>(q: Uint8Array, make: () => T): T {
+    const key = toHex(q);
+    let e = this.entries.get(key);
+    if (!e) {
+      e = { uses: 0 };
+      this.entries.set(key, e);
+      this.evict();
+    }
+    e.imported ??= make();
+    return e.imported as T;
   }
 
   /**
