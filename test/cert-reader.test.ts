@@ -17,6 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createAddSecretRequest, hostKeysFromDocuments, readSeHeader, verifyHostKeyDocuments } from '../src/node.js';
 import { parseCertificates } from '../src/certs/index.js';
+import { parseAddSecretRequest } from '../src/request/asrcb.js';
 import { runMain } from './helpers/cli.js';
 import { SAMPLES } from './helpers/samples.js';
 
@@ -210,6 +211,28 @@ describe('two certificates in one -k file', () => {
       expect(h.code, h.stderr).toBe(0);
       expect(h.stderr).toContain('holds 2 certificates; only the first one is used');
       expect(h.stdout.match(/host-key hash/g)).toHaveLength(1);
+    }
+  });
+
+  it('plan and create --batch warn and use the first too (one key slot), verified or not', async () => {
+    const verify = { certificates: [s('ibm-z-host-key-signing.crt'), s('intermediate-ca.crt')], crls: CRLS, rootCa: s('root-ca.crt'), offline: true };
+    for (const v of [verify, { noVerify: true }]) {
+      const plan = join(dir, `plan-two${n++}.yaml`);
+      const out = join(dir, `plan-two-out${n++}`);
+      writeFileSync(plan, stringify({ guest: 'g', hdr: s('sample.hdr'), hostKeyDocuments: [two], ...v, queues: [queue] }));
+      const p = await runMain(['plan', plan, '-o', out], { cwd: dir });
+      expect(p.code, p.stderr).toBe(0);
+      expect(p.stderr).toContain(`warning: host-key document '${two}' holds 2 certificates; only the first one is used`);
+      expect(parseAddSecretRequest(read(join(out, 'request-16.001e.bin'))).keySlots).toHaveLength(1);
+
+      const batch = join(dir, `batch-two${n++}.yaml`);
+      const outputs = [join(dir, `bt${n++}.bin`), join(dir, `bt${n++}.bin`)];
+      writeFileSync(batch, stringify({ requests: outputs.map((output) => ({ output, hdr: s('sample.hdr'), hostKeyDocuments: [two], ...v, secret: { type: 'meta' } })) }));
+      const b = await runMain(['create', '--batch', batch], { cwd: dir });
+      expect(b.code, b.stderr).toBe(0);
+      // said once, although two entries read the file
+      expect(b.stderr.split(`host-key document '${two}' holds 2 certificates; only the first one is used`)).toHaveLength(2);
+      for (const o of outputs) expect(parseAddSecretRequest(read(o)).keySlots).toHaveLength(1);
     }
   });
 

@@ -116,6 +116,19 @@ export function parseCertificates(bytes: Uint8Array, source = 'certificate'): Ce
   return certs;
 }
 
+/**
+ * The certificate pvsecret takes from a host-key document file: the first, and a warning
+ * when the file holds more. The CLI, plans and batch files read host-key documents so;
+ * `parseCertificates` and `verifyHostKeyDocuments` keep every certificate.
+ *
+ * @throws CertificateError `ERR_CERT_PARSE` naming `source`
+ */
+export function firstHostKeyCertificate(bytes: Uint8Array, source: string): { certificate: CertInfo; warning?: string } {
+  const certs = parseCertificates(bytes, source);
+  const certificate = certs[0] as CertInfo;
+  return certs.length > 1 ? { certificate, warning: `${source} holds ${certs.length} certificates; only the first one is used` } : { certificate };
+}
+
 /** True for certificates returned by {@link parseCertificates} (not for look-alikes). */
 export function isParsedCertificate(x: unknown): x is CertInfo {
   return typeof x === 'object' && x !== null && parsed.has(x as CertInfo);

@@ -5,7 +5,6 @@
  * @module
  */
 import type { CertInfo as Certificate } from '../certs/cert-info.js';
-import { parseCertificates } from '../certs/inputs.js';
 import { nodeBackend } from '../crypto/node.js';
 import type { FetchCrl, HostKeyVerificationOptions } from '../certs/verify.js';
 import type { SeHeader } from '../header/se-header.js';
@@ -135,17 +134,7 @@ export function secretInfoYaml(secret: CliSecret): string {
 
 // ---- host-key documents --------------------------------------------------------------
 
-/**
- * The first certificate of a host-key document file, read once by the library's one
- * certificate reader (pvsecret uses the first and warns about the others), with the
- * number of certificates found.
- *
- * @throws CertificateError `ERR_CERT_PARSE` naming `source`
- */
-export function firstCertificate(bytes: Uint8Array, source: string): { certificate: Certificate; count: number } {
-  const certs = parseCertificates(bytes, source);
-  return { certificate: certs[0] as Certificate, count: certs.length };
-}
+export { firstHostKeyCertificate } from '../certs/inputs.js';
 
 /** The host key of a certificate, unverified (`--no-verify`). @throws CertificateError `ERR_HOST_KEY_NOT_P521` */
 export function unverifiedHostKey(certificate: Certificate, source: string): HostKey {

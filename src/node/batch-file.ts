@@ -25,6 +25,7 @@
  * @module
  */
 import { dirname, resolve } from 'node:path';
+import { firstHostKeyCertificate } from '../certs/inputs.js';
 import { nodeBackend } from '../crypto/node.js';
 import { InputError } from '../errors.js';
 import { type Fields, SchemaReader, VERIFICATION_KEYS } from '../internal/schema.js';
@@ -41,6 +42,8 @@ import { readSeHeader } from './read-se-header.js';
 /** A batch ready to build: the items, and where each result goes. */
 export interface BatchPlan {
   readonly items: readonly BatchItem[];
+  /** Warnings of reading the files (a host-key document with several certificates). */
+  readonly warnings: readonly string[];
   /** Per item: the request path, and the path for a generated association secret. */
   readonly outputs: readonly { readonly request: string; readonly secret?: string; readonly secretValue?: Uint8Array }[];
 }
@@ -78,6 +81,23 @@ class Reader {
     const b = await this.file(p);
     if (b.length !== size) fail(`${where}: ${p} must be exactly ${size} bytes (got ${b.length})`);
     return b;
+  }
+  /** Warnings of reading the files (each said once). */
+  readonly warnings: string[] = [];
+  private readonly documents = new Map<string, Promise<Uint8Array>>();
+  /** A host-key document: its first certificate, as pvsecret and `create` take it (a warning when there are more). */
+  hostKeyDocument(p: string): Promise<Uint8Array> {
+    const abs = this.path(p);
+    let d = this.documents.get(abs);
+    if (!d) {
+      d = this.file(p).then((bytes) => {
+        const first = firstHostKeyCertificate(bytes, `host-key document '${p}'`);
+        if (first.warning) this.warnings.push(first.warning);
+        return first.certificate.der;
+      });
+      this.documents.set(abs, d);
+    }
+    return d;
   }
   header(p: string): Promise<SeHeader> {
     const abs = this.path(p);
@@ -144,7 +164,7 @@ async function readEntry(r: Reader, e: Fields, where: string, strict: boolean): 
     label: str(e.output, `${where}.output`),
     secret,
     seHeader: await r.header(str(e.hdr, `${where}.hdr`)),
-    hostKeyDocuments: await Promise.all(list(e.hostKeyDocuments, `${where}.hostKeyDocuments`).map((p) => r.file(p))),
+    hostKeyDocuments: await Promise.all(list(e.hostKeyDocuments, `${where}.hostKeyDocuments`).map((p) => r.hostKeyDocument(p))),
     verify,
     flags: { disableDump: flags.includes('disable-dump') },
     ...(cuid ? { cuid } : {}),
@@ -188,5 +208,5 @@ export async function readBatchFile(path: string, options: { strictHostMatch?: b
     items.push(item);
     outputs.push(out);
   }
-  return { items, outputs };
+  return { items, outputs, warnings: r.warnings };
 }

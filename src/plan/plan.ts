@@ -10,6 +10,7 @@
  * @module
  */
 import { createAttestationRequest } from '../attest/create.js';
+import { firstHostKeyCertificate } from '../certs/inputs.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { portableBackend } from '../crypto/portable.js';
 import { CertificateError, InputError, SeSecretsError } from '../errors.js';
@@ -128,8 +129,14 @@ export async function planAssociationsWith(verifyFn: VerifyHostKeyDocumentsFn, p
   const header = await reading(`hdr ${p.hdr}`, async () =>
     options.readSeHeader ? options.readSeHeader(path(p.hdr)) : parseSeHeader(await readFile(path(p.hdr))),
   );
+  // As pvsecret and `create`: the first certificate of each host-key document file.
   const documents: Uint8Array[] = [];
-  for (const f of p.hostKeyDocuments) documents.push(await read('hostKeyDocuments', f));
+  for (const f of p.hostKeyDocuments) {
+    const bytes = await read('hostKeyDocuments', f);
+    const first = firstHostKeyCertificate(bytes, `host-key document '${f}'`);
+    if (first.warning) warnings.push(first.warning);
+    documents.push(first.certificate.der);
+  }
   let verify: HostKeyVerification = false;
   if (p.verify) {
     const certificates: Uint8Array[] = [];

@@ -61,7 +61,7 @@ export async function runCreateBatch(path: readonly ParsedCommand[], log: Logger
     } finally {
       bar.finish();
     }
-    for (const w of onceEach(warnings)) log.warn(w);
+    for (const w of onceEach([...plan.warnings, ...warnings])) log.warn(w);
     const files: OutputFile[] = [];
     const yamls = new Map<string, string>();
     plan.outputs.forEach((o, i) => {

@@ -14,7 +14,7 @@ import {
   type HostKey,
   type RetrievableKind,
   type SeHeader,
-  firstCertificate,
+  firstHostKeyCertificate,
   isSeSecretsError,
   nodeBackend,
   readSeHeader,
@@ -183,8 +183,8 @@ export async function readHostKeys(
   const sources: string[] = [];
   for (const file of a.hostKeyDocuments) {
     const source = `host-key document '${file}'`;
-    const first = firstCertificate(await readInput(file, 'host-key document'), source);
-    if (first.count > 1) log.warn(`${source} holds ${first.count} certificates; only the first one is used`);
+    const first = firstHostKeyCertificate(await readInput(file, 'host-key document'), source);
+    if (first.warning) log.warn(first.warning);
     documents.push(first.certificate);
     sources.push(source);
   }
