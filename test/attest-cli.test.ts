@@ -139,6 +139,7 @@ describe('attest create / perform (simulated) / verify / check', () => {
     const r = await cli(['inspect', req]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('attestation request (exchange file)');
+    expect(r.out).not.toMatch(/ $/m);
     const resp = join(d, 'resp.bin');
     writeFileSync(resp, performAttestation(readFileSync(req), readFileSync(sample('sample.hdr')), hostKeyPem(), { cuid: CUID }));
     const j = JSON.parse((await cli(['inspect', '--json', resp])).out);

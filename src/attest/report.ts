@@ -69,7 +69,7 @@ export function attestationReportText(j: Record<string, unknown>): string {
     for (const [k, v] of Object.entries(o)) {
       if (k === 'kind' || k === 'file' || v === undefined) continue;
       if (Array.isArray(v)) {
-        lines.push(`${indent}${k}: ${v.length === 0 ? '(none)' : ''}`);
+        lines.push(`${indent}${k}:${v.length === 0 ? ' (none)' : ''}`);
         for (const [i, item] of v.entries()) {
           if (typeof item === 'object' && item !== null) {
             lines.push(`${indent}  [${i}]`);

@@ -50,6 +50,7 @@ export async function verifyAttestation(
 export { attestationResultYaml, checkResultYaml } from '../attest/yaml.js';
 export { attestationExchangeReport, attestationReportText, attestationRequestReport } from '../attest/report.js';
 export { looksLikeAttestationRequest } from '../attest/arcb.js';
+export { isAttestationExchange } from '../attest/exchange.js';
 export { hasRequestMagic, REQUEST_MAGIC } from '../request/asrcb.js';
 export { toHex } from '../internal/bytes.js';
 

@@ -30,7 +30,7 @@ const verifyTime: OptionSpec = {
 const certificateOptions: OptionSpec[] = [
   {
     key: 'hostKeyDocuments', long: 'host-key-document', short: 'k', kind: 'list', value: 'FILE',
-    help: 'Host-key document (X.509, PEM or DER) of a machine the secret is for. Repeat or give a comma-separated list; at least one.',
+    help: 'Host-key document (X.509, PEM or DER) of an IBM Z machine the guest may run on. Repeat or give a comma-separated list; at least one.',
   },
   {
     key: 'noVerify', long: 'no-verify', kind: 'flag',

@@ -5,11 +5,13 @@
  *
  * @module
  */
-import { addDownload, byId, clearDownloads, fileOf, filesOf, hex, inputById, readSmallFile } from './dom.js';
+import { toHex as hex } from '../internal/bytes.js';
+import { addDownload, byId, clearDownloads, fileOf, filesOf, inputById, readSmallFile } from './dom.js';
 import {
   createAddSecretRequest,
   type HostKey,
   hostKeysFromDocuments,
+  hostKeysNotInHeader,
   InputError,
   parseAddSecretRequest,
   parseCuidText,
@@ -157,7 +159,7 @@ function showHostKeys(keys: readonly HostKey[], documentOf: (i: number) => strin
   body.replaceChildren();
   let missing = 0;
   keys.forEach((k, i) => {
-    const inHeader = header.hostKeyHashes.some((h) => hex(h) === hex(k.hash));
+    const inHeader = hostKeysNotInHeader(header, [k]).length === 0;
     if (!inHeader) missing++;
     const tr = document.createElement('tr');
     for (const [text, cls] of [

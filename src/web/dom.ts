@@ -45,11 +45,6 @@ export async function readSmallFile(file: File, what: string, limit = MAX_SMALL_
   }
 }
 
-/** Lowercase hex. */
-export function hex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-}
-
 /**
  * Lets files be dropped anywhere on each `.drop` box: they go to the box's file input
  * (the first one only, for a single-file input) as if chosen in its dialog.

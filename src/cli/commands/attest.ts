@@ -44,7 +44,11 @@ async function write(log: Logger, files: (o: Outputs) => Promise<void>): Promise
 }
 
 async function runCreate(c: ParsedCommand, log: Logger): Promise<void> {
-  const hk = await readHostKeys(certificateArgs(c, 'attest create'), log);
+  const hk = await readHostKeys(
+    certificateArgs(c, 'attest create'),
+    log,
+    'host-key document verification is disabled (--no-verify): the attestation request may NOT be protected. Verify the host-key documents yourself, or use --cert.',
+  );
   const flags = Object.fromEntries(getList(c, 'addData').map((f) => [ADD_DATA[f as keyof typeof ADD_DATA], true]));
   const created = await createAttestationRequest({ hostKeys: hk.hostKeys, verify: hk.verify, flags });
   try {

@@ -9,7 +9,7 @@ import { CliError } from '../errors.js';
 import { readInput, readInputHead } from '../files.js';
 import { hasRequestMagic, headerReport, headerReportText, isSeSecretsError, parseAddSecretRequest, readSeHeader, requestReport, requestReportText } from '../lib.js';
 import type { Logger } from '../log.js';
-import { attestationExchangeReport, attestationReportText, attestationRequestReport, looksLikeAttestationRequest } from '../lib.js';
+import { attestationExchangeReport, attestationReportText, attestationRequestReport, isAttestationExchange, looksLikeAttestationRequest } from '../lib.js';
 
 /**
  * The version of the `--json` shape, first in every object printed. Fields are only
@@ -22,11 +22,10 @@ const json = (report: object) => `${JSON.stringify({ formatVersion: JSON_FORMAT_
 
 /** An attestation exchange file ("pvattest") or bare attestation request (zero magic, version 0x100, rql = size). */
 async function inspectAttestation(file: string, head: Uint8Array, size: number): Promise<Record<string, unknown> | undefined> {
-  const latin1 = new TextDecoder('latin1').decode(head.subarray(0, 8));
-  const bareRequest = looksLikeAttestationRequest(head, size);
-  if (latin1 !== 'pvattest' && !bareRequest) return undefined;
+  const exchange = isAttestationExchange(head);
+  if (!exchange && !looksLikeAttestationRequest(head, size)) return undefined;
   const bytes = await readInput(file, 'attestation request');
-  return latin1 === 'pvattest' ? attestationExchangeReport(bytes, file) : attestationRequestReport(bytes, file);
+  return exchange ? attestationExchangeReport(bytes, file) : attestationRequestReport(bytes, file);
 }
 
 export async function runInspect(path: readonly ParsedCommand[], log: Logger): Promise<void> {
