@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { toHex as hex } from '../internal/bytes.js';
-import { addDownload, byId, clearDownloads, fileOf, filesOf, inputById, readSmallFile } from './dom.js';
+import { addDownload, byId, clearDownloads, fileOf, filesOf, hex, inputById, readSmallFile } from './dom.js';
 import {
   createAddSecretRequest,
   type HostKey,

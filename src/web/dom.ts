@@ -45,6 +45,11 @@ export async function readSmallFile(file: File, what: string, limit = MAX_SMALL_
   }
 }
 
+/** Lowercase hex (the page reaches the library only through its published bundle, which exports no hex helper). */
+export function hex(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
 /**
  * Lets files be dropped anywhere on each `.drop` box: they go to the box's file input
  * (the first one only, for a single-file input) as if chosen in its dialog.
