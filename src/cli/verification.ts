@@ -20,7 +20,9 @@ const TIME = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\
  */
 export function parseVerifyTime(text: string, command: readonly string[]): Date {
   const d = TIME.test(text) ? new Date(text.length === 10 ? `${text}T00:00:00Z` : text) : undefined;
-  if (!d || Number.isNaN(d.getTime())) {
+  // Date rolls a day past the month's end over (2024-02-30 is 1 March): refuse it.
+  const [y, m, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  if (!d || Number.isNaN(d.getTime()) || new Date(Date.UTC(y, m - 1, day)).getUTCDate() !== day) {
     throw new UsageError(`invalid value '${text}' for '--verify-time <TIME>': expected an RFC 3339 time such as 2024-03-12T00:00:00Z, or a date`, command);
   }
   return d;

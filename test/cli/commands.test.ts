@@ -156,6 +156,13 @@ describe.concurrent('verification time and steps', () => {
     const bad = await cli([...base, '--verify-time', 'yesterday']);
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/^se-secrets: error: invalid value 'yesterday' for '--verify-time <TIME>': expected an RFC 3339 time/m);
+    // a day past the month's end is refused, not rolled over into the next month
+    for (const t of ['2024-02-30', '2023-02-29T00:00:00Z', '2024-04-31T12:00:00+02:00']) {
+      const rolled = await cli([...base, '--verify-time', t]);
+      expect(rolled.code).toBe(1);
+      expect(rolled.err).toMatch(new RegExp(`^se-secrets: error: invalid value '${t.replace(/[+]/g, '\\+')}' for '--verify-time <TIME>'`, 'm'));
+    }
+    expect((await cli([...base, '--verify-time', '2028-02-29'])).code).toBe(0);
     const noCert = await cli(['verify-hkd', '-k', sample('HKD-sample-1.crt'), '--no-verify', '--verify-time', '2030-01-01']);
     expect(noCert.err).toMatch(/the argument '--verify-time <TIME>' requires '--cert <FILE>'/);
   });
