@@ -58,11 +58,13 @@ async function report(e: unknown, log: Logger): Promise<void> {
 async function dispatch(parsed: Extract<ParseResult, { kind: 'run' }>, log: Logger): Promise<unknown> {
   const command = parsed.path[1];
   if (!command) throw new UsageError('a command is required');
-  if (command.spec.passthrough) {
-    const name = command.spec.name;
+  const leaf = parsed.path[parsed.path.length - 1] as typeof command;
+  if (leaf.spec.passthrough) {
+    // `add`, `list`, … are pvsecret's; `attest perform` is pvattest's.
+    const tool = leaf === command ? 'pvsecret' : 'pvattest';
     throw new CliError(
       'ERR_GUEST_ONLY_COMMAND',
-      `'${command.typed}' works only inside an IBM Secure Execution guest (it talks to the Ultravisor): run 'pvsecret ${name}' there`,
+      `'${leaf.typed}' works only inside an IBM Secure Execution guest (it talks to the Ultravisor): run '${tool} ${leaf.spec.name}' there`,
     );
   }
   // Commands are loaded on demand: help, version and usage errors never load the library.

@@ -367,6 +367,10 @@ const attestCheck: CommandSpec = {
   ],
   requires: [['hostKeyCheck', 'hostKeyDocuments'], ['secret', 'secretStoreLocked'], ['firmwareCheckVersion', 'firmware'], ['firmwareVerifyUrl', 'firmware']],
 };
+const guestOnly = (name: string, summary: string, aliases?: string[]): CommandSpec => ({
+  name, summary, hidden: true, passthrough: true, options: [], ...(aliases ? { aliases } : {}),
+});
+
 const attest: CommandSpec = {
   name: 'attest', summary: 'Attest an SE guest: create, verify and check (like pvattest).',
   description: 'The trusted-workstation side of pvattest 2.43: create an attestation request, verify the response pvattest perform wrote on the guest, check it against policies. The guest side (perform) needs the Ultravisor: run pvattest perform there.',
@@ -374,12 +378,8 @@ const attest: CommandSpec = {
   helpWhenEmpty: true,
   subcommandRequired: true,
   options: [verbose, quiet],
-  subcommands: [attestCreate, attestVerify, attestCheck],
+  subcommands: [attestCreate, attestVerify, attestCheck, guestOnly('perform', 'pvattest perform')],
 };
-
-const guestOnly = (name: string, summary: string, aliases?: string[]): CommandSpec => ({
-  name, summary, hidden: true, passthrough: true, options: [], ...(aliases ? { aliases } : {}),
-});
 
 export const ROOT: CommandSpec = {
   name: 'se-secrets',

@@ -169,4 +169,7 @@ describe.concurrent('create: pvsecret commands that only run on a guest', () => 
       await fails(expect, [c, 'x'], new RegExp(`error: '${c}' works only inside an IBM Secure Execution guest`));
     });
   }
+  it("'attest perform' fails with a pointer to pvattest", async ({ expect }) => {
+    await fails(expect, ['attest', 'perform', '-i', 'x'], /error: 'perform' works only inside an IBM Secure Execution guest \(it talks to the Ultravisor\): run 'pvattest perform' there$/m);
+  });
 });
