@@ -235,4 +235,27 @@ describe.concurrent('SE guest check', () => {
     writeFileSync(join(d, 'guest'), '0\n');
     expect((await cli(createArgs(join(d, 'req2'), 'meta'), { env })).code).toBe(0);
   });
+
+  it('create --batch and plan refuse there too unless -f, writing nothing', async ({ expect }) => {
+    const d = tempDir();
+    const guest = join(d, 'guest');
+    writeFileSync(guest, '1\n');
+    const env = { SE_SECRETS_PROT_VIRT_GUEST_PATH: guest };
+    const hkd = sample('HKD-sample-1.crt');
+    writeFileSync(join(d, 'b.yaml'), `- {output: r.bin, hdr: '${sample('sample.hdr')}', hostKeyDocuments: ['${hkd}'], noVerify: true, secret: {type: meta}}\n`);
+    writeFileSync(join(d, 'p.yaml'), `guest: g\nhdr: '${sample('sample.hdr')}'\nhostKeyDocuments: ['${hkd}']\nnoVerify: true\nqueues: [{apqn: '16.001e', mode: EP11, mkvp: '0x5a3ff2a8d3e1c4b79ad0e6f1c2b38475'}]\n`);
+    const b = await cli(['create', '--batch', join(d, 'b.yaml')], { env });
+    expect(b.code).toBe(1);
+    expect(b.err).toMatch(/^se-secrets: error: refusing to create add-secret requests on an IBM Secure Execution guest: build it on another, trusted machine \(override with --force\)$/m);
+    const p = await cli(['plan', join(d, 'p.yaml'), '-o', join(d, 'out')], { env });
+    expect(p.code).toBe(1);
+    expect(p.err).toContain('refusing to create add-secret requests on an IBM Secure Execution guest');
+    expect(listDir(d)).toEqual(['b.yaml', 'guest', 'p.yaml']);
+    const bf = await cli(['create', '--batch', join(d, 'b.yaml'), '-f'], { env });
+    expect(bf.code, bf.err).toBe(0);
+    expect(bf.err).toContain('warning: --force: creating add-secret requests on an IBM Secure Execution guest anyway');
+    const pf = await cli(['plan', join(d, 'p.yaml'), '-o', join(d, 'out'), '--force'], { env });
+    expect(pf.code, pf.err).toBe(0);
+    expect(listDir(d)).toEqual(['b.yaml', 'guest', 'out', 'p.yaml', 'r.bin']);
+  });
 });

@@ -17,6 +17,7 @@ import { ensureDirectory, MODE_SECRET, type OutputFile, writeFilesAtomic } from 
 import { getFlag, getString, type ParsedCommand } from '../args.js';
 import { prepareAddSecretRequests } from '../../request/batch.js';
 import { FileError, secretInfoYaml } from '../lib.js';
+import { refuseOnGuest } from '../guest.js';
 import type { Logger } from '../log.js';
 import { progressBar } from '../progress.js';
 import { parseVerifyTime, reportingOptions } from '../verification.js';
@@ -45,6 +46,7 @@ export async function runCreateBatch(path: readonly ParsedCommand[], log: Logger
   try {
     const time = getString(c, 'verifyTime');
     const reporting = reportingOptions(log, time === undefined ? undefined : parseVerifyTime(time, ['create']));
+    await refuseOnGuest(getFlag(c, 'force'), log, 'add-secret requests');
     plan = await readBatchFile(resolve(getString(c, 'batch') as string), { strictHostMatch: getFlag(c, 'strictHostMatch') });
     // Without rootCa the Node entry's verifier uses the system's trusted roots.
     const items = plan.items.map((it) => (it.verify === false ? it : { ...it, verify: { ...it.verify, ...reporting } }));

@@ -6,13 +6,12 @@
  * @module
  */
 import type { ParsedCommand } from '../args.js';
-import { CliError } from '../errors.js';
 import { checkHostKeyMatch } from './host-match.js';
 import { readInput } from '../files.js';
 import { type CliSecret, createRequest, toHex as hex, policyReference, secretInfoYaml } from '../lib.js';
 import type { Logger } from '../log.js';
 import { MODE_SECRET, Outputs } from '../output.js';
-import { isSecureExecutionGuest } from '../guest.js';
+import { refuseOnGuest } from '../guest.js';
 import { secretInfoPath } from '../yaml-path.js';
 import {
   type CreateArgs,
@@ -27,18 +26,6 @@ import {
   validateNames,
 } from './create-inputs.js';
 
-
-async function refuseOnGuest(a: CreateArgs, log: Logger): Promise<void> {
-  if (!(await isSecureExecutionGuest())) return;
-  log.warn('this system seems to be an IBM Secure Execution guest');
-  if (!a.force) {
-    throw new CliError(
-      'ERR_SE_GUEST',
-      'refusing to create an add-secret request on an IBM Secure Execution guest: build it on another, trusted machine (override with --force)',
-    );
-  }
-  log.warn('--force: creating the request on an IBM Secure Execution guest anyway');
-}
 
 /** User data, signing key and policy, combined as pvsecret does. */
 async function readUserData(a: CreateArgs, log: Logger): Promise<{ userData?: Uint8Array; userSigningKey?: Uint8Array }> {
@@ -65,7 +52,7 @@ function secretValue(s: CliSecret): Uint8Array | undefined {
 export async function runCreate(path: readonly ParsedCommand[], log: Logger): Promise<void> {
   const a = createArgs(path);
   validateNames(a);
-  await refuseOnGuest(a, log);
+  await refuseOnGuest(a.force, log);
 
   const outputs = new Outputs();
   let secret: CliSecret | undefined;

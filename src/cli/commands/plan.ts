@@ -10,6 +10,7 @@ import { planAssociationsFromFile, writePlanFiles } from '../../node/plan.js';
 import { getFlag, getString, type ParsedCommand } from '../args.js';
 import { UsageError } from '../errors.js';
 import { PLAN_FILES } from '../../plan/manifest.js';
+import { refuseOnGuest } from '../guest.js';
 import type { Logger } from '../log.js';
 import { parseVerifyTime } from '../verification.js';
 import { readCuid } from './create-inputs.js';
@@ -31,6 +32,7 @@ export async function runPlan(path: readonly ParsedCommand[], log: Logger): Prom
   const cuidFile = getString(c, 'cuid');
   const cuid = await readCuid({ cuid: cuidFile });
   const planFile = getString(c, 'plan') as string;
+  await refuseOnGuest(getFlag(c, 'force'), log, attest ? 'an attestation request' : 'add-secret requests');
   const result = await planAssociationsFromFile(resolve(planFile), {
     outputSecrets: secretsDir !== undefined,
     ...(now ? { now } : {}),
