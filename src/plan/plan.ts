@@ -44,8 +44,10 @@ export interface PlanOptions {
   readonly readSeHeader?: (path: string) => Promise<SeHeader>;
   /** Directory the plan's paths are relative to (the plan file's directory). */
   readonly baseDir?: string;
-  /** Time for host-key verification and the manifest (default: now). */
+  /** Time for host-key verification and the manifest's `createdAt` (default: now). */
   readonly now?: Date;
+  /** Time for host-key verification only, to reproduce a past decision (`--verify-time`); default {@link now}. */
+  readonly verifyTime?: Date;
   readonly backend?: CryptoBackend;
   /** Also return the secret values, as files marked `secret` (mode 0600). */
   readonly outputSecrets?: boolean;
@@ -149,7 +151,7 @@ export async function planAssociationsWith(verifyFn: VerifyHostKeyDocumentsFn, p
       ...(p.verify.rootCa ? { rootCa: await read('rootCa', p.verify.rootCa) } : {}),
       offline: p.verify.offline,
       names: { certificates: p.verify.certificates, crls: p.verify.crls, ...(p.verify.rootCa ? { rootCa: p.verify.rootCa } : {}) },
-      ...(options.now ? { now: options.now } : {}),
+      ...((options.verifyTime ?? options.now) ? { now: options.verifyTime ?? options.now } : {}),
       ...(options.fetchCrl ? { fetchCrl: options.fetchCrl } : {}),
     };
   }

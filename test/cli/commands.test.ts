@@ -167,6 +167,26 @@ describe.concurrent('verification time and steps', () => {
     expect(noCert.err).toMatch(/the argument '--verify-time <TIME>' requires '--cert <FILE>'/);
   });
 
+  it('plan --verify-time verifies as of that time; the manifest says when the plan was made', async ({ expect }) => {
+    const d = tempDir();
+    const s = (f: string) => `'${sample(f)}'`;
+    writeFileSync(
+      join(d, 'p.yaml'),
+      `guest: g\nhdr: ${s('sample.hdr')}\nhostKeyDocuments: [${s('HKD-sample-1.crt')}]\ncertificates: [${s('ibm-z-host-key-signing.crt')}, ${s('intermediate-ca.crt')}]\n` +
+        `crls: [${s('ibm-z-host-key.crl')}, ${s('intermediate-ca.crl')}, ${s('root-ca.crl')}]\nrootCa: ${s('root-ca.crt')}\noffline: true\n` +
+        `queues: [{apqn: '16.001e', mode: EP11, mkvp: '0x5a3ff2a8d3e1c4b79ad0e6f1c2b38475'}]\n`,
+    );
+    const early = await cli(['plan', join(d, 'p.yaml'), '-o', join(d, 'early'), '--verify-time', '2024-03-12']);
+    expect(early.code).toBe(1);
+    expect(listDir(d)).toEqual(['p.yaml']);
+    const before = Date.now();
+    const later = await cli(['plan', join(d, 'p.yaml'), '-o', join(d, 'out'), '--verify-time', '2030-03-12T00:00:00Z']);
+    expect(later.code, later.err).toBe(0);
+    const createdAt = Date.parse(JSON.parse(readFileSync(join(d, 'out', 'manifest.json'), 'utf8')).createdAt);
+    expect(createdAt).toBeGreaterThanOrEqual(before - 1000);
+    expect(createdAt).toBeLessThanOrEqual(Date.now() + 1000);
+  });
+
   it('-v shows each verification step', async ({ expect }) => {
     const r = await cli(['verify-hkd', '-v', '-k', sample('HKD-sample-1.crt'), ...chain, ...crls, '--verify-time', '2030-03-12T00:00:00Z']);
     expect(r.code).toBe(0);

@@ -35,7 +35,7 @@ export async function runPlan(path: readonly ParsedCommand[], log: Logger): Prom
   await refuseOnGuest(getFlag(c, 'force'), log, attest ? 'an attestation request' : 'add-secret requests');
   const result = await planAssociationsFromFile(resolve(planFile), {
     outputSecrets: secretsDir !== undefined,
-    ...(now ? { now } : {}),
+    ...(now ? { verifyTime: now } : {}),
     ...(attest ? { attest } : {}),
     ...(cuid ? { cuid } : {}),
   });
