@@ -102,7 +102,8 @@ export async function verifyHostKeyCertificate(ctx: HkdContext, hkd: CertInfo, s
   const valid: CrlInfo[] = [];
   for (const crl of candidates) if (await usableCrl(crl, ctx)) valid.push(crl);
   if (valid.length === 0) {
-    throw err('ERR_NO_VALID_CRL', source, 'cannot be checked for revocation: no valid CRL issued by the IBM Z signing key (give it with the CRLs, or allow downloading)');
+    const hint = ctx.download ? 'its distribution points gave none either: give it with the CRLs' : 'give it with the CRLs, or allow downloading';
+    throw err('ERR_NO_VALID_CRL', source, `cannot be checked for revocation: no valid CRL issued by the IBM Z signing key (${hint})`);
   }
   if (valid.some((crl) => crl.revoked.some((r) => r.serial === hkd.serial))) {
     throw err('ERR_HKD_REVOKED', source, `is revoked (serial ${hkd.serialHex})`);
