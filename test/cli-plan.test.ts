@@ -89,9 +89,9 @@ describe('se-secrets plan', () => {
       /^se-secrets: error: the following required arguments were not provided: --output <DIR>/,
     );
     expect((await runCli('plan', ['-o', 'out'], { cwd })).code).toBe(1);
-    const unknown = await runCli('plan', ['plan.yaml', '-o', 'out', '--force'], { cwd });
+    const unknown = await runCli('plan', ['plan.yaml', '-o', 'out', '--stdout'], { cwd });
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/^se-secrets: error: unexpected argument '--force': it is an option of 'create'; it is not accepted here\n/);
+    expect(unknown.stderr).toMatch(/^se-secrets: error: unexpected argument '--stdout': it is an option of 'create association'; it is not accepted here\n/);
     expect((await runCli('plan', ['plan.yaml', '-o', 'out', '--output-secret', 's'], { cwd })).stderr).toMatch(
       /^se-secrets: error: unexpected argument '--output-secret': did you mean '--output-secrets'\?\n/,
     );
@@ -149,7 +149,7 @@ describe('se-secrets decrypt', () => {
     );
     const wrongKey = await runCli('decrypt', ['out/request-16.001e.bin', '--host-key-private', 'HKD-sample-1.crt'], { cwd });
     expect(wrongKey.code).toBe(1);
-    expect(wrongKey.stderr).toBe('se-secrets: error: host private key: no private key found in the pem input\n');
+    expect(wrongKey.stderr).toBe("se-secrets: error: host private key 'HKD-sample-1.crt': no private key found in the pem input\n");
     const tampered = readFileSync(join(cwd, 'out', 'request-16.001e.bin'));
     tampered[0x108] = (tampered[0x108] as number) ^ 1;
     writeFileSync(join(cwd, 'bad.bin'), tampered);

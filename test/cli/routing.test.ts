@@ -78,7 +78,7 @@ describe.concurrent('one command line', () => {
   it('create --help documents --batch; --batch takes -v/-q and refuses the options of one request', async ({ expect }) => {
     const help = await cli(['create', '--help']);
     expect(help.out).toMatch(/^ {6}--batch <FILE> +Build every request the batch FILE/m);
-    expect(help.out).toContain('se-secrets create [-v|-q] [--strict-host-match] [--verify-time <TIME>] --batch <FILE>');
+    expect(help.out).toContain('se-secrets create [-v|-q] [-f] [--strict-host-match] [--verify-time <TIME>] --batch <FILE>');
     const r = await cli(['create', '-k', sample('HKD-sample-1.crt'), '--batch', 'b.yaml']);
     expect(r.err).toMatch(/^se-secrets: error: the argument '--host-key-document <FILE>' cannot be used with '--batch <FILE>'/);
     const q = await cli(['-q', 'create', '--batch', 'nope.yaml', '-q']);

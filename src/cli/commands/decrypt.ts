@@ -12,7 +12,7 @@ import { readFileBytes } from '../../node/files.js';
 import { FLAG_DISABLE_DUMP } from '../../request/asrcb.js';
 import { type DecryptedAddSecretRequest, decryptAddSecretRequest } from '../../request/decrypt.js';
 import { getFlag, getString, type ParsedCommand } from '../args.js';
-import { secretTypeLabel, signedDataSize, userDataTypeName } from '../lib.js';
+import { isSeSecretsError, secretTypeLabel, signedDataSize, userDataTypeName } from '../lib.js';
 import type { Logger } from '../log.js';
 
 function trimZeros(b: Uint8Array): Uint8Array {
@@ -64,8 +64,21 @@ export async function runDecrypt(path: readonly ParsedCommand[], log: Logger): P
           hostKeyDocument: await readFileBytes(getString(c, 'hostKeyDocument') as string),
           backend: nodeBackend,
         };
+  // The library names its inputs ('host private key: …'); say which file each was.
+  const files: [string, string | undefined][] = [
+    ['host private key', host],
+    ['customer private key', getString(c, 'customerPrivateKey')],
+    ['host-key document', getString(c, 'hostKeyDocument')],
+    ['request', file],
+  ];
   try {
-    const d = await decryptAddSecretRequest(request, key);
+    const d = await decryptAddSecretRequest(request, key).catch((e: unknown) => {
+      if (isSeSecretsError(e)) {
+        const named = files.find(([label, f]) => f !== undefined && e.message.startsWith(`${label}:`));
+        if (named) e.message = `${named[0]} '${named[1]}'${e.message.slice(named[0].length)}`;
+      }
+      throw e;
+    });
     try {
       await log.streams.out(formatDecrypted(file, d, getFlag(c, 'showSecret')));
     } finally {
