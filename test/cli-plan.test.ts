@@ -156,7 +156,7 @@ describe('se-secrets decrypt', () => {
     const bad = await runCli('decrypt', ['bad.bin', '--host-key-private', 'HKD-sample-1.key', '-v'], { cwd });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(
-      /^se-secrets: error: request: authentication failed: the request was modified after it was built\n {2}caused by: aes-gcm: authentication failed \(wrong key or modified data\)\n/,
+      /^se-secrets: error: request 'bad.bin': authentication failed: the request was modified after it was built\n {2}caused by: aes-gcm: authentication failed \(wrong key or modified data\)\n/,
     );
   });
 
