@@ -160,11 +160,13 @@ async function readEntry(r: Reader, e: Fields, where: string, strict: boolean): 
     extensionSecret = { value: await r.exact(str(e.extensionSecret, `${where}.extensionSecret`), 32, `${where}.extensionSecret`) };
   if (e.cck !== undefined) extensionSecret = { cck: await r.exact(str(e.cck, `${where}.cck`), 32, `${where}.cck`) };
 
+  const hostKeyDocumentNames = list(e.hostKeyDocuments, `${where}.hostKeyDocuments`);
   const item: BatchItem = {
     label: str(e.output, `${where}.output`),
     secret,
     seHeader: await r.header(str(e.hdr, `${where}.hdr`)),
-    hostKeyDocuments: await Promise.all(list(e.hostKeyDocuments, `${where}.hostKeyDocuments`).map((p) => r.hostKeyDocument(p))),
+    hostKeyDocuments: await Promise.all(hostKeyDocumentNames.map((p) => r.hostKeyDocument(p))),
+    hostKeyDocumentNames,
     verify,
     flags: { disableDump: flags.includes('disable-dump') },
     ...(cuid ? { cuid } : {}),

@@ -155,7 +155,7 @@ export async function planAssociationsWith(verifyFn: VerifyHostKeyDocumentsFn, p
       ...(options.fetchCrl ? { fetchCrl: options.fetchCrl } : {}),
     };
   }
-  const resolved = await reading('hostKeyDocuments', () => new HostKeyResolver(verifyFn).resolve(documents, verify));
+  const resolved = await reading('hostKeyDocuments', () => new HostKeyResolver(verifyFn).resolve(documents, verify, p.hostKeyDocuments));
   const missing = hostKeysNotInHeader(header, resolved.hostKeys);
   if (missing.length > 0) throw new CertificateError('ERR_HOST_KEY_MISMATCH', `plan: ${hostKeyMismatchMessage(missing, header)}`);
 

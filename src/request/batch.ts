@@ -31,6 +31,8 @@ export interface BatchItem {
   readonly seHeader: Uint8Array | SeHeader | SeHeaderTags;
   /** Host-key documents (PEM or DER). */
   readonly hostKeyDocuments: readonly Uint8Array[];
+  /** What to call each host-key document in messages (its file name), in the same order. */
+  readonly hostKeyDocumentNames?: readonly string[];
   /** Chain-of-trust options, or `false` for unverified host keys (pvsecret `--no-verify`). */
   readonly verify: HostKeyVerification;
   readonly flags?: RequestFlags;
@@ -83,7 +85,7 @@ export async function prepareAddSecretRequests(
 ): Promise<{ prepared: PreparedRequest[]; warnings: string[] }> {
   if (!Array.isArray(batch)) throw new InputError('ERR_BATCH', 'batch: expected a list of requests');
   const resolver = new HostKeyResolver(verifyFn);
-  for (const item of batch) resolver.add(item.hostKeyDocuments, item.verify);
+  for (const item of batch) resolver.add(item.hostKeyDocuments, item.verify, item.hostKeyDocumentNames);
   const headers = new Map<Uint8Array, SeHeader>();
   const warnings: string[] = [];
   const prepared: PreparedRequest[] = [];
@@ -95,7 +97,7 @@ export async function prepareAddSecretRequests(
         header = headers.get(item.seHeader) ?? parseSeHeader(item.seHeader);
         headers.set(item.seHeader, header as SeHeader);
       }
-      const resolved = await resolver.resolve(item.hostKeyDocuments, item.verify);
+      const resolved = await resolver.resolve(item.hostKeyDocuments, item.verify, item.hostKeyDocumentNames);
       if (isFullHeader(header)) {
         const missing = hostKeysNotInHeader(header, resolved.hostKeys);
         if (missing.length > 0) {

@@ -65,6 +65,8 @@ interface Chain {
   readonly options: HostKeyVerificationOptions;
   /** The documents verified with this chain, by hash. */
   readonly documents: Map<string, Uint8Array>;
+  /** What to call them in messages (a file name), by hash, where the caller said. */
+  readonly names: Map<string, string>;
   verified?: Promise<readonly HostKey[]>;
 }
 
@@ -116,20 +118,22 @@ export class HostKeyResolver {
   }
 
   /** Announces the documents a request will use with this verification (reads nothing yet). */
-  add(documents: readonly Uint8Array[], verify: HostKeyVerification): void {
+  add(documents: readonly Uint8Array[], verify: HostKeyVerification, names?: readonly string[]): void {
     if (verify === false) return;
     const key = chainKey(verify);
     let chain = this.chains.get(key);
     if (!chain) {
-      chain = { options: verify, documents: new Map() };
+      chain = { options: verify, documents: new Map(), names: new Map() };
       this.chains.set(key, chain);
     }
-    for (const d of documents) {
+    for (const [i, d] of documents.entries()) {
       const h = hashOf(d);
       if (chain.documents.has(h)) continue;
       // A programming error, not an input error: every request must be added before the first resolve.
       if (chain.verified) throw new Error('HostKeyResolver: documents added after their chain was verified');
       chain.documents.set(h, d);
+      const name = names?.[i];
+      if (name !== undefined) chain.names.set(h, name);
     }
   }
 
@@ -140,20 +144,29 @@ export class HostKeyResolver {
    *
    * @throws CertificateError from reading or verification; InputError `ERR_VERIFY_REQUIRED`
    */
-  async resolve(documents: readonly Uint8Array[], verify: HostKeyVerification): Promise<ResolvedHostKeys> {
-    const read = documents.map((d, i) => HostKeyResolver.hostKeysOf(this.document(d, documents.length > 1 ? `host-key document #${i + 1}` : 'host-key document')));
+  async resolve(documents: readonly Uint8Array[], verify: HostKeyVerification, names?: readonly string[]): Promise<ResolvedHostKeys> {
+    const source = (i: number, name = names?.[i]) =>
+      name !== undefined ? `host-key document '${name}'` : documents.length > 1 ? `host-key document #${i + 1}` : 'host-key document';
+    const read = documents.map((d, i) => HostKeyResolver.hostKeysOf(this.document(d, source(i))));
     if (verify === false) return { hostKeys: read.flat(), verified: false };
-    this.add(documents, verify);
+    this.add(documents, verify, names);
     const chain = this.chains.get(chainKey(verify)) as Chain;
     if (!chain.verified) {
       this.verifications++;
-      const certificates = [...chain.documents.values()].flatMap((d, i) => this.document(d, `host-key document #${i + 1}`).certificates);
-      chain.verified = this.verifyFn({ ...chain.options, hostKeyDocuments: certificates });
+      const hashes = [...chain.documents.keys()];
+      const perDocument = hashes.map((h, i) => this.document(chain.documents.get(h) as Uint8Array, chain.names.has(h) ? `host-key document '${chain.names.get(h)}'` : `host-key document #${i + 1}`).certificates);
+      // Messages of the verifier name each certificate's file, where every document has a name.
+      const fileNames = hashes.every((h) => chain.names.has(h)) ? hashes.flatMap((h, i) => (perDocument[i] as readonly CertInfo[]).map(() => chain.names.get(h) as string)) : undefined;
+      chain.verified = this.verifyFn({
+        ...chain.options,
+        hostKeyDocuments: perDocument.flat(),
+        ...(fileNames ? { names: { ...chain.options.names, hostKeyDocuments: fileNames } } : {}),
+      });
     }
     const verified = await chain.verified;
     const hostKeys = read.map((keys, i) => {
       const found = verified.filter((v) => keys.some((k) => equalBytes(k.hash, v.hash)));
-      if (found.length === 0) throw new InputError('ERR_VERIFY_REQUIRED', `host-key document #${i + 1}: not among the verified host keys`);
+      if (found.length === 0) throw new InputError('ERR_VERIFY_REQUIRED', `${source(i)}: not among the verified host keys`);
       return found;
     });
     return { hostKeys: hostKeys.flat(), verified: true };

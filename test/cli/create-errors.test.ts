@@ -163,6 +163,28 @@ describe.concurrent('create: output errors leave nothing behind (atomic outputs)
   });
 });
 
+describe.concurrent('plan and create --batch name the host-key document file', () => {
+  const verify = `certificates: ['${sample('ibm-z-host-key-signing.crt')}', '${sample('intermediate-ca.crt')}']\ncrls: ['${sample('root-ca.crl')}', '${sample('intermediate-ca.crl')}', '${sample('ibm-z-host-key.crl')}']\nrootCa: '${sample('root-ca.crt')}'\noffline: true\n`;
+  for (const [what, v] of [['verified', verify], ['unverified', 'noVerify: true\n']] as const) {
+    it(`an RSA certificate as a host-key document (${what})`, async ({ expect }) => {
+      const d = tempDir();
+      writeFileSync(join(d, 'signing.crt'), readFileSync(sample('ibm-z-host-key-signing.crt')));
+      const queue = "queues: [{apqn: '16.001e', mode: EP11, mkvp: '0x5a3ff2a8d3e1c4b79ad0e6f1c2b38475'}]\n";
+      writeFileSync(join(d, 'p.yaml'), `guest: g\nhdr: '${sample('sample.hdr')}'\nhostKeyDocuments: [signing.crt]\n${v}${queue}`);
+      const p = await cli(['plan', join(d, 'p.yaml'), '-o', join(d, 'out')]);
+      expect(p.code).toBe(1);
+      expect(p.err).toMatch(/^se-secrets: error: hostKeyDocuments: (host-key verification: )?host-key document 'signing\.crt': host key must be EC secp521r1 \(P-521\), got RSA-2048/m);
+      const entry = Object.fromEntries(v.trim().split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
+      const fields = Object.entries(entry).map(([k, x]) => `${k}: ${x}`).join(', ');
+      writeFileSync(join(d, 'b.yaml'), `- {output: a.bin, hdr: '${sample('sample.hdr')}', hostKeyDocuments: [signing.crt], ${fields}, secret: {type: meta}}\n`);
+      const b = await cli(['create', '--batch', join(d, 'b.yaml')]);
+      expect(b.code).toBe(1);
+      expect(b.err).toMatch(/^se-secrets: error: batch entry 1 \(a\.bin\): (host-key verification: )?host-key document 'signing\.crt': host key must be EC secp521r1 \(P-521\), got RSA-2048/m);
+      expect(listDir(d)).toEqual(['b.yaml', 'p.yaml', 'signing.crt']);
+    });
+  }
+});
+
 describe.concurrent('create: pvsecret commands that only run on a guest', () => {
   for (const c of ['add', 'list', 'lock', 'retrieve', 'retr']) {
     it(`'${c}' fails with a pointer to pvsecret`, async ({ expect }) => {
