@@ -221,7 +221,8 @@ describe('plan inputs: host keys that are not verified, not usable, or not in th
         crls: [sample('ibm-z-host-key.crl')],
         rootCa: sample('root-ca.crt'),
         offline: true,
-        names: { certificates: plan.certificates, crls: plan.crls, rootCa: plan.rootCa },
+        // every input named by its file for messages, each document's certificate too
+        names: { certificates: plan.certificates, crls: plan.crls, rootCa: plan.rootCa, hostKeyDocuments: ['HKD-sample-1.crt', 'HKD-sample-2.crt'] },
         now,
       },
     ]);
