@@ -71,7 +71,6 @@ export async function webAesGcmDecrypt(key: Uint8Array, iv: Uint8Array, data: Ui
   }
 }
 
-
 /**
  * P-521 ECDH in WebCrypto for several peers, importing the private key once. WebCrypto
  * imports an EC private key only as JWK or PKCS#8 with its public point, which noble

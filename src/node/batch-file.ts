@@ -64,6 +64,9 @@ const bool = (v: unknown, where: string) => schema.bool(v, where) === true;
 class Reader {
   private readonly files = new Map<string, Promise<Uint8Array>>();
   private readonly headers = new Map<string, Promise<SeHeader>>();
+  private readonly documents = new Map<string, Promise<Uint8Array>>();
+  /** Warnings of reading the files (each said once). */
+  readonly warnings: string[] = [];
   private readonly baseDir: string;
   constructor(baseDir: string) {
     this.baseDir = baseDir;
@@ -82,9 +85,6 @@ class Reader {
     if (b.length !== size) fail(`${where}: ${p} must be exactly ${size} bytes (got ${b.length})`);
     return b;
   }
-  /** Warnings of reading the files (each said once). */
-  readonly warnings: string[] = [];
-  private readonly documents = new Map<string, Promise<Uint8Array>>();
   /** A host-key document: its first certificate, as pvsecret and `create` take it (a warning when there are more). */
   hostKeyDocument(p: string): Promise<Uint8Array> {
     const abs = this.path(p);

@@ -139,6 +139,7 @@ export async function planAssociationsWith(verifyFn: VerifyHostKeyDocumentsFn, p
     if (first.warning) warnings.push(first.warning);
     documents.push(first.certificate.der);
   }
+  const verifyTime = options.verifyTime ?? options.now;
   let verify: HostKeyVerification = false;
   if (p.verify) {
     const certificates: Uint8Array[] = [];
@@ -151,7 +152,7 @@ export async function planAssociationsWith(verifyFn: VerifyHostKeyDocumentsFn, p
       ...(p.verify.rootCa ? { rootCa: await read('rootCa', p.verify.rootCa) } : {}),
       offline: p.verify.offline,
       names: { certificates: p.verify.certificates, crls: p.verify.crls, ...(p.verify.rootCa ? { rootCa: p.verify.rootCa } : {}) },
-      ...((options.verifyTime ?? options.now) ? { now: options.verifyTime ?? options.now } : {}),
+      ...(verifyTime ? { now: verifyTime } : {}),
       ...(options.fetchCrl ? { fetchCrl: options.fetchCrl } : {}),
     };
   }

@@ -77,6 +77,11 @@ interface ReadDocument {
   hostKeys?: readonly HostKey[];
 }
 
+/** How a host-key document is called in messages: its file name where known, else its position (when `numbered`). */
+function documentLabel(name: string | undefined, i: number, numbered: boolean): string {
+  return name !== undefined ? `host-key document '${name}'` : numbered ? `host-key document #${i + 1}` : 'host-key document';
+}
+
 /**
  * Resolves host keys for many requests. Call {@link HostKeyResolver.add} for every
  * request first, then {@link HostKeyResolver.resolve}: each chain is verified once, for
@@ -145,22 +150,23 @@ export class HostKeyResolver {
    * @throws CertificateError from reading or verification; InputError `ERR_VERIFY_REQUIRED`
    */
   async resolve(documents: readonly Uint8Array[], verify: HostKeyVerification, names?: readonly string[]): Promise<ResolvedHostKeys> {
-    const source = (i: number, name = names?.[i]) =>
-      name !== undefined ? `host-key document '${name}'` : documents.length > 1 ? `host-key document #${i + 1}` : 'host-key document';
+    const source = (i: number) => documentLabel(names?.[i], i, documents.length > 1);
     const read = documents.map((d, i) => HostKeyResolver.hostKeysOf(this.document(d, source(i))));
     if (verify === false) return { hostKeys: read.flat(), verified: false };
     this.add(documents, verify, names);
     const chain = this.chains.get(chainKey(verify)) as Chain;
     if (!chain.verified) {
       this.verifications++;
-      const hashes = [...chain.documents.keys()];
-      const perDocument = hashes.map((h, i) => this.document(chain.documents.get(h) as Uint8Array, chain.names.has(h) ? `host-key document '${chain.names.get(h)}'` : `host-key document #${i + 1}`).certificates);
-      // Messages of the verifier name each certificate's file, where every document has a name.
-      const fileNames = hashes.every((h) => chain.names.has(h)) ? hashes.flatMap((h, i) => (perDocument[i] as readonly CertInfo[]).map(() => chain.names.get(h) as string)) : undefined;
+      const docs = [...chain.documents].map(([h, bytes], i) => {
+        const name = chain.names.get(h);
+        return { name, certificates: this.document(bytes, documentLabel(name, i, true)).certificates };
+      });
+      // The verifier names each certificate by its document's file, where every document has one.
+      const named = docs.every((d) => d.name !== undefined);
       chain.verified = this.verifyFn({
         ...chain.options,
-        hostKeyDocuments: perDocument.flat(),
-        ...(fileNames ? { names: { ...chain.options.names, hostKeyDocuments: fileNames } } : {}),
+        hostKeyDocuments: docs.flatMap((d) => d.certificates),
+        ...(named ? { names: { ...chain.options.names, hostKeyDocuments: docs.flatMap((d) => d.certificates.map(() => d.name as string)) } } : {}),
       });
     }
     const verified = await chain.verified;

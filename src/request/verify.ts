@@ -19,6 +19,7 @@ import { portableBackend } from '../crypto/portable.js';
 import { InputError, RequestError } from '../errors.js';
 import { ByteReader, copyBytes } from '../internal/bytes.js';
 import { REQUEST_HEADER_SIZE, REQUEST_MAGIC, REQUEST_TAG_SIZE, REQUEST_VERSION_1, SEA_OFFSET, assertRequestMagic } from './asrcb.js';
+import { REQUEST_MAGIC_FIELD_SIZE } from './request-header.js';
 import {
   EC_SIGNATURE_MAX_SIZE,
   maxUserDataSize,
@@ -62,7 +63,7 @@ function fail(code: 'ERR_REQUEST_LENGTH' | 'ERR_REQUEST_VERSION' | 'ERR_REQUEST_
 /** The header checks of `AddSecretMagic::try_from_bytes` and `BinReqValues::get`. */
 function checkRequestHeader(bytes: Uint8Array): { type: UserDataTypeCode; rql: number } {
   // pvsecret reads the 8-byte magic field whole (`AddSecretMagic`): 6 or 7 bytes are no magic either.
-  assertRequestMagic(bytes, 8);
+  assertRequestMagic(bytes, REQUEST_MAGIC_FIELD_SIZE);
   const r = new ByteReader(bytes, 'request', 'ERR_REQUEST_LENGTH', REQUEST_MAGIC.length);
   const type = r.u16('user-data type');
   if (type > UserDataType.SignedRsa3072) fail('ERR_REQUEST_USER_DATA_TYPE', `unsupported user-data type 0x${type.toString(16).padStart(4, '0')}`);
